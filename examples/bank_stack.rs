@@ -44,7 +44,7 @@ pub fn bank_stack(app: &App) -> Stack {
     // account, so that a deploy with another account's credentials is refused before any
     // change, use `Env::aws("<account id>", "us-east-1")`.
     let stack = app.stack("BankStack", Env::region("us-east-1"));
-    stack.set_description("W1: Flask banking app on ECS Fargate behind an ALB, with RDS MySQL");
+    stack.set_description("Flask banking app on ECS Fargate behind an ALB, with RDS MySQL");
 
     // One customer-managed key, rotated yearly, for the data at rest AWS would otherwise
     // encrypt under its own keys: the VPC flow logs, the app's logs, the DB credentials.

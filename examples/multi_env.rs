@@ -287,7 +287,7 @@ pub struct BankApp {
 /// the deploy's credentials resolve to; `Env::aws(account, region)` pins one instead.
 fn stack(app: &App, name: &str, region: &str, description: &str) -> Stack {
     let stack = app.stack(name, Env::region(region));
-    stack.set_description(format!("W2: {description}"));
+    stack.set_description(description);
     stack
 }
 
@@ -313,7 +313,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankShared",
         "us-east-1",
-        "image repository of the us-east-1 environments",
+        "Banking app image repository of the us-east-1 environments",
     );
     let images = repository(&shared);
 
@@ -321,7 +321,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankStaging",
         "us-east-1",
-        "banking app, staging in us-east-1",
+        "Banking app, staging in us-east-1",
     );
     add_environment(
         &staging,
@@ -332,7 +332,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankProduction",
         "us-east-1",
-        "banking app, production in us-east-1",
+        "Banking app, production in us-east-1",
     );
     add_environment(
         &production,
@@ -356,7 +356,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankProductionWest",
         "us-west-2",
-        "banking app, production in us-west-2, with its own image repository",
+        "Banking app, production in us-west-2, with its own image repository",
     );
     let west_images = repository(&production_west);
     add_environment(

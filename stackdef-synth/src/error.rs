@@ -1,6 +1,6 @@
 //! Synth errors: each names the construct path and, where known, the user's source line.
 
-use crate::model::SourceLocation;
+use crate::location::SourceLocation;
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

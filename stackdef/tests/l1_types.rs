@@ -343,7 +343,7 @@ fn bad_literals_are_reported_with_the_construct_path() {
         errors.0.iter().all(|e| e
             .location
             .as_ref()
-            .is_some_and(|l| l.to_string().contains("cfn_l1.rs"))),
+            .is_some_and(|l| l.to_string().contains("l1_types.rs"))),
         "{all}"
     );
 }
