@@ -17,6 +17,10 @@ pub struct Manifest {
     pub version: String,
     /// Stacks in dependency order (every stack after the stacks it depends on).
     pub stacks: Vec<StackArtifact>,
+    /// Findings of the synth checks that did not fail synth: warnings (which
+    /// `stackdef synth --strict` refuses) and acknowledged findings with their reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::error::SynthWarning>,
 }
 
 /// One stack in the manifest.

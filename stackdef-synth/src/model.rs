@@ -122,6 +122,8 @@ pub struct ResourceModel {
     pub update_replace_policy: Option<RemovalPolicy>,
     /// `Metadata` entries besides the construct path stackdef writes.
     pub metadata: IndexMap<String, Expr>,
+    /// `CreationPolicy` and `UpdatePolicy`, by name.
+    pub policies: IndexMap<String, Expr>,
     /// A logical id chosen by the user instead of the derived one.
     pub logical_id_override: Option<String>,
     /// Where it was declared.
@@ -162,6 +164,7 @@ impl ResourceModel {
             deletion_policy: None,
             update_replace_policy: None,
             metadata: IndexMap::new(),
+            policies: IndexMap::new(),
             logical_id_override: None,
             location: None,
             property_locations: Vec::new(),
@@ -247,6 +250,29 @@ pub struct MappingModel {
     pub location: Option<SourceLocation>,
 }
 
+/// A finding of a rule that the program accepts, with its reason: at a construct path
+/// (everything below it), or for a whole stack (an empty path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The stack.
+    pub stack: StackIndex,
+    /// Construct path components below the stack; empty for the whole stack.
+    pub path: Vec<String>,
+    /// The rule id (`SD3003`).
+    pub rule: String,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Where it was written.
+    pub location: Option<SourceLocation>,
+}
+
+impl Acknowledgement {
+    /// Whether this acknowledgement covers `rule` for the item at `path` of `stack`.
+    pub fn covers(&self, rule: &str, stack: StackIndex, path: &[String]) -> bool {
+        self.rule == rule && self.stack == stack && path.starts_with(&self.path)
+    }
+}
+
 /// Everything an app declared.
 #[derive(Debug, Clone, Default)]
 pub struct AppModel {
@@ -266,6 +292,8 @@ pub struct AppModel {
     pub mappings: Vec<MappingModel>,
     /// Errors recorded while the app was built (reported with synth's own).
     pub errors: Vec<SynthError>,
+    /// Rule findings the program accepts.
+    pub acknowledgements: Vec<Acknowledgement>,
 }
 
 impl AppModel {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use indexmap::{IndexMap, IndexSet};
 use serde_json::{Map, Value as Json};
 
-use crate::error::{ErrorKind, SynthError, SynthErrors};
+use crate::error::{ErrorKind, SynthError, SynthErrors, SynthWarning};
 use crate::graph::order_stacks;
 use crate::manifest::{MANIFEST_VERSION, Manifest, StackArtifact};
 use crate::model::{AppModel, SourceLocation, StackIndex};
@@ -35,6 +35,8 @@ pub struct SynthesizedStack {
 pub struct SynthOutput {
     /// Stacks in dependency order.
     pub stacks: Vec<SynthesizedStack>,
+    /// Findings that did not fail synth (warnings, acknowledged findings).
+    pub warnings: Vec<SynthWarning>,
 }
 
 impl SynthOutput {
@@ -43,6 +45,7 @@ impl SynthOutput {
         Manifest {
             version: MANIFEST_VERSION.to_owned(),
             stacks: self.stacks.iter().map(|s| s.artifact.clone()).collect(),
+            warnings: self.warnings.clone(),
         }
     }
 
@@ -190,7 +193,10 @@ pub fn synthesize_with(
         out.push(s.finish_stack(i, template));
     }
     if s.errors.is_empty() {
-        Ok(SynthOutput { stacks: out })
+        Ok(SynthOutput {
+            stacks: out,
+            warnings: Vec::new(),
+        })
     } else {
         Err(SynthErrors(s.errors))
     }

@@ -131,6 +131,9 @@ impl<'a> Synth<'a> {
             if let Some(p) = r.update_replace_policy {
                 o.insert("UpdateReplacePolicy".into(), json!(p.as_str()));
             }
+            for (k, v) in &r.policies {
+                o.insert(k.clone(), self.render(v, site));
+            }
             let mut meta = Map::new();
             meta.insert(PATH_METADATA_KEY.into(), json!(path));
             for (k, v) in &r.metadata {
@@ -353,6 +356,7 @@ impl<'a> Synth<'a> {
             Expr::Cidr(a, b, c) => json!({
                 "Fn::Cidr": [self.render(a, site), self.render(b, site), self.render(c, site)]
             }),
+            Expr::Raw(v) => v.clone(),
         }
     }
 

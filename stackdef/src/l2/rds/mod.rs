@@ -294,7 +294,8 @@ impl RdsMysql {
             .port(MYSQL_PORT.to_string())
             .db_subnet_group_name(subnet_group.db_subnet_group_name())
             .vpc_security_groups(vec![security_group.security_group_id()])
-            .publicly_accessible(props.publicly_accessible)
+            // Without consent the construct has reported the choice already.
+            .publicly_accessible(props.publicly_accessible && consent)
             .multi_az(props.multi_az)
             .deletion_protection(props.deletion_protection)
             .backup_retention_period(i64::from(props.backup_retention_days))
@@ -328,6 +329,12 @@ impl RdsMysql {
                 .monitoring_role_arn(role.arn());
         }
         let resource = l1::DbInstance::new(&node, "Resource", l1_props);
+        if consent && props.publicly_accessible {
+            node.acknowledge(
+                crate::check::catalog::PUBLIC_DATABASE,
+                "public_access: PublicAccess::AllowedIUnderstandTheRisk",
+            );
+        }
         resource.apply_removal_policy(props.removal_policy);
 
         // Adds host, port and engine to the secret once the instance exists.
