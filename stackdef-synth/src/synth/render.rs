@@ -190,7 +190,14 @@ impl<'a> Synth<'a> {
             return Vec::new();
         }
         // Same-stack entries, in order, each paired with whether something else orders it.
-        let mut implied = self.ordering.implied(index as u32).into_iter();
+        // A stack over the resource quota fails synth anyway: its walks are not worth the
+        // time they would take (they grow with the square of the stack's size).
+        let oversized = self.per_stack[r.stack as usize].resources.len() > crate::limits::RESOURCES;
+        let mut implied = if oversized {
+            vec![false; r.depends_on.len()].into_iter()
+        } else {
+            self.ordering.implied(index as u32).into_iter()
+        };
         let mut out = IndexSet::new();
         for &k in &r.depends_on {
             let Some(target) = model.resource(k) else {
