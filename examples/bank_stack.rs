@@ -17,8 +17,9 @@
 //! - CKV_AWS_2, CKV_AWS_103, CKV_AWS_260 — plain HTTP on port 80 from anywhere. The seeds
 //!   serve the app over HTTP at the ALB's own DNS name, with no domain and no certificate;
 //!   with one, switch to `ListenerProps::https` and `redirect_http_to_https` (two lines).
-//! - CKV_AWS_91 — no ALB access logs: they need an S3 bucket with an ELB delivery policy;
-//!   requests are still visible in the app's own logs and the ALB's CloudWatch metrics.
+//! - CKV_AWS_18 — the ALB's access-log bucket has no server access logging of its own:
+//!   it holds logs already, and logging it would need yet another bucket (which would
+//!   raise the same finding).
 
 use std::process::ExitCode;
 

@@ -36,7 +36,7 @@ use stackdef::ecs::{
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
 use stackdef::kms::{Key, KeyProps};
 use stackdef::logs::{LogGroup, LogGroupProps};
-use stackdef::rds::{RdsMysql, RdsMysqlProps};
+use stackdef::rds::{DatabaseInstanceClass, RdsMysql, RdsMysqlProps};
 use stackdef::{App, CfnOutput, Construct, Env, Node, Stack, Value, sub};
 
 /// The port gunicorn listens on inside the container (as in W1).
@@ -70,7 +70,7 @@ pub struct BankEnvironmentProps {
     /// Most tasks auto scaling may run.
     pub max_tasks: u32,
     /// `DBInstanceClass`.
-    pub db_instance_class: String,
+    pub db_instance_class: DatabaseInstanceClass,
     /// A standby database in a second AZ.
     pub multi_az: bool,
     /// Deletion protection on the database and the load balancer.
@@ -90,7 +90,7 @@ impl BankEnvironmentProps {
             task_memory_mib: 512,
             desired_count: 1,
             max_tasks: 2,
-            db_instance_class: "db.t3.micro".into(),
+            db_instance_class: DatabaseInstanceClass::named("db.t3.micro"),
             multi_az: false,
             deletion_protection: false,
         }
@@ -108,7 +108,7 @@ impl BankEnvironmentProps {
             task_memory_mib: 1024,
             desired_count: 2,
             max_tasks: 6,
-            db_instance_class: "db.m5.large".into(),
+            db_instance_class: DatabaseInstanceClass::named("db.m5.large"),
             multi_az: true,
             deletion_protection: true,
         }

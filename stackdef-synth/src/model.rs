@@ -134,12 +134,18 @@ pub struct ResourceModel {
 }
 
 impl ResourceModel {
-    /// Where the property `name` (a top-level property) was last written: its setter's
-    /// line, or the resource's own.
-    pub fn property_location(&self, name: &str) -> Option<SourceLocation> {
+    /// Where the property at `path` (`SecurityGroupIngress[2].CidrIp`) was last written:
+    /// the line recorded for the longest part of the path that has one, or the resource's.
+    pub fn property_location(&self, path: &str) -> Option<SourceLocation> {
         self.property_locations
             .iter()
-            .find(|(n, _)| n == name)
+            .filter(|(n, _)| {
+                path == n
+                    || path
+                        .strip_prefix(n.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
+            .max_by_key(|(n, _)| n.len())
             .map(|(_, l)| *l)
             .or(self.location)
     }

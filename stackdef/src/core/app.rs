@@ -24,6 +24,16 @@ pub(crate) struct AppInner {
     /// not by the tree: a check captures constructs, whose nodes point back here, so owning
     /// it here would keep every app alive until the process ends.
     pub(crate) validations: Weak<Validations>,
+    /// Template items made once per stack and shared by every construct that needs them
+    /// (the SSM parameter of a machine image), by `(stack, id)`.
+    pub(crate) shared: std::collections::HashMap<(StackIndex, String), Shared>,
+}
+
+/// A shared template item: its node and its key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shared {
+    Parameter(u32, stackdef_synth::ParameterKey),
+    Mapping(u32, stackdef_synth::MappingKey),
 }
 
 /// A construct's own check, run at synth when the whole app is built.
@@ -151,6 +161,7 @@ impl App {
                 stack_nodes: Vec::new(),
                 synthesized: false,
                 validations: Rc::downgrade(&validations),
+                shared: Default::default(),
             })),
             validations,
         }

@@ -140,6 +140,15 @@ impl Node {
         s
     }
 
+    /// The node `index` of the same app and stack.
+    pub(crate) fn sibling(&self, index: u32) -> Node {
+        Node {
+            app: self.app.clone(),
+            index,
+            stack: self.stack,
+        }
+    }
+
     /// The full path, starting with the stack name.
     pub fn path(&self) -> String {
         self.path_string_in(&self.app.borrow())

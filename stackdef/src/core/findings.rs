@@ -10,17 +10,16 @@ fn place(model: &AppModel, finding: &Finding) -> (String, String, Option<SourceL
     match finding.subject {
         Subject::Resource(i) => {
             let r = &model.resources[i];
-            let top = finding
-                .property
-                .split(['.', '['])
-                .next()
-                .unwrap_or_default();
             // An L2 construct's own resource is shown as the construct (`Web/Alb`).
             let path = model.resource_path(r);
             let path = path
                 .strip_suffix("/Resource")
                 .map_or(path.clone(), str::to_owned);
-            (path, r.type_name.clone(), r.property_location(top))
+            (
+                path,
+                r.type_name.clone(),
+                r.property_location(&finding.property),
+            )
         }
         Subject::Output(i) => {
             let o = &model.outputs[i];
