@@ -132,6 +132,10 @@ pub fn bank_stack(app: &App) -> Stack {
             // the app builds it from these instead.
             secrets: EcsSecret::from_fields(&db.credentials(), "DB"),
             logging: Logging::aws_logs(&logs, "ecs"),
+            // The container may use the whole task's memory, and no more.
+            memory_limit_mib: Some(1024),
+            // `user` stays the image's: the seeds' image has no user but root. Once its
+            // Dockerfile adds one (`USER app`), name it here.
             ..Default::default()
         },
     );

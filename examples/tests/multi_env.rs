@@ -10,7 +10,7 @@ use stackdef::{App, Env, ErrorKind, SynthOutput};
 use stackdef_tests::cfn_lint;
 
 #[allow(dead_code)]
-#[path = "../examples/multi_env.rs"]
+#[path = "../multi_env.rs"]
 mod multi_env;
 
 use multi_env::{BankEnvironment, BankEnvironmentProps, IMAGE_TAG};
@@ -351,7 +351,7 @@ fn a_cross_region_reference_fails_synth_naming_both_stacks() {
     );
     // ... and at the line that made the mistake (the `BankEnvironment::new` call above).
     assert!(
-        text.contains("(at tests/multi_env.rs:"),
+        text.contains(&format!("(at {}:", file!())),
         "no source location in:\n{text}"
     );
 }
