@@ -105,6 +105,8 @@ const L2_ORDER: &[&str] = &[
     "appscaling",
     "ecs",
     "rds",
+    "codebuild",
+    "codepipeline",
 ];
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

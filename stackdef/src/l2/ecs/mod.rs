@@ -35,12 +35,14 @@ mod cluster;
 mod container;
 mod service;
 mod target;
+mod task;
 mod task_definition;
 
 pub use cluster::{Cluster, ClusterProps};
 pub use container::{ContainerDefinition, ContainerImage, ContainerOptions, EcsSecret, Logging};
 pub use service::{FargateService, FargateServiceProps};
 pub use target::ServiceTarget;
+pub use task::{FargateTask, FargateTaskProps};
 pub use task_definition::{
     CpuArchitecture, FargateTaskDefinition, FargateTaskDefinitionProps, check_fargate_size,
     fargate_memory_options,
