@@ -203,14 +203,5 @@ fn main() -> ExitCode {
     let app = App::new();
     let bank = bank_app(&app);
     bank_pipeline(&app, &bank);
-    match app.synth() {
-        Ok(report) => {
-            print!("{report}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
-    }
+    app.run()
 }
