@@ -1,5 +1,7 @@
 //! The crate layers of the design hold: the synthesis core never pulls in the AWS SDK,
-//! tokio or clap, and a user's app that only synthesizes compiles no AWS SDK.
+//! tokio or clap; a user's app that only synthesizes compiles no AWS SDK; the offline
+//! analyses need no SDK; the engine does not know the CLI; and the CLI never compiles the
+//! construct tree and its generated L1 code.
 
 use std::process::Command;
 
@@ -60,12 +62,78 @@ fn synth_only_apps_compile_no_aws_sdk() {
 }
 
 #[test]
-fn the_cli_feature_brings_the_sdk() {
-    let deps = dependency_names("stackdef", &["cli"]);
+fn offline_analyses_need_no_sdk() {
+    let deps = dependency_names("stackdef-deploy", &[]);
+    assert!(deps.iter().any(|d| d == "stackdef-registry"), "{deps:?}");
+    let bad = forbidden(&deps, &["aws-", "tokio", "clap", "hyper"]);
+    assert!(
+        bad.is_empty(),
+        "stackdef-deploy without its `aws` feature depends on {bad:?}"
+    );
+    assert!(
+        !deps
+            .iter()
+            .any(|d| d == "stackdef" || d == "stackdef-macros"),
+        "the analyses read assemblies, not the construct tree: {deps:?}"
+    );
+}
+
+#[test]
+fn the_engine_does_not_know_the_cli() {
+    let deps = dependency_names("stackdef-deploy", &["aws"]);
     assert!(
         deps.iter().any(|d| d == "aws-sdk-cloudformation"),
-        "the cli feature should enable the deploy engine's SDK: {deps:?}"
+        "{deps:?}"
     );
+    let bad = forbidden(&deps, &["clap", "toml"]);
+    assert!(bad.is_empty(), "the deploy engine depends on {bad:?}");
+}
+
+#[test]
+fn the_cli_does_not_compile_the_construct_tree() {
+    let deps = dependency_names("stackdef-cli", &[]);
+    assert!(
+        !deps
+            .iter()
+            .any(|d| d == "stackdef" || d == "stackdef-macros" || d == "stackdef-check"),
+        "stackdef-cli must depend on the assembly and the engine only, not on stackdef: {deps:?}"
+    );
+}
+
+#[test]
+fn the_cli_and_the_deploy_feature_bring_the_sdk() {
+    let cli = dependency_names("stackdef-cli", &[]);
+    assert!(
+        cli.iter().any(|d| d == "aws-sdk-cloudformation"),
+        "stackdef-cli should bring the deploy engine's SDK: {cli:?}"
+    );
+    let facade = dependency_names("stackdef", &["deploy"]);
+    assert!(
+        facade.iter().any(|d| d == "aws-sdk-cloudformation"),
+        "stackdef's `deploy` feature should enable the deploy engine's SDK: {facade:?}"
+    );
+}
+
+/// Inside `stackdef-deploy`, the analyses never reach up into the engine: they compile
+/// without it.
+#[test]
+fn analyses_do_not_use_the_engine() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stackdef-deploy/src/analysis");
+    for file in rust_files(&dir) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            assert!(
+                !code.contains("crate::engine")
+                    && !code.contains("aws_sdk")
+                    && !code.contains("tokio"),
+                "{}:{}: an analysis uses the engine or the SDK:\n{line}",
+                file.display(),
+                n + 1
+            );
+        }
+    }
 }
 
 #[test]
