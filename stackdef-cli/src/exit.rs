@@ -32,8 +32,8 @@ pub enum CliError {
         /// Its exit status.
         status: Option<i32>,
     },
-    /// The engine failed.
-    #[error(transparent)]
+    /// The engine failed (printed with this binary's advice).
+    #[error("{}", super::advice::describe(.0))]
     Deploy(#[from] DeployError),
 }
 

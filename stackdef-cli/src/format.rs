@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 use stackdef_synth::assembly::Manifest;
 
+use super::advice::describe;
 use super::style::Style;
 use stackdef_deploy::analysis::diff::ChangeKind;
 use stackdef_deploy::analysis::plan::{Action, Plan, ReplacementSource};
@@ -307,7 +308,7 @@ pub fn report_text(st: Style, report: &RunReport) -> String {
                     "{} {} {}\n",
                     st.red("✗"),
                     st.bold(&r.stack),
-                    st.red(&e.to_string())
+                    st.red(&describe(e))
                 ));
             }
             StackResult::Skipped { reason } => {
@@ -345,7 +346,7 @@ pub fn report_json(report: &RunReport) -> Value {
                     v["outputs"] = outputs_map(outputs);
                 }
                 StackResult::Failed(e) => {
-                    v["error"] = json!(e.to_string());
+                    v["error"] = json!(describe(e));
                     if let DeployError::StackFailed(f) = e {
                         v["status"] = json!(f.status);
                         v["first_failure"] = json!(f.first_failure.as_ref().map(|ev| json!({

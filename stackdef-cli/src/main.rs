@@ -4,6 +4,7 @@
 //! `bootstrap`. The app comes from `--app`, `app` in `stackdef.toml`, or `--assembly DIR`.
 //! Exit codes are listed in [`args::EXIT_CODES`].
 
+mod advice;
 mod args;
 mod exit;
 mod format;

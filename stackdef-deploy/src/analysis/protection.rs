@@ -29,7 +29,7 @@ pub struct ProtectedChange {
 }
 
 /// The resources the user explicitly allows to be replaced or removed, by logical id or
-/// construct path (`--allow-replace`, `--allow-remove`).
+/// construct path (the CLI's `--allow-replace` and `--allow-remove`).
 #[derive(Debug, Clone, Default)]
 pub struct Allowances {
     /// May be replaced.
@@ -91,23 +91,44 @@ pub fn check(plan: &Plan, deployed: Option<&Value>, allow: &Allowances) -> Vec<P
     out
 }
 
-/// The refusal message for a plan that `check` refused.
+impl Loss {
+    /// The verb for it: `replace` or `remove`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Loss::Replace => "replace",
+            Loss::Remove => "remove",
+        }
+    }
+}
+
+/// `replace Store/Data (Data, AWS::S3::Bucket)`.
+impl std::fmt::Display for ProtectedChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.construct_path.as_deref().unwrap_or(&self.logical_id);
+        write!(
+            f,
+            "{} {name} ({}, {})",
+            self.loss.verb(),
+            self.logical_id,
+            self.type_name
+        )
+    }
+}
+
+/// The first line of a refusal: which stack, how many resources, nothing changed.
+pub fn refusal_summary(stack: &str, count: usize) -> String {
+    format!(
+        "refusing to deploy `{stack}`: it would lose data in {count} stateful resource{} (nothing was changed):",
+        if count == 1 { "" } else { "s" }
+    )
+}
+
+/// The refusal message for a plan that [`check`] refused: the summary, then one line per
+/// resource. [`Allowances`] naming them (by logical id or construct path) let it through.
 pub fn describe_refusal(stack: &str, changes: &[ProtectedChange]) -> String {
-    let mut s = format!(
-        "refusing to deploy `{stack}`: it would lose data in {} stateful resource{} (nothing was changed):",
-        changes.len(),
-        if changes.len() == 1 { "" } else { "s" }
-    );
+    let mut s = refusal_summary(stack, changes.len());
     for c in changes {
-        let (verb, flag) = match c.loss {
-            Loss::Replace => ("replace", "--allow-replace"),
-            Loss::Remove => ("remove", "--allow-remove"),
-        };
-        let name = c.construct_path.as_deref().unwrap_or(&c.logical_id);
-        s.push_str(&format!(
-            "\n  {verb} {} ({}, {}): pass `{flag} {}` to allow it",
-            name, c.logical_id, c.type_name, c.logical_id
-        ));
+        s.push_str(&format!("\n  {c}"));
     }
     s
 }
@@ -140,7 +161,9 @@ mod tests {
         let refused = check(&p, None, &Allowances::default());
         assert_eq!(refused.len(), 1);
         assert_eq!(refused[0].loss, Loss::Replace);
-        assert!(describe_refusal("S", &refused).contains("--allow-replace Data"));
+        assert!(
+            describe_refusal("S", &refused).ends_with("\n  replace S/Data (Data, AWS::S3::Bucket)")
+        );
         for name in ["Data", "S/Data"] {
             let allow = Allowances {
                 replace: vec![name.into()],

@@ -1,4 +1,6 @@
-//! The deploy engine's errors. Each one is a sentence a user can act on.
+//! The deploy engine's errors. Each one is a sentence a user can act on, in terms of AWS
+//! and this library: no flag or command of a program that uses it (the `stackdef` CLI adds
+//! its own when it prints them).
 
 use stackdef_synth::assembly::AssemblyError;
 
@@ -14,12 +16,12 @@ pub enum DeployError {
     Assembly(#[from] AssemblyError),
     /// No credentials anywhere in the default chain.
     #[error(
-        "no AWS credentials found: pass --profile or set AWS_PROFILE, export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
+        "no AWS credentials found: set AWS_PROFILE, export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
     )]
     NoCredentials,
     /// The named profile is not in the AWS configuration files.
     #[error(
-        "the AWS profile could not be loaded ({detail}); check --profile / AWS_PROFILE and ~/.aws/config"
+        "the AWS profile could not be loaded ({detail}); check the profile name and ~/.aws/config"
     )]
     ProfileNotFound {
         /// What aws-config said.
@@ -37,16 +39,14 @@ pub enum DeployError {
         code: String,
     },
     /// Neither the stack nor the configuration names a region.
-    #[error(
-        "no region for stack `{stack}`: give the stack an Env region, pass --region, or set AWS_REGION"
-    )]
+    #[error("no region for stack `{stack}`: give the stack an Env region or set AWS_REGION")]
     NoRegion {
         /// The stack.
         stack: String,
     },
     /// The stack is for another account than the credentials'.
     #[error(
-        "stack `{stack}` is for account {expected} but the credentials are for account {actual}; nothing was changed (use credentials for {expected}, e.g. --profile)"
+        "stack `{stack}` is for account {expected} but the credentials are for account {actual}; nothing was changed: use credentials for {expected}"
     )]
     AccountMismatch {
         /// The stack.
@@ -76,7 +76,7 @@ pub enum DeployError {
     },
     /// A stack left empty by a failed create.
     #[error(
-        "stack `{stack}` is in ROLLBACK_COMPLETE after a failed create and holds no resources; delete it and create it again with `stackdef deploy {stack} --recreate-failed`"
+        "stack `{stack}` is in ROLLBACK_COMPLETE after a failed create and holds no resources; delete it and create it again"
     )]
     RollbackComplete {
         /// The stack.
@@ -92,7 +92,7 @@ pub enum DeployError {
     },
     /// A stack with an operation still running.
     #[error(
-        "stack `{stack}` is {status}: an operation is still running in AWS; follow it with `stackdef watch {stack}` and try again when it finishes"
+        "stack `{stack}` is {status}: an operation is still running in AWS; try again when it finishes"
     )]
     Busy {
         /// The stack.
@@ -136,7 +136,7 @@ pub enum DeployError {
     },
     /// A template too large to pass inline, with no staging bucket.
     #[error(
-        "the template of `{stack}` is {size} bytes, over the 51,200 bytes CloudFormation accepts inline: name an S3 staging bucket with --staging-bucket (or `staging_bucket` in stackdef.toml); create it once with `stackdef bootstrap --staging-bucket NAME`"
+        "the template of `{stack}` is {size} bytes, over the 51,200 bytes CloudFormation accepts inline, and no S3 staging bucket was named to upload it to"
     )]
     NeedsStaging {
         /// The stack.
@@ -145,9 +145,7 @@ pub enum DeployError {
         size: usize,
     },
     /// The staging bucket is not there.
-    #[error(
-        "staging bucket `{bucket}` does not exist or is not accessible; create it with `stackdef bootstrap --staging-bucket {bucket}`"
-    )]
+    #[error("staging bucket `{bucket}` does not exist or is not accessible; create it first")]
     StagingBucketMissing {
         /// The bucket.
         bucket: String,

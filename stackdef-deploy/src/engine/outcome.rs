@@ -74,21 +74,17 @@ impl StackFailure {
     pub fn rollback_outcome(&self) -> String {
         let s = &self.stack;
         match StackStatus::from(self.status.as_str()) {
-            StackStatus::RollbackComplete => format!(
-                "the create was rolled back and the stack is empty; fix the cause, then `stackdef deploy {s} --recreate-failed`"
-            ),
+            StackStatus::RollbackComplete => "the create was rolled back and the stack is empty; fix the cause, then delete the stack and create it again".into(),
             StackStatus::UpdateRollbackComplete => {
                 "the update was rolled back; the stack is back to its previous deployment".into()
             }
             StackStatus::UpdateRollbackFailed => format!(
                 "the rollback failed too: fix the resource by hand, then `aws cloudformation continue-update-rollback --stack-name {s}` (with `--resources-to-skip` for what cannot be fixed)"
             ),
-            StackStatus::RollbackFailed => format!(
-                "the rollback failed: some resources remain; delete the stack with `stackdef destroy {s}` and deploy again"
-            ),
-            StackStatus::DeleteFailed => format!(
-                "some resources could not be deleted; remove them (or what blocks them) and run `stackdef destroy {s}` again"
-            ),
+            StackStatus::RollbackFailed => {
+                "the rollback failed: some resources remain; delete the stack and deploy again".into()
+            }
+            StackStatus::DeleteFailed => "some resources could not be deleted; remove them (or what blocks them) and delete the stack again".into(),
             StackStatus::CreateFailed | StackStatus::UpdateFailed => {
                 "rollback is disabled; the stack keeps the partial change".into()
             }

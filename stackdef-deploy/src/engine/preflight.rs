@@ -36,7 +36,7 @@ pub(crate) async fn preflight(
         StackStatus::RollbackComplete if recreate_failed => {
             ctx.reporter.progress(Progress::Step {
                 stack: name,
-                message: "deleting the stack left by the failed create (--recreate-failed)",
+                message: "deleting the stack left by the failed create, to create it again",
             });
             let end = ctx
                 .delete_and_wait(stack.stack_id().unwrap_or(name))
@@ -64,9 +64,7 @@ pub(crate) async fn preflight(
         StackStatus::RollbackFailed | StackStatus::DeleteFailed | StackStatus::CreateFailed => {
             Err(DeployError::Stuck {
                 stack: name.to_owned(),
-                hint: format!(
-                    "it cannot be updated; delete it with `stackdef destroy {name}` and deploy again"
-                ),
+                hint: "it cannot be updated; delete it and deploy again".into(),
                 status: status.as_str().to_owned(),
             })
         }

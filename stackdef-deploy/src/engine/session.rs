@@ -13,9 +13,9 @@ use super::retry::retry_throttled;
 /// How to reach AWS: everything here is optional and falls back to `aws-config`'s defaults.
 #[derive(Debug, Clone, Default)]
 pub struct AwsOptions {
-    /// Named profile (`--profile`); else `AWS_PROFILE`, else `default`.
+    /// Named profile (the CLI's `--profile`); else `AWS_PROFILE`, else `default`.
     pub profile: Option<String>,
-    /// Default region (`--region`) for stacks whose `Env` has none.
+    /// Default region (the CLI's `--region`) for stacks whose `Env` has none.
     pub region: Option<String>,
 }
 
