@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use stackdef_deploy::ParameterValue;
+use stackdef_deploy::{DeployMethod, ParameterValue};
 
 /// Exit codes, also printed by `stackdef --help`.
 pub const EXIT_CODES: &str = "\
@@ -140,6 +140,15 @@ pub enum Method {
     ChangeSet,
     /// CreateStack / UpdateStack.
     Direct,
+}
+
+impl From<Method> for DeployMethod {
+    fn from(method: Method) -> Self {
+        match method {
+            Method::ChangeSet => DeployMethod::ChangeSet,
+            Method::Direct => DeployMethod::Direct,
+        }
+    }
 }
 
 /// `stackdef destroy`.

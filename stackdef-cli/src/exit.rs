@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use stackdef_deploy::DeployError;
+use stackdef_deploy::{DeployError, RunReport, StackResult};
 
 /// Success, including "no changes".
 pub const OK: u8 = 0;
@@ -73,4 +73,23 @@ impl CliError {
 /// Converts a code to an [`ExitCode`].
 pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
+}
+
+/// The exit code of a deploy or destroy: interrupted, all succeeded, declined (with
+/// nothing failed), or failed.
+pub fn report_code(report: &RunReport) -> u8 {
+    if report.interrupted() {
+        INTERRUPTED
+    } else if report.succeeded() {
+        OK
+    } else if report.declined()
+        && report
+            .stacks
+            .iter()
+            .all(|s| !matches!(s.result, StackResult::Failed(_)))
+    {
+        DECLINED
+    } else {
+        FAILED
+    }
 }

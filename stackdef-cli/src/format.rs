@@ -6,6 +6,7 @@ use stackdef_synth::assembly::Manifest;
 use super::advice::describe;
 use super::style::Style;
 use stackdef_deploy::analysis::diff::ChangeKind;
+use stackdef_deploy::analysis::graph::StackGraph;
 use stackdef_deploy::analysis::plan::{Action, Plan, ReplacementSource};
 use stackdef_deploy::analysis::stateful::is_stateful;
 use stackdef_deploy::{DeployError, RunReport, StackDiff, StackOutcome, StackOutput, StackResult};
@@ -397,4 +398,14 @@ pub fn outputs_json(stacks: &[(String, Vec<StackOutput>)]) -> Value {
             .map(|(s, o)| (s.clone(), outputs_map(o)))
             .collect(),
     )
+}
+
+/// Stack graphs as JSON.
+pub fn graph_json(graphs: &[StackGraph]) -> Value {
+    json!({"stacks": graphs.iter().map(|s| json!({
+        "stack": s.stack,
+        "dependencies": s.dependencies,
+        "resources": s.resources.iter().map(|(id, t)| json!({"logical_id": id, "type": t})).collect::<Vec<_>>(),
+        "edges": s.edges,
+    })).collect::<Vec<_>>()})
 }

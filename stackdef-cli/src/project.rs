@@ -1,10 +1,13 @@
 //! The project: `stackdef.toml` (found from the working directory upwards) and getting the
 //! assembly, by running the app command with `STACKDEF_OUTDIR` set or reading `--assembly`.
 
+use std::num::NonZeroU16;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use stackdef_synth::assembly::{Assembly, DEFAULT_OUTDIR, OUTDIR_ENV};
+use serde::Deserialize;
+use stackdef_synth::assembly::{Assembly, DEFAULT_OUTDIR, MANIFEST_FILE, OUTDIR_ENV};
 
 use super::args::Global;
 use super::exit::CliError;
@@ -12,8 +15,9 @@ use super::exit::CliError;
 /// The configuration file's name.
 pub const CONFIG_FILE: &str = "stackdef.toml";
 
-/// Settings from `stackdef.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Settings from `stackdef.toml`; a key it does not know is an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// Command that synthesizes the app.
     pub app: Option<String>,
@@ -25,8 +29,8 @@ pub struct Config {
     pub profile: Option<String>,
     /// Default region.
     pub region: Option<String>,
-    /// Concurrency.
-    pub concurrency: Option<u16>,
+    /// Stacks handled at the same time, at most.
+    pub concurrency: Option<NonZeroU16>,
 }
 
 /// Where the project is and what it says.
@@ -38,54 +42,17 @@ pub struct Project {
     pub config: Config,
 }
 
-fn string(table: &toml::Table, key: &str, path: &Path) -> Result<Option<String>, CliError> {
-    match table.get(key) {
-        None => Ok(None),
-        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(CliError::Usage(format!(
-            "{}: `{key}` must be a string",
-            path.display()
-        ))),
-    }
-}
-
-/// Parses `stackdef.toml` text.
+/// Parses `stackdef.toml` text (`path` is for messages).
 pub fn parse_config(text: &str, path: &Path) -> Result<Config, CliError> {
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| CliError::Usage(format!("{} is not valid TOML: {e}", path.display())))?;
-    let known = [
-        "app",
-        "output",
-        "staging_bucket",
-        "profile",
-        "region",
-        "concurrency",
-    ];
-    if let Some(k) = table.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(CliError::Usage(format!(
-            "{}: unknown key `{k}` (known: {})",
-            path.display(),
-            known.join(", ")
-        )));
-    }
-    let concurrency = match table.get("concurrency") {
-        None => None,
-        Some(toml::Value::Integer(n)) if (1..=u16::MAX as i64).contains(n) => Some(*n as u16),
-        Some(_) => {
-            return Err(CliError::Usage(format!(
-                "{}: `concurrency` must be a positive integer",
-                path.display()
-            )));
-        }
-    };
-    Ok(Config {
-        app: string(&table, "app", path)?,
-        output: string(&table, "output", path)?,
-        staging_bucket: string(&table, "staging_bucket", path)?,
-        profile: string(&table, "profile", path)?,
-        region: string(&table, "region", path)?,
-        concurrency,
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .and_then(|span| text.get(..span.start))
+            .map(|before| before.matches('\n').count() + 1);
+        let at = line.map(|n| format!(":{n}")).unwrap_or_default();
+        // TOML calls them keys; serde says fields.
+        let message = e.message().replacen("unknown field", "unknown key", 1);
+        CliError::Usage(format!("{}{at}: {message}", path.display()))
     })
 }
 
@@ -136,7 +103,7 @@ impl Project {
                 .unwrap_or(outdir)
         };
         // A stale manifest must not pass for this run's output.
-        let _ = std::fs::remove_file(outdir.join(stackdef_synth::assembly::MANIFEST_FILE));
+        let _ = std::fs::remove_file(outdir.join(MANIFEST_FILE));
         // The app's stdout goes to our stderr so that `--json` output stays clean.
         let stdout: Stdio = match std::io::stderr().as_fd().try_clone_to_owned() {
             Ok(fd) => fd.into(),
@@ -165,19 +132,30 @@ impl Project {
     }
 }
 
-use std::os::fd::AsFd;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn error(text: &str) -> String {
+        match parse_config(text, Path::new("stackdef.toml")) {
+            Ok(c) => panic!("{text:?} parsed as {c:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
 
     #[test]
     fn parses_known_keys_and_rejects_unknown() {
         let c = parse_config("app = \"cargo run\"\nconcurrency = 2\n", Path::new("x"))
             .unwrap_or_default();
         assert_eq!(c.app.as_deref(), Some("cargo run"));
-        assert_eq!(c.concurrency, Some(2));
-        assert!(parse_config("ap = \"x\"", Path::new("x")).is_err());
-        assert!(parse_config("app = 3", Path::new("x")).is_err());
+        assert_eq!(c.concurrency.map(NonZeroU16::get), Some(2));
+        let unknown = error("app = \"x\"\nap = \"x\"");
+        assert!(
+            unknown.starts_with("stackdef.toml:2: unknown key `ap`, expected one of `app`"),
+            "{unknown}"
+        );
+        assert!(error("app = 3").contains("expected a string"));
+        assert!(error("concurrency = 0").contains("nonzero"));
+        assert!(error("app = ").starts_with("stackdef.toml:1: "));
     }
 }
