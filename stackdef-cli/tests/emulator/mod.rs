@@ -1,7 +1,9 @@
 //! Test harness for the `stackdef` CLI end-to-end tests: starts a local CloudFormation API
-//! (moto server or LocalStack core in host mode) on 127.0.0.1 on a free port, installs it
-//! first when missing, runs the real `stackdef` binary against it with `AWS_ENDPOINT_URL`,
-//! and stops it by PID (SIGTERM, then SIGKILL).
+//! (moto server or LocalStack core in host mode) on 127.0.0.1 on a free port, from its
+//! pinned virtualenv under `target/` (created first when missing; LocalStack's
+//! requirements are `localstack-requirements.txt` beside this file), runs the real
+//! `stackdef` binary against it with `AWS_ENDPOINT_URL`, and stops it by PID (SIGTERM,
+//! then SIGKILL).
 
 #![allow(dead_code)]
 
@@ -13,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+use stackdef_tests::python::{self, PythonTool};
 
 /// Emulator tests in one binary run one at a time (they would contend for 2 cores).
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -26,8 +30,14 @@ pub fn serial() -> MutexGuard<'static, ()> {
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("the stackdef crate lives inside the workspace")
+        .expect("the stackdef-cli crate lives inside the workspace")
         .to_path_buf()
+}
+
+/// The virtualenv of `tool`, installed first when missing; when it cannot be, the test
+/// fails with the sentence that says why and what to install.
+fn venv(tool: &PythonTool) -> PathBuf {
+    tool.ensure(&repo_root()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn free_port() -> u16 {
@@ -67,39 +77,13 @@ pub struct Emulator {
     _dir: tempfile::TempDir,
 }
 
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
-}
-
-fn run_ok(cmd: &mut Command) -> bool {
-    cmd.stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 impl Emulator {
-    /// Starts moto server (installing `moto[server]==5.2.1` with pip when it is missing).
+    /// Starts moto server from `target/moto-venv` (`moto[server]==5.2.1`).
     pub fn moto() -> Emulator {
-        if which("moto_server").is_none() {
-            let ok = run_ok(Command::new("python3").args([
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "moto[server]==5.2.1",
-            ]));
-            assert!(
-                ok,
-                "moto_server is missing and `pip install moto[server]==5.2.1` failed"
-            );
-        }
+        let moto_server = venv(&python::MOTO).join("bin/moto_server");
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
-        let child = Command::new("moto_server")
+        let child = Command::new(&moto_server)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .current_dir(dir.path())
             .stdin(Stdio::null())
@@ -117,42 +101,10 @@ impl Emulator {
         emu
     }
 
-    /// Starts LocalStack core in host mode from `target/localstack-venv` (created and filled
-    /// from `../shared/emulators/localstack-requirements.txt` when missing; ~1 min once).
+    /// Starts LocalStack core in host mode from `target/localstack-venv` (a Python 3.13
+    /// virtualenv filled from `localstack-requirements.txt`; ~1 min once).
     pub fn localstack() -> Emulator {
-        let root = repo_root();
-        let venv = root.join("target/localstack-venv");
-        let python = venv.join("bin/python");
-        let ready = python.is_file()
-            && run_ok(Command::new(&python).args(["-c", "import localstack.runtime.main"]));
-        if !ready {
-            let base = std::env::var("PYENV_ROOT")
-                .map(PathBuf::from)
-                .unwrap_or_else(|_| {
-                    PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".pyenv")
-                });
-            let py313 = base.join("versions/3.13.0/bin/python");
-            let interpreter = if py313.is_file() {
-                py313
-            } else {
-                PathBuf::from("python3.13")
-            };
-            assert!(
-                run_ok(Command::new(&interpreter).arg("-m").arg("venv").arg(&venv)),
-                "cannot create the LocalStack venv with {}",
-                interpreter.display()
-            );
-            let reqs = root.join("../shared/emulators/localstack-requirements.txt");
-            assert!(
-                run_ok(
-                    Command::new(&python)
-                        .args(["-m", "pip", "install", "-q", "--no-deps", "-r"])
-                        .arg(&reqs)
-                ),
-                "pip install -r {} failed",
-                reqs.display()
-            );
-        }
+        let python = venv(&python::LOCALSTACK).join("bin/python");
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("localstack.log")).expect("log file");
