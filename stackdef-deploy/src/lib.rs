@@ -4,10 +4,10 @@
 //!   predicted from the registry's create-only properties, the stateful facts and the
 //!   protection verdicts, the offline plan, and graphs of an assembly;
 //! - the engine (feature `aws`: the AWS SDK and tokio), whose items are at the crate root:
-//!   [`Deployer`] (deploy / destroy / diff / outputs / watch over an assembly, stacks in
-//!   dependency order, independent ones concurrently), [`AwsSession`] (`aws-config`
+//!   `Deployer` (deploy / destroy / diff / outputs / watch over an assembly, stacks in
+//!   dependency order, independent ones concurrently), `AwsSession` (`aws-config`
 //!   defaults: environment, profiles, SSO, `AWS_ENDPOINT_URL`; per-region clients; the
-//!   caller's account) and [`Reporter`] (where progress goes and who answers
+//!   caller's account) and `Reporter` (where progress goes and who answers
 //!   confirmations; the `stackdef` CLI renders it).
 //!
 //! Deploys go through change sets; "no changes" is a success. A change set that would
