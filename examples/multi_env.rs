@@ -36,7 +36,7 @@ use stackdef::ecs::{
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
 use stackdef::kms::{Key, KeyProps};
 use stackdef::logs::{LogGroup, LogGroupProps};
-use stackdef::rds::{RdsMysql, RdsMysqlProps};
+use stackdef::rds::{DatabaseInstanceClass, RdsMysql, RdsMysqlProps};
 use stackdef::{App, CfnOutput, Construct, Env, Node, Stack, Value, sub};
 
 /// The port gunicorn listens on inside the container (as in W1).
@@ -70,7 +70,7 @@ pub struct BankEnvironmentProps {
     /// Most tasks auto scaling may run.
     pub max_tasks: u32,
     /// `DBInstanceClass`.
-    pub db_instance_class: String,
+    pub db_instance_class: DatabaseInstanceClass,
     /// A standby database in a second AZ.
     pub multi_az: bool,
     /// Deletion protection on the database and the load balancer.
@@ -90,7 +90,7 @@ impl BankEnvironmentProps {
             task_memory_mib: 512,
             desired_count: 1,
             max_tasks: 2,
-            db_instance_class: "db.t3.micro".into(),
+            db_instance_class: DatabaseInstanceClass::named("db.t3.micro"),
             multi_az: false,
             deletion_protection: false,
         }
@@ -108,7 +108,7 @@ impl BankEnvironmentProps {
             task_memory_mib: 1024,
             desired_count: 2,
             max_tasks: 6,
-            db_instance_class: "db.m5.large".into(),
+            db_instance_class: DatabaseInstanceClass::named("db.m5.large"),
             multi_az: true,
             deletion_protection: true,
         }
@@ -287,7 +287,7 @@ pub struct BankApp {
 /// the deploy's credentials resolve to; `Env::aws(account, region)` pins one instead.
 fn stack(app: &App, name: &str, region: &str, description: &str) -> Stack {
     let stack = app.stack(name, Env::region(region));
-    stack.set_description(format!("W2: {description}"));
+    stack.set_description(description);
     stack
 }
 
@@ -313,7 +313,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankShared",
         "us-east-1",
-        "image repository of the us-east-1 environments",
+        "Banking app image repository of the us-east-1 environments",
     );
     let images = repository(&shared);
 
@@ -321,7 +321,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankStaging",
         "us-east-1",
-        "banking app, staging in us-east-1",
+        "Banking app, staging in us-east-1",
     );
     add_environment(
         &staging,
@@ -332,7 +332,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankProduction",
         "us-east-1",
-        "banking app, production in us-east-1",
+        "Banking app, production in us-east-1",
     );
     add_environment(
         &production,
@@ -356,7 +356,7 @@ pub fn bank_app(app: &App) -> BankApp {
         app,
         "BankProductionWest",
         "us-west-2",
-        "banking app, production in us-west-2, with its own image repository",
+        "Banking app, production in us-west-2, with its own image repository",
     );
     let west_images = repository(&production_west);
     add_environment(

@@ -164,6 +164,7 @@ fn registry_and_checks_are_below_the_construct_tree() {
 const L2_ORDER: &[&str] = &[
     "iam",
     "kms",
+    "s3",
     "logs",
     "secretsmanager",
     "ecr",

@@ -53,6 +53,8 @@ pub mod rules {
     pub const COMBINATION: &str = "SD1010";
     /// A read-only property (an attribute) written as an input.
     pub const READ_ONLY: &str = "SD1011";
+    /// An intrinsic whose result has the wrong kind for its place.
+    pub const INTRINSIC_KIND: &str = "SD2004";
 }
 
 /// Checks `properties` (a resource's `Properties` object) against `schema`.
@@ -106,6 +108,37 @@ fn is_computed(value: &Expr) -> bool {
             | Expr::If(..)
             | Expr::NoValue
     )
+}
+
+/// What an intrinsic certainly yields, when its kind never depends on its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    List,
+}
+
+fn computed_kind(value: &Expr) -> Option<Kind> {
+    match value {
+        Expr::Sub(_) | Expr::Join(..) | Expr::Base64(_) | Expr::Ref(_) | Expr::ImportValue(_) => {
+            Some(Kind::Text)
+        }
+        Expr::GetAzs(_) | Expr::Split(..) | Expr::Cidr(..) => Some(Kind::List),
+        _ => None,
+    }
+}
+
+fn intrinsic_name(value: &Expr) -> &'static str {
+    match value {
+        Expr::Sub(_) => "Fn::Sub",
+        Expr::Join(..) => "Fn::Join",
+        Expr::Base64(_) => "Fn::Base64",
+        Expr::Ref(_) => "a Ref to a resource",
+        Expr::ImportValue(_) => "Fn::ImportValue",
+        Expr::GetAzs(_) => "Fn::GetAZs",
+        Expr::Split(..) => "Fn::Split",
+        Expr::Cidr(..) => "Fn::Cidr",
+        _ => "the expression",
+    }
 }
 
 fn kind_name(value: &Expr) -> &'static str {
@@ -282,6 +315,29 @@ impl Checker {
     }
 
     fn value(&mut self, path: &mut String, shape: &Shape, value: &Expr) {
+        if let Some(kind) = computed_kind(value) {
+            let wanted = match shape {
+                Shape::Object { .. } => Some(("an object", Kind::Text)),
+                Shape::List { .. } => Some(("a list", Kind::Text)),
+                Shape::Map { .. } => Some(("an object", Kind::Text)),
+                Shape::String(_) | Shape::Enum { .. } => Some(("a string", Kind::List)),
+                _ => None,
+            };
+            if let Some((wanted, clash)) = wanted
+                && kind == clash
+            {
+                let what = match kind {
+                    Kind::Text => "yields a string",
+                    Kind::List => "yields a list",
+                };
+                self.push(
+                    rules::INTRINSIC_KIND,
+                    path,
+                    format!("expected {wanted}, but {} {what}", intrinsic_name(value)),
+                );
+            }
+            return;
+        }
         if is_computed(value) || matches!(value, Expr::NoValue) {
             return;
         }

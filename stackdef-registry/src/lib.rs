@@ -65,6 +65,61 @@ pub fn is_known(type_name: &str) -> bool {
         .is_ok()
 }
 
+/// `key:item,item,...` lines: the items of `key`.
+fn line_items(data: &'static str, key: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
+    data.lines().find_map(|line| {
+        let (k, items) = line.split_once(':')?;
+        (k == key).then(|| items.split(',').filter(|i| !i.is_empty()))
+    })
+}
+
+static EC2_INSTANCE_TYPES: &str = include_str!("../data/ec2_instance_types.txt");
+static RDS_INSTANCE_CLASSES: &str = include_str!("../data/rds_instance_classes.txt");
+static RDS_ENGINE_VERSIONS: &str = include_str!("../data/rds_engine_versions.txt");
+static IAM_ACTIONS: &str = include_str!("../data/iam_actions.txt");
+
+/// The EC2 instance types `region` offers (`None` for a region the data does not know).
+pub fn ec2_instance_types(region: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
+    line_items(EC2_INSTANCE_TYPES, region)
+}
+
+/// Every EC2 instance type of every region the data knows (for stacks whose region is
+/// known only at deploy), possibly repeated.
+pub fn ec2_instance_types_anywhere() -> impl Iterator<Item = &'static str> {
+    EC2_INSTANCE_TYPES.lines().flat_map(|line| {
+        line.split_once(':')
+            .map(|(_, items)| items.split(','))
+            .into_iter()
+            .flatten()
+    })
+}
+
+/// The RDS instance classes `engine` (`mysql`) offers in `region`.
+pub fn rds_instance_classes(
+    region: &str,
+    engine: &str,
+) -> Option<impl Iterator<Item = &'static str> + use<>> {
+    line_items(RDS_INSTANCE_CLASSES, &format!("{region}/{engine}"))
+}
+
+/// The engine versions RDS offers for `engine` (`mysql`).
+pub fn rds_engine_versions(engine: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
+    line_items(RDS_ENGINE_VERSIONS, engine)
+}
+
+/// The actions (lowercase) of the IAM service `prefix` (`s3`), `None` for an unknown
+/// service.
+pub fn iam_actions(prefix: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
+    line_items(IAM_ACTIONS, &prefix.to_ascii_lowercase())
+}
+
+/// Every IAM service prefix.
+pub fn iam_services() -> impl Iterator<Item = &'static str> {
+    IAM_ACTIONS
+        .lines()
+        .filter_map(|line| line.split_once(':').map(|(k, _)| k))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +131,23 @@ mod tests {
             assert_eq!(s.type_name, name);
             assert!(!s.objects.is_empty(), "{name} has no properties object");
         }
+    }
+
+    #[test]
+    fn rule_data_answers() {
+        assert!(ec2_instance_types("us-east-1").is_some_and(|mut t| t.any(|t| t == "t3.micro")));
+        assert!(ec2_instance_types("mars-1").is_none());
+        assert!(
+            rds_instance_classes("us-east-1", "mysql")
+                .is_some_and(|mut c| c.any(|c| c == "db.t3.micro"))
+        );
+        assert!(rds_engine_versions("mysql").is_some_and(|mut v| v.any(|v| v == "8.0.40")));
+        assert!(iam_actions("s3").is_some_and(|mut a| a.any(|a| a == "getobject")));
+        assert!(iam_services().any(|s| s == "ecs"));
+        let rds = schema("AWS::RDS::DBInstance").expect("rds");
+        assert!(rds.stateful && rds.snapshot);
+        let bucket = schema("AWS::S3::Bucket").expect("bucket");
+        assert!(bucket.stateful && !bucket.snapshot);
     }
 
     #[test]

@@ -37,6 +37,13 @@ pub struct TypeSchema {
     /// String enums the shapes refer to by index.
     #[serde(rename = "e", default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumSchema>,
+    /// Whether the resource holds data that replacing or deleting it loses (databases,
+    /// buckets, volumes, log groups, ...).
+    #[serde(rename = "st", default, skip_serializing_if = "is_false")]
+    pub stateful: bool,
+    /// Whether `DeletionPolicy`/`UpdateReplacePolicy` may be `Snapshot`.
+    #[serde(rename = "snap", default, skip_serializing_if = "is_false")]
+    pub snapshot: bool,
 }
 
 impl TypeSchema {

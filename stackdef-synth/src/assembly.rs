@@ -5,70 +5,18 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
-
-use crate::model::Env;
+pub use crate::limits::{INLINE_TEMPLATE_LIMIT, MAX_TEMPLATE_SIZE};
+pub use crate::manifest::{
+    MANIFEST_VERSION, Manifest, PATH_METADATA_KEY, ResourceEntry, StackArtifact, sha256_hex,
+};
 use crate::synth::SynthOutput;
 
-/// Version of the manifest format written by this crate.
-pub const MANIFEST_VERSION: &str = "1";
 /// The manifest's file name inside the assembly directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Default assembly directory (relative to the working directory).
 pub const DEFAULT_OUTDIR: &str = "stackdef.out";
 /// Environment variable that overrides the assembly directory.
 pub const OUTDIR_ENV: &str = "STACKDEF_OUTDIR";
-/// Largest template CloudFormation accepts inline in an API call; larger ones go through S3.
-pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
-/// Largest template CloudFormation accepts at all (through S3).
-pub const MAX_TEMPLATE_SIZE: usize = 1_000_000;
-/// Template metadata key holding each resource's construct path.
-pub const PATH_METADATA_KEY: &str = "stackdef:path";
-
-/// `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    /// Format version ([`MANIFEST_VERSION`]).
-    pub version: String,
-    /// Stacks in dependency order (every stack after the stacks it depends on).
-    pub stacks: Vec<StackArtifact>,
-}
-
-/// One stack in the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StackArtifact {
-    /// Stack name.
-    pub name: String,
-    /// Where it deploys.
-    pub environment: Env,
-    /// Template file, relative to the assembly directory.
-    pub template_file: String,
-    /// Template size in bytes.
-    pub template_size: usize,
-    /// Lowercase hex SHA-256 of the template file.
-    pub template_sha256: String,
-    /// Whether the template exceeds [`INLINE_TEMPLATE_LIMIT`] and must be uploaded to S3.
-    pub requires_upload: bool,
-    /// Stacks that must be deployed before this one.
-    pub dependencies: Vec<String>,
-    /// Stack tags.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub tags: IndexMap<String, String>,
-    /// Logical id -> resource type and construct path.
-    pub resources: IndexMap<String, ResourceEntry>,
-}
-
-/// A resource's entry in the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResourceEntry {
-    /// CloudFormation type.
-    #[serde(rename = "type")]
-    pub type_name: String,
-    /// Full construct path.
-    pub path: String,
-}
-
 /// Errors reading or writing an assembly.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -121,16 +69,6 @@ pub enum AssemblyError {
         /// The names there are.
         available: String,
     },
-}
-
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = hmac_sha256::Hash::hash(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
 }
 
 /// Where the assembly goes: `explicit`, else `$STACKDEF_OUTDIR`, else `stackdef.out`.

@@ -1,6 +1,6 @@
 //! Synth errors: each names the construct path and, where known, the user's source line.
 
-use crate::model::SourceLocation;
+use crate::location::SourceLocation;
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -128,6 +128,60 @@ pub enum ErrorKind {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A rule of the checks every synth runs (see `stackdef_check::catalog`).
+    #[error("{subject}.{property}: {message} [{rule} {name}]")]
+    Rule {
+        /// The rule's id (`SD3003`).
+        rule: String,
+        /// The rule's name (`world-open-admin-port`).
+        name: String,
+        /// What the finding is about: a resource type, or `Outputs`/`Parameters`.
+        subject: String,
+        /// The property path (`Properties` for the whole object).
+        property: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+/// A finding that does not fail synth: a warning, or a finding the program acknowledged.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SynthWarning {
+    /// The rule's id (`SD4004`).
+    pub rule: String,
+    /// The rule's name.
+    pub name: String,
+    /// `error`, `risk` or `warning`.
+    pub severity: String,
+    /// The construct path.
+    pub path: String,
+    /// The property path.
+    pub property: String,
+    /// What the rule found.
+    pub message: String,
+    /// Where in the user's source, as `file:line:column`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The reason the program gave for accepting it, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<String>,
+}
+
+impl std::fmt::Display for SynthWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "[{}] {}: {} [{} {}]",
+            self.path, self.property, self.message, self.rule, self.name
+        )?;
+        if let Some(loc) = &self.location {
+            write!(f, " (at {loc})")?;
+        }
+        if let Some(reason) = &self.acknowledged {
+            write!(f, " acknowledged: {reason}")?;
+        }
+        Ok(())
+    }
 }
 
 /// One error, with where it was made.

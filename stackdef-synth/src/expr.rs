@@ -141,6 +141,9 @@ pub enum Expr {
     Base64(Box<Expr>),
     /// `Fn::Cidr [ipBlock, count, cidrBits]`.
     Cidr(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// A template fragment kept as written (an intrinsic stackdef does not model, such as
+    /// `Fn::Transform`, from an imported template); rendered unchanged, never checked.
+    Raw(serde_json::Value),
 }
 
 impl Expr {
@@ -212,7 +215,8 @@ impl Expr {
             | Expr::Param(_)
             | Expr::Pseudo(_)
             | Expr::NoValue
-            | Expr::Condition(_) => {}
+            | Expr::Condition(_)
+            | Expr::Raw(_) => {}
         }
     }
 }

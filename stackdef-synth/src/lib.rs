@@ -10,16 +10,20 @@ pub mod assembly;
 pub mod error;
 pub mod expr;
 pub mod graph;
+pub mod import;
+pub mod limits;
+pub mod location;
 pub mod logical_id;
+pub mod manifest;
 pub mod model;
 mod ordering;
 pub mod synth;
 
 pub use assembly::{Assembly, AssemblyError, Manifest, StackArtifact};
-pub use error::{ErrorKind, SynthError, SynthErrors};
+pub use error::{ErrorKind, SynthError, SynthErrors, SynthWarning};
 pub use expr::{AppId, ConditionKey, Expr, MappingKey, ParameterKey, Pseudo, ResourceKey, SubPart};
 pub use model::{
-    AppModel, ConditionModel, Env, MappingModel, OutputModel, ParameterModel, RemovalPolicy,
-    ResourceModel, SourceLocation, StackIndex, StackModel,
+    Acknowledgement, AppModel, ConditionModel, Env, MappingModel, OutputModel, ParameterModel,
+    RemovalPolicy, ResourceModel, SourceLocation, StackIndex, StackModel,
 };
 pub use synth::{SynthOutput, SynthesizedStack, synthesize, synthesize_with};

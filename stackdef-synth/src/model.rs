@@ -9,35 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::SynthError;
 use crate::expr::{AppId, ConditionKey, Expr, MappingKey, ParameterKey, ResourceKey};
 
-/// Where in the user's source a construct was declared (from `#[track_caller]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SourceLocation {
-    /// Source file as the compiler names it.
-    pub file: &'static str,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-}
-
-impl SourceLocation {
-    /// The location of the caller of the (`#[track_caller]`) function that calls this.
-    #[track_caller]
-    pub fn caller() -> Self {
-        let l = std::panic::Location::caller();
-        SourceLocation {
-            file: l.file(),
-            line: l.line(),
-            column: l.column(),
-        }
-    }
-}
-
-impl std::fmt::Display for SourceLocation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
+pub use crate::location::SourceLocation;
 
 /// The AWS account and region a stack deploys to; either may be left to deploy time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -150,6 +122,8 @@ pub struct ResourceModel {
     pub update_replace_policy: Option<RemovalPolicy>,
     /// `Metadata` entries besides the construct path stackdef writes.
     pub metadata: IndexMap<String, Expr>,
+    /// `CreationPolicy` and `UpdatePolicy`, by name.
+    pub policies: IndexMap<String, Expr>,
     /// A logical id chosen by the user instead of the derived one.
     pub logical_id_override: Option<String>,
     /// Where it was declared.
@@ -160,12 +134,18 @@ pub struct ResourceModel {
 }
 
 impl ResourceModel {
-    /// Where the property `name` (a top-level property) was last written: its setter's
-    /// line, or the resource's own.
-    pub fn property_location(&self, name: &str) -> Option<SourceLocation> {
+    /// Where the property at `path` (`SecurityGroupIngress[2].CidrIp`) was last written:
+    /// the line recorded for the longest part of the path that has one, or the resource's.
+    pub fn property_location(&self, path: &str) -> Option<SourceLocation> {
         self.property_locations
             .iter()
-            .find(|(n, _)| n == name)
+            .filter(|(n, _)| {
+                path == n
+                    || path
+                        .strip_prefix(n.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
+            .max_by_key(|(n, _)| n.len())
             .map(|(_, l)| *l)
             .or(self.location)
     }
@@ -190,6 +170,7 @@ impl ResourceModel {
             deletion_policy: None,
             update_replace_policy: None,
             metadata: IndexMap::new(),
+            policies: IndexMap::new(),
             logical_id_override: None,
             location: None,
             property_locations: Vec::new(),
@@ -275,6 +256,29 @@ pub struct MappingModel {
     pub location: Option<SourceLocation>,
 }
 
+/// A finding of a rule that the program accepts, with its reason: at a construct path
+/// (everything below it), or for a whole stack (an empty path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The stack.
+    pub stack: StackIndex,
+    /// Construct path components below the stack; empty for the whole stack.
+    pub path: Vec<String>,
+    /// The rule id (`SD3003`).
+    pub rule: String,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Where it was written.
+    pub location: Option<SourceLocation>,
+}
+
+impl Acknowledgement {
+    /// Whether this acknowledgement covers `rule` for the item at `path` of `stack`.
+    pub fn covers(&self, rule: &str, stack: StackIndex, path: &[String]) -> bool {
+        self.rule == rule && self.stack == stack && path.starts_with(&self.path)
+    }
+}
+
 /// Everything an app declared.
 #[derive(Debug, Clone, Default)]
 pub struct AppModel {
@@ -294,6 +298,8 @@ pub struct AppModel {
     pub mappings: Vec<MappingModel>,
     /// Errors recorded while the app was built (reported with synth's own).
     pub errors: Vec<SynthError>,
+    /// Rule findings the program accepts.
+    pub acknowledgements: Vec<Acknowledgement>,
 }
 
 impl AppModel {

@@ -24,6 +24,16 @@ pub(crate) struct AppInner {
     /// not by the tree: a check captures constructs, whose nodes point back here, so owning
     /// it here would keep every app alive until the process ends.
     pub(crate) validations: Weak<Validations>,
+    /// Template items made once per stack and shared by every construct that needs them
+    /// (the SSM parameter of a machine image), by `(stack, id)`.
+    pub(crate) shared: std::collections::HashMap<(StackIndex, String), Shared>,
+}
+
+/// A shared template item: its node and its key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shared {
+    Parameter(u32, stackdef_synth::ParameterKey),
+    Mapping(u32, stackdef_synth::MappingKey),
 }
 
 /// A construct's own check, run at synth when the whole app is built.
@@ -87,6 +97,13 @@ pub struct SynthReport {
     pub manifest: Manifest,
 }
 
+impl SynthReport {
+    /// Findings that did not fail synth: warnings, and findings the program acknowledged.
+    pub fn warnings(&self) -> &[stackdef_synth::SynthWarning] {
+        &self.manifest.warnings
+    }
+}
+
 impl std::fmt::Display for SynthReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.manifest.stacks.len();
@@ -114,6 +131,20 @@ impl std::fmt::Display for SynthReport {
             }
             writeln!(f)?;
         }
+        let (acknowledged, open): (Vec<_>, Vec<_>) = self
+            .manifest
+            .warnings
+            .iter()
+            .partition(|w| w.acknowledged.is_some());
+        for w in &open {
+            writeln!(f, "warning: {w}")?;
+        }
+        if !acknowledged.is_empty() {
+            writeln!(f, "{} acknowledged finding(s):", acknowledged.len())?;
+            for w in &acknowledged {
+                writeln!(f, "  {w}")?;
+            }
+        }
         Ok(())
     }
 }
@@ -130,6 +161,7 @@ impl App {
                 stack_nodes: Vec::new(),
                 synthesized: false,
                 validations: Rc::downgrade(&validations),
+                shared: Default::default(),
             })),
             validations,
         }
@@ -166,8 +198,11 @@ impl App {
         }
         let mut inner = self.inner.borrow_mut();
         inner.synthesized = true;
-        found.extend(schema_errors(&inner.model));
-        stackdef_synth::synthesize_with(&inner.model, found)
+        let (errors, warnings) = super::findings::run(&inner.model);
+        found.extend(errors);
+        let mut output = stackdef_synth::synthesize_with(&inner.model, found)?;
+        output.warnings = warnings;
+        Ok(output)
     }
 
     /// Synthesizes and writes the assembly to `$STACKDEF_OUTDIR` or `stackdef.out`.
@@ -189,38 +224,6 @@ impl App {
     pub fn model(&self) -> AppModel {
         self.inner.borrow().model.clone()
     }
-}
-
-/// Every resource's properties against its registry schema, as errors with the construct
-/// path and the line that wrote the property.
-fn schema_errors(model: &stackdef_synth::AppModel) -> Vec<SynthError> {
-    stackdef_check::check_model(model)
-        .into_iter()
-        .map(|f| {
-            let r = &model.resources[f.resource];
-            let top = f
-                .violation
-                .path
-                .split(['.', '['])
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            let mut path = model.stacks[r.stack as usize].name.clone();
-            for part in &r.path {
-                path.push('/');
-                path.push_str(part);
-            }
-            SynthError::new(
-                ErrorKind::InvalidProperty {
-                    type_name: r.type_name.clone(),
-                    property: f.violation.path,
-                    message: f.violation.message,
-                },
-                Some(path),
-                r.property_location(&top),
-            )
-        })
-        .collect()
 }
 
 /// One CloudFormation stack: the scope for resources, deployed as a unit.

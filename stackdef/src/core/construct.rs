@@ -140,6 +140,15 @@ impl Node {
         s
     }
 
+    /// The node `index` of the same app and stack.
+    pub(crate) fn sibling(&self, index: u32) -> Node {
+        Node {
+            app: self.app.clone(),
+            index,
+            stack: self.stack,
+        }
+    }
+
     /// The full path, starting with the stack name.
     pub fn path(&self) -> String {
         self.path_string_in(&self.app.borrow())
@@ -199,6 +208,60 @@ impl Node {
             Some(path),
             Some(location),
         ));
+    }
+
+    /// Accepts the findings of `rule` about this construct and everything below it (for a
+    /// stack, the whole stack), with the reason: they no longer fail synth and are listed,
+    /// with the reason, in the synth report and the manifest.
+    ///
+    /// ```
+    /// use stackdef::check::catalog;
+    /// use stackdef::{App, CfnResource, Construct, Env};
+    /// let app = App::new();
+    /// let stack = app.stack("Admin", Env::region("us-east-1"));
+    /// let rule = CfnResource::new(&stack, "Ssh", "AWS::EC2::SecurityGroupIngress");
+    /// rule.set_property("GroupId", "sg-12345678");
+    /// rule.set_property("IpProtocol", "tcp");
+    /// rule.set_property("FromPort", 22);
+    /// rule.set_property("ToPort", 22);
+    /// rule.set_property("CidrIp", "0.0.0.0/0");
+    /// assert!(app.synthesize().is_err()); // SD3003: SSH open to the internet
+    ///
+    /// let app = App::new();
+    /// let stack = app.stack("Admin", Env::region("us-east-1"));
+    /// stack.node().acknowledge(catalog::WORLD_OPEN_ADMIN_PORT, "break-glass host, torn down daily");
+    /// let rule = CfnResource::new(&stack, "Ssh", "AWS::EC2::SecurityGroupIngress");
+    /// rule.set_property("GroupId", "sg-12345678");
+    /// rule.set_property("IpProtocol", "tcp");
+    /// rule.set_property("FromPort", 22);
+    /// rule.set_property("ToPort", 22);
+    /// rule.set_property("CidrIp", "0.0.0.0/0");
+    /// let out = app.synthesize().unwrap();
+    /// assert_eq!(out.warnings[0].acknowledged.as_deref(), Some("break-glass host, torn down daily"));
+    /// ```
+    #[track_caller]
+    pub fn acknowledge(&self, rule: &'static stackdef_check::Rule, reason: impl Into<String>) {
+        let location = SourceLocation::caller();
+        let reason = reason.into();
+        if reason.trim().is_empty() {
+            self.report_message_at(
+                location,
+                format!("acknowledging {} needs a reason", rule.id),
+            );
+            return;
+        }
+        let path = self.components().to_vec();
+        self.app
+            .borrow_mut()
+            .model
+            .acknowledgements
+            .push(stackdef_synth::Acknowledgement {
+                stack: self.stack,
+                path,
+                rule: rule.id.to_owned(),
+                reason,
+                location: Some(location),
+            });
     }
 
     /// Registers a check that runs at synth, when the whole app is built: each message it

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod construct;
+mod findings;
 pub mod fns;
 mod id;
 mod json;

@@ -81,6 +81,12 @@ impl CfnResource {
         });
     }
 
+    /// Points problems with property `name` at `location` (a construct writes properties
+    /// on behalf of its user's call, and passes that call's line).
+    pub fn locate_property(&self, name: &str, location: SourceLocation) {
+        self.with(|r| r.record_location(name, location));
+    }
+
     /// Replaces all properties (checked at synth like [`CfnResource::set_property`]).
     pub fn set_properties(&self, properties: indexmap::IndexMap<String, Expr>) {
         self.with(|r| r.properties = properties);

@@ -9,6 +9,7 @@ use stackdef_synth::{
     ParameterModel, logical_id,
 };
 
+use crate::app::Shared;
 use crate::fns::Condition;
 use crate::value::{ToTemplate, Value};
 use crate::{Construct, Node};
@@ -39,6 +40,31 @@ impl CfnParameter {
         };
         let key = node.app.borrow_mut().model.add_parameter(model);
         CfnParameter { node, key }
+    }
+
+    /// The parameter `id` of `stack`, made by `make` the first time any construct asks for
+    /// it (for parameters many constructs share, such as a machine image's SSM parameter).
+    #[track_caller]
+    pub fn shared(
+        stack: &crate::Stack,
+        id: &str,
+        make: impl FnOnce(&crate::Stack) -> CfnParameter,
+    ) -> CfnParameter {
+        let node = stack.node();
+        let shared_key = (node.stack, id.to_owned());
+        let found = node.app.borrow().shared.get(&shared_key).copied();
+        if let Some(Shared::Parameter(index, key)) = found {
+            return CfnParameter {
+                node: node.sibling(index),
+                key,
+            };
+        }
+        let made = make(stack);
+        node.app
+            .borrow_mut()
+            .shared
+            .insert(shared_key, Shared::Parameter(made.node.index, made.key));
+        made
     }
 
     fn with(self, f: impl FnOnce(&mut ParameterModel)) -> Self {
@@ -242,6 +268,30 @@ impl CfnMapping {
         };
         let key = node.app.borrow_mut().model.add_mapping(model);
         CfnMapping { node, key }
+    }
+
+    /// The mapping `id` of `stack`, made by `make` the first time any construct asks for it.
+    #[track_caller]
+    pub fn shared(
+        stack: &crate::Stack,
+        id: &str,
+        make: impl FnOnce(&crate::Stack) -> CfnMapping,
+    ) -> CfnMapping {
+        let node = stack.node();
+        let shared_key = (node.stack, id.to_owned());
+        let found = node.app.borrow().shared.get(&shared_key).copied();
+        if let Some(Shared::Mapping(index, key)) = found {
+            return CfnMapping {
+                node: node.sibling(index),
+                key,
+            };
+        }
+        let made = make(stack);
+        node.app
+            .borrow_mut()
+            .shared
+            .insert(shared_key, Shared::Mapping(made.node.index, made.key));
+        made
     }
 
     /// `Fn::FindInMap [this, top, second]`, typed as `T`.

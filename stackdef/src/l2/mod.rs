@@ -20,6 +20,7 @@ pub mod ecr;
     feature = "iam",
     feature = "logs",
     feature = "kms",
+    feature = "s3",
     feature = "secretsmanager",
     feature = "applicationautoscaling",
     feature = "cloudwatch"
@@ -30,7 +31,8 @@ pub mod ecs;
     feature = "ec2",
     feature = "iam",
     feature = "logs",
-    feature = "kms"
+    feature = "kms",
+    feature = "s3"
 ))]
 pub mod elbv2;
 #[cfg(feature = "iam")]
@@ -48,6 +50,8 @@ pub mod logs;
     feature = "secretsmanager"
 ))]
 pub mod rds;
+#[cfg(all(feature = "s3", feature = "iam", feature = "kms"))]
+pub mod s3;
 #[cfg(all(feature = "secretsmanager", feature = "iam", feature = "kms"))]
 pub mod secretsmanager;
 

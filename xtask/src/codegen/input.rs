@@ -28,6 +28,8 @@ pub struct Input {
     pub types: Vec<TypeSchema>,
     /// sha256 over all type names and schema hashes (hex, first 16 digits).
     pub sha256: String,
+    /// cfn-lint's `data` directory (extensions and additional specs for the rule data).
+    pub data_dir: PathBuf,
 }
 
 fn short_hash(bytes: &[u8]) -> String {
@@ -120,5 +122,6 @@ pub fn load_from(schemas: &Path, version: String) -> Result<Input, String> {
         version,
         types,
         sha256,
+        data_dir: schemas.parent().map(Path::to_path_buf).unwrap_or_default(),
     })
 }

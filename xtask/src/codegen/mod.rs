@@ -7,12 +7,14 @@
 
 pub mod emit;
 pub mod fixups;
+pub mod getatt;
 pub mod ids;
 pub mod input;
 pub mod model;
 pub mod names;
 pub mod pattern;
 pub mod registry;
+pub mod rule_data;
 
 #[cfg(test)]
 mod tests;
@@ -180,7 +182,14 @@ pub fn generate(input: &Input) -> Result<Output, String> {
             base.join(&service).join(format!("{module}.rs")),
             emit::type_file(&m, &input.version, sha),
         );
-        type_schemas.push(registry::type_schema(&m));
+        let mut ts = registry::type_schema(&m);
+        for name in getatt::extra_attributes(type_name, schema) {
+            if !ts.attributes.iter().any(|a| a.name == name) {
+                ts.attributes
+                    .push(stackdef_registry::Attribute { name, id: None });
+            }
+        }
+        type_schemas.push(ts);
         out.stats.types += 1;
     }
     for reserved in ["default", "default-services", "deploy", "cli"] {
@@ -207,6 +216,14 @@ pub fn generate(input: &Input) -> Result<Output, String> {
         base.join("ids.rs"),
         emit::ids_file(&ids, &input.version, &input.sha256),
     );
+    let stateful = rule_data::stateful_types(&input.data_dir)?;
+    for s in &mut type_schemas {
+        s.stateful = stateful.contains(&s.type_name);
+    }
+    for (name, text) in rule_data::files(&input.data_dir)? {
+        out.files
+            .insert(PathBuf::from(REGISTRY_DIR).join("data").join(name), text);
+    }
     let (data, index) = registry::data_files(
         &type_schemas,
         &emit::header(&input.version, "all types", &input.sha256),

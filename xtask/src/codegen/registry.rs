@@ -78,6 +78,8 @@ pub fn type_schema(m: &TypeModel) -> TypeSchema {
         attributes,
         objects: object_list,
         enums: enum_list,
+        stateful: false,
+        snapshot: super::rule_data::SNAPSHOT_TYPES.contains(&m.type_name.as_str()),
     }
 }
 

@@ -42,18 +42,30 @@
 //! a.allow_default_port_from(&b);
 //! ```
 
+mod bastion;
 mod cidr;
 mod connections;
+mod instance;
+mod instance_type;
+mod key_pair;
+mod machine_image;
 mod peer;
 mod port;
 mod security_group;
 mod subnet;
+mod user_data;
 mod vpc;
 
+pub use bastion::{BastionHost, BastionHostProps};
 pub use cidr::{CidrError, Ipv4Cidr};
 pub use connections::{Connectable, Connections, HasDefaultPort};
+pub use instance::{Instance, InstanceProps, RootVolume, VolumeType};
+pub use instance_type::{Architecture, InstanceClass, InstanceSize, InstanceType};
+pub use key_pair::{KeyPair, KeyType};
+pub use machine_image::MachineImage;
 pub use peer::Peer;
 pub use port::{Port, Protocol};
 pub use security_group::{SecurityGroup, SecurityGroupProps};
 pub use subnet::{SelectedSubnets, Subnet, SubnetConfig, SubnetSelection, SubnetType};
+pub use user_data::UserData;
 pub use vpc::{Vpc, VpcProps};

@@ -200,6 +200,7 @@ impl SecurityGroup {
                 all.push(rule);
                 // Rules are added after creation: the list is written again, whole.
                 resource.set_security_group_ingress(all.clone());
+                resource.locate_property(&format!("SecurityGroupIngress[{}]", all.len() - 1), loc);
             }
             Direction::Egress => {
                 let mut rule =
@@ -216,6 +217,7 @@ impl SecurityGroup {
                 let mut all = self.inner.inline_egress.borrow_mut();
                 all.push(rule);
                 resource.set_security_group_egress(all.clone());
+                resource.locate_property(&format!("SecurityGroupEgress[{}]", all.len() - 1), loc);
             }
         }
     }

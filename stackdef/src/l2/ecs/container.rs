@@ -115,7 +115,7 @@ impl EcsSecret {
 }
 
 /// Options of a container (the image is an argument of
-/// [`FargateTaskDefinition::add_container`]).
+/// [`FargateTaskDefinition::add_container`](crate::ecs::FargateTaskDefinition::add_container)).
 #[derive(Debug, Clone)]
 pub struct ContainerOptions {
     /// TCP ports the container listens on (1-65535, unique in the task). default: none.

@@ -18,47 +18,13 @@ use crate::{Construct, Node};
 /// The memory sizes (MiB) Fargate accepts for a task of `cpu` units, empty when `cpu`
 /// itself is not a Fargate size.
 pub fn fargate_memory_options(cpu: u32) -> Vec<u32> {
-    let range = |lo: u32, hi: u32, step: u32| (lo..=hi).step_by(step as usize).collect();
-    match cpu {
-        256 => vec![512, 1024, 2048],
-        512 => range(1024, 4096, 1024),
-        1024 => range(2048, 8192, 1024),
-        2048 => range(4096, 16384, 1024),
-        4096 => range(8192, 30720, 1024),
-        8192 => range(16384, 61440, 4096),
-        16384 => range(32768, 122880, 8192),
-        _ => Vec::new(),
-    }
+    stackdef_check::rules::fargate_memory(cpu)
 }
 
-/// Why `cpu`/`memory_mib` is not a Fargate task size, if it is not.
+/// Why `cpu`/`memory_mib` is not a Fargate task size, if it is not (the check every synth
+/// runs on task definitions, `SD8001`).
 pub fn check_fargate_size(cpu: u32, memory_mib: u32) -> Option<String> {
-    let options = fargate_memory_options(cpu);
-    if options.is_empty() {
-        return Some(format!(
-            "cpu {cpu} is not a Fargate task size; use 256, 512, 1024, 2048, 4096, 8192 or 16384 (1024 = 1 vCPU)"
-        ));
-    }
-    if !options.contains(&memory_mib) {
-        let list = if options.len() > 6 {
-            format!(
-                "{} to {} in steps of {}",
-                options[0],
-                options[options.len() - 1],
-                options[1] - options[0]
-            )
-        } else {
-            options
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        return Some(format!(
-            "memory {memory_mib} MiB is not valid with cpu {cpu} on Fargate; with cpu {cpu} use {list} MiB"
-        ));
-    }
-    None
+    stackdef_check::rules::fargate_size_problem(cpu, memory_mib)
 }
 
 /// CPU architecture of the task.
@@ -127,9 +93,6 @@ impl FargateTaskDefinition {
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, props: FargateTaskDefinitionProps) -> Self {
         let node = Node::new(scope, id);
-        if let Some(problem) = check_fargate_size(props.cpu, props.memory_mib) {
-            node.report_message(problem);
-        }
         let execution_role = Role::new(
             &node,
             "ExecutionRole",

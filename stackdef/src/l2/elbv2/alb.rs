@@ -12,14 +12,28 @@ use crate::ec2::{
 };
 use crate::l2::support::check_hyphen_name;
 use crate::resource::{CfnResource, Resource};
+use crate::s3::Bucket;
 use crate::value::{LoadBalancerArn, Value};
 use crate::{Construct, Node};
 
 /// Longest name AWS accepts for a load balancer or a target group.
 pub const MAX_NAME_LEN: usize = 32;
 
+/// Where a load balancer writes its access logs.
+#[derive(Debug, Clone, Default)]
+pub enum AccessLogs {
+    /// Into a bucket made for it (objects expire after 90 days). The default.
+    #[default]
+    Auto,
+    /// Into this bucket (its policy must let load balancers deliver: see
+    /// [`Bucket::for_load_balancer_logs`]), under this prefix.
+    To(Bucket, String),
+    /// No access logs (requests leave no trace: for throwaway environments).
+    Disabled,
+}
+
 /// Options of an [`Alb`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct AlbProps {
     /// Reachable from the internet (else only inside the VPC). default: `true`.
     pub internet_facing: bool,
@@ -30,11 +44,14 @@ pub struct AlbProps {
     pub vpc_subnets: Option<SubnetSelection>,
     /// Seconds an idle connection is kept. default: `60`.
     pub idle_timeout_secs: u32,
-    /// Refuse deletion through the API until turned off. default: `false`.
+    /// Refuse deletion through the API until turned off (turn it off before `stackdef
+    /// destroy`). default: `true`.
     pub deletion_protection: bool,
     /// Drop HTTP headers with invalid names instead of passing them to targets.
     /// default: `true`.
     pub drop_invalid_header_fields: bool,
+    /// Access logs. default: [`AccessLogs::Auto`].
+    pub access_logs: AccessLogs,
 }
 
 impl Default for AlbProps {
@@ -44,8 +61,9 @@ impl Default for AlbProps {
             load_balancer_name: None,
             vpc_subnets: None,
             idle_timeout_secs: 60,
-            deletion_protection: false,
+            deletion_protection: true,
             drop_invalid_header_fields: true,
+            access_logs: AccessLogs::Auto,
         }
     }
 }
@@ -130,7 +148,36 @@ impl Alb {
                 allow_all_outbound: false,
             },
         );
-        let attr = |k: &str, v: String| lb::LoadBalancerAttribute::new().key(k).value(v);
+        let attr = |k: &str, v: Value<String>| lb::LoadBalancerAttribute::new().key(k).value(v);
+        let logs = match &props.access_logs {
+            AccessLogs::Auto => Some((
+                Bucket::for_load_balancer_logs(&node, "AccessLogs", 90),
+                String::new(),
+            )),
+            AccessLogs::To(bucket, prefix) => Some((bucket.clone(), prefix.clone())),
+            AccessLogs::Disabled => None,
+        };
+        let mut attributes = vec![
+            attr(
+                "deletion_protection.enabled",
+                props.deletion_protection.to_string().into(),
+            ),
+            attr(
+                "idle_timeout.timeout_seconds",
+                props.idle_timeout_secs.to_string().into(),
+            ),
+            attr(
+                "routing.http.drop_invalid_header_fields.enabled",
+                props.drop_invalid_header_fields.to_string().into(),
+            ),
+        ];
+        if let Some((bucket, prefix)) = &logs {
+            attributes.push(attr("access_logs.s3.enabled", "true".into()));
+            attributes.push(attr("access_logs.s3.bucket", bucket.bucket_name().into()));
+            if !prefix.is_empty() {
+                attributes.push(attr("access_logs.s3.prefix", prefix.as_str().into()));
+            }
+        }
         let mut l1_props = l1::LoadBalancerProps::new()
             .type_(lb::Type::Application)
             .scheme(if props.internet_facing {
@@ -140,24 +187,15 @@ impl Alb {
             })
             .subnets(selected.subnet_ids())
             .security_groups(vec![security_group.security_group_id()])
-            .load_balancer_attributes(vec![
-                attr(
-                    "deletion_protection.enabled",
-                    props.deletion_protection.to_string(),
-                ),
-                attr(
-                    "idle_timeout.timeout_seconds",
-                    props.idle_timeout_secs.to_string(),
-                ),
-                attr(
-                    "routing.http.drop_invalid_header_fields.enabled",
-                    props.drop_invalid_header_fields.to_string(),
-                ),
-            ]);
+            .load_balancer_attributes(attributes);
         if let Some(name) = &props.load_balancer_name {
             l1_props = l1_props.name(name.as_str());
         }
         let resource = l1::LoadBalancer::new(&node, "Resource", l1_props);
+        // Elastic Load Balancing checks it may write the logs when it turns them on.
+        if let Some(policy) = logs.as_ref().and_then(|(b, _)| b.policy()) {
+            resource.add_depends_on(&policy);
+        }
         if props.internet_facing {
             for dep in &selected.internet_dependencies {
                 resource.add_depends_on(dep);

@@ -24,6 +24,6 @@ mod alb;
 mod listener;
 mod target_group;
 
-pub use alb::{Alb, AlbProps, MAX_NAME_LEN, check_name};
+pub use alb::{AccessLogs, Alb, AlbProps, MAX_NAME_LEN, check_name};
 pub use listener::{DefaultAction, Listener, ListenerProps, ListenerProtocol};
 pub use target_group::{HealthCheck, LoadBalancerTarget, TargetGroup, TargetGroupProps};

@@ -83,7 +83,7 @@ impl HealthCheck {
     }
 }
 
-/// Options of a [`TargetGroup`] made by [`Listener::forward_to`].
+/// Options of a [`TargetGroup`] made by [`Listener::forward_to`](crate::elbv2::Listener::forward_to).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetGroupProps {
     /// Health check. default: [`HealthCheck::default`] (`/`, every 30 s).

@@ -54,6 +54,6 @@ mod role;
 pub use grant::Grantable;
 pub use instance_profile::InstanceProfile;
 pub use managed_policy::{CustomerManagedPolicy, CustomerManagedPolicyProps, ManagedPolicy};
-pub use policy::{ConditionOperator, Effect, PolicyDocument, PolicyStatement};
+pub use policy::{ConditionOperator, Effect, PolicyDocument, PolicyStatement, Principal};
 pub use principal::{KNOWN_SERVICES, ServicePrincipal};
 pub use role::{Role, RoleProps};

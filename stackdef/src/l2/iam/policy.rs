@@ -59,11 +59,33 @@ impl ConditionOperator {
     }
 }
 
+/// Who a resource policy's statement is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// An AWS service (`elasticloadbalancing.amazonaws.com`).
+    Service(super::ServicePrincipal),
+    /// An account, role or user by ARN or account id.
+    Aws(Json),
+    /// Everyone (only with conditions that narrow it, or a Deny).
+    Anyone,
+}
+
+impl Principal {
+    fn to_json(&self) -> Json {
+        match self {
+            Principal::Service(s) => Json::object([("Service", Json::from(s.as_str()))]),
+            Principal::Aws(a) => Json::object([("AWS", a.clone())]),
+            Principal::Anyone => Json::from("*"),
+        }
+    }
+}
+
 /// One statement of a policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyStatement {
     sid: Option<String>,
     effect: Effect,
+    principal: Option<Principal>,
     actions: Vec<String>,
     resources: Vec<Json>,
     conditions: Vec<(ConditionOperator, String, Vec<Json>)>,
@@ -88,6 +110,7 @@ impl PolicyStatement {
         PolicyStatement {
             sid: None,
             effect: Effect::Allow,
+            principal: None,
             actions: actions.into_iter().map(Into::into).collect(),
             resources: resources.into_iter().map(|r| Json::of(&r)).collect(),
             conditions: Vec::new(),
@@ -121,6 +144,12 @@ impl PolicyStatement {
         self
     }
 
+    /// The principal (for resource policies: bucket, key, queue).
+    pub fn with_principal(mut self, principal: Principal) -> Self {
+        self.principal = Some(principal);
+        self
+    }
+
     /// Names the statement (`Sid`).
     pub fn with_sid(mut self, sid: &str) -> Self {
         self.sid = Some(sid.to_owned());
@@ -144,6 +173,9 @@ impl PolicyStatement {
             entries.push(("Sid", Json::from(sid.as_str())));
         }
         entries.push(("Effect", Json::from(self.effect.as_str())));
+        if let Some(p) = &self.principal {
+            entries.push(("Principal", p.to_json()));
+        }
         entries.push((
             "Action",
             one_or_list(

@@ -114,16 +114,71 @@ impl Key {
             fns::account_id(),
             ":root"
         ];
-        let mut statements = vec![Json::object([
-            ("Sid", Json::from("AccountIamPolicies")),
-            ("Effect", Json::from("Allow")),
-            (
-                "Principal",
-                Json::object([("AWS", Json::from(account_root))]),
-            ),
-            ("Action", Json::from("kms:*")),
-            ("Resource", Json::from("*")),
-        ])];
+        // The account administers the key, and its IAM policies may grant its use: the
+        // key policy itself names no other principal unless a construct adds one.
+        let root = || Json::object([("AWS", Json::from(account_root.clone()))]);
+        let actions = |list: &[&str]| Json::array(list.iter().map(|a| Json::from(*a)));
+        let mut statements = vec![
+            Json::object([
+                ("Sid", Json::from("KeyAdministration")),
+                ("Effect", Json::from("Allow")),
+                ("Principal", root()),
+                (
+                    "Action",
+                    actions(&[
+                        "kms:CreateAlias",
+                        "kms:Describe*",
+                        "kms:Enable*",
+                        "kms:List*",
+                        "kms:Put*",
+                        "kms:Update*",
+                        "kms:Revoke*",
+                        "kms:Disable*",
+                        "kms:Get*",
+                        "kms:Delete*",
+                        "kms:TagResource",
+                        "kms:UntagResource",
+                        "kms:ScheduleKeyDeletion",
+                        "kms:CancelKeyDeletion",
+                        "kms:RotateKeyOnDemand",
+                    ]),
+                ),
+                ("Resource", Json::from("*")),
+            ]),
+            Json::object([
+                ("Sid", Json::from("KeyUseThroughIamPolicies")),
+                ("Effect", Json::from("Allow")),
+                ("Principal", root()),
+                (
+                    "Action",
+                    actions(&[
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:DescribeKey",
+                    ]),
+                ),
+                ("Resource", Json::from("*")),
+            ]),
+            Json::object([
+                ("Sid", Json::from("GrantsForAwsServices")),
+                ("Effect", Json::from("Allow")),
+                ("Principal", root()),
+                (
+                    "Action",
+                    actions(&["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]),
+                ),
+                ("Resource", Json::from("*")),
+                (
+                    "Condition",
+                    Json::object([(
+                        "Bool",
+                        Json::object([("kms:GrantIsForAWSResource", Json::from("true"))]),
+                    )]),
+                ),
+            ]),
+        ];
         if self.inner.for_logs.get() {
             let logs_service = crate::sub!["logs.", fns::region(), ".amazonaws.com"];
             let log_groups = crate::sub![

@@ -27,6 +27,81 @@ use crate::{Construct, Node};
 /// MySQL's port.
 pub const MYSQL_PORT: u16 = 3306;
 
+/// A MySQL engine version: a major version (RDS picks its newest minor one) or a full one.
+/// Any version is checked at synth against the versions RDS offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MysqlVersion(String);
+
+impl MysqlVersion {
+    /// MySQL 8.0 (its newest minor version).
+    pub const V8_0: MysqlVersion = MysqlVersion(String::new());
+
+    /// A version by name (`8.0.40`, `8.4`).
+    pub fn named(version: &str) -> Self {
+        MysqlVersion(version.to_owned())
+    }
+
+    /// The version as RDS writes it.
+    pub fn as_str(&self) -> &str {
+        if self.0.is_empty() { "8.0" } else { &self.0 }
+    }
+}
+
+/// A database instance class: `db.` and an EC2 class and size
+/// (`DatabaseInstanceClass::of(InstanceClass::T3, InstanceSize::Micro)` is `db.t3.micro`),
+/// or any name RDS offers. Checked at synth against the classes of the stack's region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseInstanceClass(String);
+
+impl DatabaseInstanceClass {
+    /// `db.<class>.<size>`.
+    pub fn of(class: crate::ec2::InstanceClass, size: crate::ec2::InstanceSize) -> Self {
+        DatabaseInstanceClass(format!("db.{}.{}", class.as_str(), size.as_str()))
+    }
+
+    /// Any class by name (`db.x2g.large`).
+    pub fn named(class: &str) -> Self {
+        DatabaseInstanceClass(class.to_owned())
+    }
+
+    /// The class as RDS writes it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The logs a MySQL instance can export to CloudWatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MysqlLog {
+    /// `audit` (needs the audit plugin in the option group to have content).
+    Audit,
+    /// `error`.
+    Error,
+    /// `general`.
+    General,
+    /// `slowquery`.
+    SlowQuery,
+}
+
+impl MysqlLog {
+    /// Every log type.
+    pub const ALL: [MysqlLog; 4] = [
+        MysqlLog::Audit,
+        MysqlLog::Error,
+        MysqlLog::General,
+        MysqlLog::SlowQuery,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            MysqlLog::Audit => "audit",
+            MysqlLog::Error => "error",
+            MysqlLog::General => "general",
+            MysqlLog::SlowQuery => "slowquery",
+        }
+    }
+}
+
 /// The fields of a database's generated credentials secret (typed, so a misspelled key
 /// cannot be written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,9 +157,14 @@ pub enum PublicAccess {
 #[derive(Debug, Clone)]
 pub struct RdsMysqlProps {
     /// `EngineVersion`. default: `8.0.40`.
-    pub engine_version: String,
+    pub engine_version: MysqlVersion,
     /// `DBInstanceClass`. default: `db.t3.micro`.
-    pub instance_class: String,
+    pub instance_class: DatabaseInstanceClass,
+    /// The port clients connect to. default: `3306`.
+    pub port: u16,
+    /// Encrypt the storage with this customer-managed key. default: none (the AWS managed
+    /// key `aws/rds`; storage is encrypted either way).
+    pub storage_encryption_key: Option<Key>,
     /// Storage in GiB (20-65536). default: `20`.
     pub allocated_storage_gib: u32,
     /// Storage auto scaling ceiling in GiB; `None` disables it. default: `Some(100)`.
@@ -108,8 +188,8 @@ pub struct RdsMysqlProps {
     pub backup_retention_days: u32,
     /// What happens when the instance leaves the stack or is replaced. default: `Snapshot`.
     pub removal_policy: RemovalPolicy,
-    /// Logs exported to CloudWatch. default: `error` and `slowquery`.
-    pub cloudwatch_logs_exports: Vec<String>,
+    /// Logs exported to CloudWatch. default: every type ([`MysqlLog::ALL`]).
+    pub cloudwatch_logs_exports: Vec<MysqlLog>,
     /// Encrypt the generated credentials with this customer-managed key. default: none
     /// (the AWS managed key `aws/secretsmanager`).
     pub secret_encryption_key: Option<Key>,
@@ -121,8 +201,10 @@ pub struct RdsMysqlProps {
 impl Default for RdsMysqlProps {
     fn default() -> Self {
         RdsMysqlProps {
-            engine_version: "8.0.40".into(),
-            instance_class: "db.t3.micro".into(),
+            engine_version: MysqlVersion::named("8.0.40"),
+            instance_class: DatabaseInstanceClass::named("db.t3.micro"),
+            port: MYSQL_PORT,
+            storage_encryption_key: None,
             allocated_storage_gib: 20,
             max_allocated_storage_gib: Some(100),
             database_name: None,
@@ -134,7 +216,7 @@ impl Default for RdsMysqlProps {
             deletion_protection: true,
             backup_retention_days: 7,
             removal_policy: RemovalPolicy::Snapshot,
-            cloudwatch_logs_exports: vec!["error".into(), "slowquery".into()],
+            cloudwatch_logs_exports: MysqlLog::ALL.to_vec(),
             monitoring_interval_secs: 60,
             secret_encryption_key: None,
         }
@@ -149,6 +231,7 @@ pub struct RdsMysql {
     resource: l1::DbInstance,
     security_group: SecurityGroup,
     secret: Secret,
+    port: u16,
 }
 
 impl Resource for RdsMysql {
@@ -165,7 +248,7 @@ impl Connectable for RdsMysql {
 
 impl HasDefaultPort for RdsMysql {
     fn default_port(&self) -> Port {
-        Port::tcp(MYSQL_PORT)
+        Port::tcp(self.port)
     }
 }
 
@@ -235,6 +318,12 @@ impl RdsMysql {
             ));
         }
 
+        if !(1150..=65535).contains(&props.port) {
+            node.report_message(format!(
+                "port {} is out of range: RDS MySQL listens on 1150 to 65535",
+                props.port
+            ));
+        }
         if ![0, 1, 5, 10, 15, 30, 60].contains(&props.monitoring_interval_secs) {
             node.report_message(format!(
                 "monitoring interval {}s is invalid: use 0 (off), 1, 5, 10, 15, 30 or 60",
@@ -291,10 +380,11 @@ impl RdsMysql {
             .storage_encrypted(true)
             .master_username(resolve("username"))
             .master_user_password(resolve("password"))
-            .port(MYSQL_PORT.to_string())
+            .port(props.port.to_string())
             .db_subnet_group_name(subnet_group.db_subnet_group_name())
             .vpc_security_groups(vec![security_group.security_group_id()])
-            .publicly_accessible(props.publicly_accessible)
+            // Without consent the construct has reported the choice already.
+            .publicly_accessible(props.publicly_accessible && consent)
             .multi_az(props.multi_az)
             .deletion_protection(props.deletion_protection)
             .backup_retention_period(i64::from(props.backup_retention_days))
@@ -308,8 +398,16 @@ impl RdsMysql {
             l1_props = l1_props.db_name(db.as_str());
         }
         if !props.cloudwatch_logs_exports.is_empty() {
-            l1_props =
-                l1_props.enable_cloudwatch_logs_exports(props.cloudwatch_logs_exports.clone());
+            l1_props = l1_props.enable_cloudwatch_logs_exports(
+                props
+                    .cloudwatch_logs_exports
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if let Some(key) = &props.storage_encryption_key {
+            l1_props = l1_props.kms_key_id(key.arn());
         }
         if props.monitoring_interval_secs > 0 {
             let role = Role::new(
@@ -328,6 +426,12 @@ impl RdsMysql {
                 .monitoring_role_arn(role.arn());
         }
         let resource = l1::DbInstance::new(&node, "Resource", l1_props);
+        if consent && props.publicly_accessible {
+            node.acknowledge(
+                crate::check::catalog::PUBLIC_DATABASE,
+                "public_access: PublicAccess::AllowedIUnderstandTheRisk",
+            );
+        }
         resource.apply_removal_policy(props.removal_policy);
 
         // Adds host, port and engine to the secret once the instance exists.
@@ -346,6 +450,7 @@ impl RdsMysql {
             resource,
             security_group,
             secret: secret.attached(&attachment),
+            port: props.port,
         }
     }
 

@@ -6,8 +6,8 @@
 use indexmap::IndexMap;
 use stackdef::fns::{self, Condition};
 use stackdef::{
-    App, CfnCondition, CfnMapping, CfnOutput, CfnParameter, CfnResource, Env, Expr, RemovalPolicy,
-    ToTemplate, Value, sub,
+    App, CfnCondition, CfnMapping, CfnOutput, CfnParameter, CfnResource, Construct, Env, Expr,
+    RemovalPolicy, ToTemplate, Value, sub,
 };
 
 fn env() -> Env {
@@ -113,6 +113,10 @@ fn conditions_and_mappings() {
     }
     let regions = CfnMapping::new(&stack, "RegionMap", table);
 
+    stack.node().acknowledge(
+        stackdef::check::catalog::UNENCRYPTED_STORAGE,
+        "fixture: encryption at rest is not what this test covers",
+    );
     let db = CfnResource::new(&stack, "Db", "AWS::RDS::DBInstance");
     db.set_property("MultiAZ", fns::if_::<bool>(&is_prod, true, false));
     db.set_property(
@@ -204,6 +208,10 @@ fn resource_attributes() {
     stack.add_tag("team", "bank");
     let key = CfnResource::new(&stack, "Key", "AWS::KMS::Key");
     key.apply_removal_policy(RemovalPolicy::Retain);
+    stack.node().acknowledge(
+        stackdef::check::catalog::UNENCRYPTED_STORAGE,
+        "fixture: encryption at rest is not what this test covers",
+    );
     let db = CfnResource::new(&stack, "Db", "AWS::RDS::DBInstance");
     db.set_deletion_policy(RemovalPolicy::Snapshot);
     db.set_update_replace_policy(RemovalPolicy::Snapshot);

@@ -84,7 +84,7 @@ fn invalid_cpu_memory_pair() {
     let e = assert_error(&app, "memory 512 MiB is not valid with cpu 512");
     assert!(e.contains("use 1024, 2048, 3072, 4096 MiB"), "{e}");
     assert!(e.contains("[Test/Task]"), "{e}");
-    assert!(e.contains(&format!("l2_validation.rs:{line}")), "{e}");
+    assert!(e.contains(&format!("construct_rules.rs:{line}")), "{e}");
 
     let (app, stack) = self::app();
     FargateTaskDefinition::new(
@@ -214,7 +214,7 @@ fn health_check_path_must_start_with_slash() {
     );
     let e = assert_error(&app, "health check path `health` must start with `/`");
     assert!(e.contains("(for example `/health`)"), "{e}");
-    assert!(e.contains(&format!("l2_validation.rs:{line}")), "{e}");
+    assert!(e.contains(&format!("construct_rules.rs:{line}")), "{e}");
 }
 
 #[test]

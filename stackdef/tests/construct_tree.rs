@@ -206,7 +206,9 @@ impl BankEnvironment {
         let vpc = CfnResource::new(&node, "Vpc", "AWS::EC2::VPC");
         vpc.set_property("CidrBlock", cidr);
         let db = CfnResource::new(&node, "Database", "AWS::RDS::DBInstance");
-        db.set_property("DBSubnetGroupName", vpc.ref_value::<String>());
+        db.set_property("DBSubnetGroupName", "bank-subnets");
+        db.set_property("StorageEncrypted", true);
+        db.add_metadata("Vpc", vpc.ref_value::<String>());
         let queue = CfnResource::new(&node, "Queue", "AWS::SQS::Queue");
         let nested = Network::new(&node, "Edge", &vpc);
         queue.add_depends_on(&nested.gateway);
@@ -310,10 +312,7 @@ fn user_construct_scopes_its_children_twice() {
     }
     let r = &s.template["Resources"];
     let prod_vpc = ids[0];
-    assert_eq!(
-        r[ids[1]]["Properties"]["DBSubnetGroupName"],
-        json!({ "Ref": prod_vpc })
-    );
+    assert_eq!(r[ids[1]]["Metadata"]["Vpc"], json!({ "Ref": prod_vpc }));
     assert_eq!(r[ids[2]]["DependsOn"], json!([ids[3]]));
     assert_eq!(r[ids[7]]["Metadata"]["Vpc"], json!({ "Ref": ids[4] }));
     assert_eq!(

@@ -343,7 +343,7 @@ fn bad_literals_are_reported_with_the_construct_path() {
         errors.0.iter().all(|e| e
             .location
             .as_ref()
-            .is_some_and(|l| l.to_string().contains("cfn_l1.rs"))),
+            .is_some_and(|l| l.to_string().contains("l1_types.rs"))),
         "{all}"
     );
 }
@@ -373,6 +373,8 @@ fn addresses_and_cidr_blocks_are_checked_by_their_schema_format() {
         &stack,
         "V4",
         ec2::SecurityGroupIngressProps::new("tcp")
+            .from_port(443)
+            .to_port(443)
             .group_id(group.attr_group_id())
             .cidr_ip("203.0.113.7"),
     );
@@ -380,6 +382,8 @@ fn addresses_and_cidr_blocks_are_checked_by_their_schema_format() {
         &stack,
         "V6",
         ec2::SecurityGroupIngressProps::new("tcp")
+            .from_port(443)
+            .to_port(443)
             .group_id(group.attr_group_id())
             .cidr_ipv6("2001:db8::/+56"),
     );
@@ -388,6 +392,8 @@ fn addresses_and_cidr_blocks_are_checked_by_their_schema_format() {
         &stack,
         "Fine",
         ec2::SecurityGroupIngressProps::new("tcp")
+            .from_port(443)
+            .to_port(443)
             .group_id(group.attr_group_id())
             .cidr_ipv6("2001:db8::/56"),
     );

@@ -3,7 +3,7 @@
 //! memory for each.
 //!
 //! ```text
-//! cargo bench -p stackdef --bench foundation_synth
+//! cargo bench -p stackdef --bench synth_scale
 //! ```
 //!
 //! Each size runs in a fresh child process (this binary re-executed) so its peak resident
@@ -146,7 +146,7 @@ fn main() {
     }
     let exe = std::env::current_exe().expect("own path");
     println!(
-        "foundation_synth: build + synthesize + write the assembly (median of {RUNS} runs; peak RSS of a fresh process per size)"
+        "synth_scale: build + synthesize + write the assembly (median of {RUNS} runs; peak RSS of a fresh process per size)"
     );
     for stacks in [10, 100] {
         let status = Command::new(&exe)

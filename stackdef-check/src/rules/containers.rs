@@ -1,0 +1,271 @@
+//! ECS: Fargate task sizes and network modes, container ports, and services' launch types,
+//! deployment controllers and load balancers.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use stackdef_synth::{Expr, ResourceModel};
+
+use crate::catalog;
+use crate::view::{ModelView, bool_of, get, list_of, map_of, num_of, str_of, text};
+use crate::{Finding, Subject};
+
+/// The memory sizes (MiB) Fargate accepts for a task of `cpu` units, empty when `cpu`
+/// itself is not a Fargate size.
+pub fn fargate_memory(cpu: u32) -> Vec<u32> {
+    let range = |lo: u32, hi: u32, step: u32| (lo..=hi).step_by(step as usize).collect();
+    match cpu {
+        256 => vec![512, 1024, 2048],
+        512 => range(1024, 4096, 1024),
+        1024 => range(2048, 8192, 1024),
+        2048 => range(4096, 16384, 1024),
+        4096 => range(8192, 30720, 1024),
+        8192 => range(16384, 61440, 4096),
+        16384 => range(32768, 122880, 8192),
+        _ => Vec::new(),
+    }
+}
+
+/// Why `cpu`/`memory_mib` is not a Fargate task size, if it is not.
+pub fn fargate_size_problem(cpu: u32, memory_mib: u32) -> Option<String> {
+    let options = fargate_memory(cpu);
+    if options.is_empty() {
+        return Some(format!(
+            "cpu {cpu} is not a Fargate task size; use 256, 512, 1024, 2048, 4096, 8192 or 16384 (1024 = 1 vCPU)"
+        ));
+    }
+    if !options.contains(&memory_mib) {
+        let list = if options.len() > 6 {
+            format!(
+                "{} to {} in steps of {}",
+                options[0],
+                options[options.len() - 1],
+                options[1] - options[0]
+            )
+        } else {
+            options
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Some(format!(
+            "memory {memory_mib} MiB is not valid with cpu {cpu} on Fargate; with cpu {cpu} use {list} MiB"
+        ));
+    }
+    None
+}
+
+/// `1 vCPU`/`1 GB` as CPU units and MiB (ECS accepts both spellings).
+fn units(s: &str, per: f64) -> Option<u32> {
+    let s = s.trim();
+    let lower = s.to_ascii_lowercase();
+    let number = |t: &str| t.trim().parse::<f64>().ok();
+    let v = if let Some(n) = lower.strip_suffix("vcpu") {
+        number(n)? * per
+    } else if let Some(n) = lower.strip_suffix("gb") {
+        number(n)? * per
+    } else {
+        number(s)?
+    };
+    (v.fract() == 0.0 && v > 0.0).then_some(v as u32)
+}
+
+fn is_fargate(td: &IndexMap<String, Expr>) -> bool {
+    td.get("RequiresCompatibilities")
+        .and_then(list_of)
+        .is_some_and(|l| l.iter().any(|x| str_of(x) == Some("FARGATE")))
+}
+
+/// `(container name, ports)` of a task definition's literal containers.
+fn containers(td: &IndexMap<String, Expr>) -> Option<Vec<(Option<String>, Vec<u32>)>> {
+    let list = td.get("ContainerDefinitions").and_then(list_of)?;
+    let mut out = Vec::new();
+    for c in list {
+        let c = map_of(c)?;
+        let name = c.get("Name").and_then(text);
+        let ports = c
+            .get("PortMappings")
+            .and_then(list_of)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| map_of(m)?.get("ContainerPort").and_then(num_of))
+            .map(|p| p as u32)
+            .collect();
+        out.push((name, ports));
+    }
+    Some(out)
+}
+
+pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
+    for (i, td) in v.of_type("AWS::ECS::TaskDefinition") {
+        task_definition(i, &td.properties, out);
+    }
+    for (i, svc) in v.of_type("AWS::ECS::Service") {
+        service(v, i, svc, out);
+    }
+}
+
+fn task_definition(i: usize, td: &IndexMap<String, Expr>, out: &mut Vec<Finding>) {
+    let subject = Subject::Resource(i);
+    if is_fargate(td) {
+        let cpu = td.get("Cpu").and_then(text).and_then(|c| units(&c, 1024.0));
+        let memory = td
+            .get("Memory")
+            .and_then(text)
+            .and_then(|m| units(&m, 1024.0));
+        if let (Some(cpu), Some(memory)) = (cpu, memory)
+            && let Some(problem) = fargate_size_problem(cpu, memory)
+        {
+            let at = if fargate_memory(cpu).is_empty() {
+                "Cpu"
+            } else {
+                "Memory"
+            };
+            out.push(Finding::new(catalog::FARGATE_SIZE, subject, at, problem));
+        }
+        if let Some(mode) = td.get("NetworkMode").and_then(str_of)
+            && mode != "awsvpc"
+        {
+            out.push(Finding::new(
+                catalog::FARGATE_NETWORK_MODE,
+                subject,
+                "NetworkMode",
+                format!("a Fargate task uses the awsvpc network mode, not `{mode}`"),
+            ));
+        }
+    }
+    let awsvpc = td.get("NetworkMode").and_then(str_of) == Some("awsvpc") || is_fargate(td);
+    if awsvpc && let Some(cs) = containers(td) {
+        let mut seen: BTreeMap<u32, String> = BTreeMap::new();
+        for (n, (name, ports)) in cs.iter().enumerate() {
+            let name = name.clone().unwrap_or_else(|| format!("#{n}"));
+            for p in ports {
+                if let Some(first) = seen.get(p)
+                    && *first != name
+                {
+                    out.push(Finding::new(
+                        catalog::DUPLICATE_CONTAINER_PORT,
+                        subject,
+                        format!("ContainerDefinitions[{n}].PortMappings"),
+                        format!(
+                            "container `{name}` maps port {p}, which container `{first}` maps too; with awsvpc networking they share one network interface"
+                        ),
+                    ));
+                } else {
+                    seen.insert(*p, name.clone());
+                }
+            }
+        }
+    }
+}
+
+fn service(v: &ModelView<'_>, i: usize, svc: &ResourceModel, out: &mut Vec<Finding>) {
+    let subject = Subject::Resource(i);
+    let p = &svc.properties;
+    if p.contains_key("LaunchType") && p.contains_key("CapacityProviderStrategy") {
+        out.push(Finding::new(
+            catalog::LAUNCH_TYPE_AND_STRATEGY,
+            subject,
+            "LaunchType",
+            "a service takes a LaunchType or a CapacityProviderStrategy, not both; remove LaunchType (the strategy decides where tasks run)",
+        ));
+    }
+    let controller = get(p, "DeploymentController.Type")
+        .and_then(str_of)
+        .unwrap_or("ECS");
+    let breaker =
+        get(p, "DeploymentConfiguration.DeploymentCircuitBreaker.Enable").and_then(bool_of);
+    if controller != "ECS" && breaker == Some(true) {
+        out.push(Finding::new(
+            catalog::CIRCUIT_BREAKER_CONTROLLER,
+            subject,
+            "DeploymentConfiguration.DeploymentCircuitBreaker",
+            format!(
+                "the deployment circuit breaker works only with the ECS deployment controller, and this service's is {controller}; turn the circuit breaker off or deploy with ECS"
+            ),
+        ));
+    }
+    let lbs = p.get("LoadBalancers").and_then(list_of);
+    if controller == "CODE_DEPLOY"
+        && let Some(lbs) = lbs
+        && lbs.len() > 1
+    {
+        out.push(Finding::new(
+            catalog::CODEDEPLOY_TWO_TARGET_GROUPS,
+            subject,
+            "LoadBalancers",
+            format!(
+                "a service deployed by CodeDeploy registers its production (blue) target group only; it lists {} (the green one belongs to the deployment group)",
+                lbs.len()
+            ),
+        ));
+    }
+    if p.contains_key("HealthCheckGracePeriodSeconds") && !p.contains_key("LoadBalancers") {
+        out.push(Finding::new(
+            catalog::GRACE_PERIOD_WITHOUT_LOAD_BALANCER,
+            subject,
+            "HealthCheckGracePeriodSeconds",
+            "a health check grace period needs a load balancer; remove it or attach the service to one",
+        ));
+    }
+    let Some((_, task)) = p.get("TaskDefinition").and_then(|x| v.target(x)) else {
+        return;
+    };
+    if task.type_name != "AWS::ECS::TaskDefinition" {
+        return;
+    }
+    let awsvpc = task.properties.get("NetworkMode").and_then(str_of) == Some("awsvpc")
+        || is_fargate(&task.properties);
+    if awsvpc && !p.contains_key("NetworkConfiguration") && controller == "ECS" {
+        out.push(Finding::new(
+            catalog::SERVICE_WITHOUT_NETWORK,
+            subject,
+            "NetworkConfiguration",
+            format!(
+                "the task definition {} uses awsvpc networking, so the service needs a NetworkConfiguration (subnets and security groups)",
+                v.model.resource_path(task)
+            ),
+        ));
+    }
+    let (Some(lbs), Some(cs)) = (lbs, containers(&task.properties)) else {
+        return;
+    };
+    for (n, lb) in lbs.iter().enumerate() {
+        let Some(lb) = map_of(lb) else { continue };
+        let Some(name) = lb.get("ContainerName").and_then(text) else {
+            continue;
+        };
+        match cs.iter().find(|(c, _)| c.as_deref() == Some(name.as_str())) {
+            None => {
+                if cs.iter().all(|(c, _)| c.is_some()) {
+                    let names: Vec<String> = cs.iter().filter_map(|(c, _)| c.clone()).collect();
+                    out.push(Finding::new(
+                        catalog::LOAD_BALANCER_CONTAINER_UNKNOWN,
+                        subject,
+                        format!("LoadBalancers[{n}].ContainerName"),
+                        format!(
+                            "sends traffic to container `{name}`, but {} has only {}",
+                            v.model.resource_path(task),
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Some((_, ports)) => {
+                if let Some(port) = lb.get("ContainerPort").and_then(num_of)
+                    && !ports.contains(&(port as u32))
+                {
+                    out.push(Finding::new(
+                        catalog::LOAD_BALANCER_PORT_NOT_MAPPED,
+                        subject,
+                        format!("LoadBalancers[{n}].ContainerPort"),
+                        format!(
+                            "sends traffic to port {port} of container `{name}`, which maps {ports:?}"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}

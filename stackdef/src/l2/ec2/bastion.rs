@@ -1,0 +1,103 @@
+//! [`BastionHost`]: a small instance in a public subnet to reach private ones through,
+//! by Session Manager (no inbound port) or SSH from named address blocks.
+
+use super::connections::{Connectable, Connections};
+use super::instance::{Instance, InstanceProps};
+use super::instance_type::{InstanceClass, InstanceSize, InstanceType};
+use super::key_pair::KeyPair;
+use super::machine_image::MachineImage;
+use super::peer::Peer;
+use super::port::Port;
+use super::subnet::SubnetType;
+use super::vpc::Vpc;
+use crate::iam::{Grantable, Role};
+use crate::value::Value;
+use crate::{Construct, Node};
+
+/// Options of a [`BastionHost`].
+#[derive(Debug, Clone)]
+pub struct BastionHostProps {
+    /// The type. default: `t4g.nano` (Graviton, with the Amazon Linux 2023 image for it).
+    pub instance_type: InstanceType,
+    /// Address blocks allowed to SSH in. default: none (Session Manager only: `aws ssm
+    /// start-session --target <instance id>`).
+    pub ssh_from: Vec<Peer>,
+    /// SSH key pair (only useful with `ssh_from`). default: none.
+    pub key_pair: Option<KeyPair>,
+}
+
+impl Default for BastionHostProps {
+    fn default() -> Self {
+        BastionHostProps {
+            instance_type: InstanceType::of(InstanceClass::T4g, InstanceSize::Nano),
+            ssh_from: Vec::new(),
+            key_pair: None,
+        }
+    }
+}
+
+/// A bastion host: the way in to private instances.
+#[derive(Debug, Clone, Construct)]
+pub struct BastionHost {
+    node: Node,
+    instance: Instance,
+}
+
+impl BastionHost {
+    /// A bastion in a public subnet of `vpc`, managed by Systems Manager; SSH is open only
+    /// to `props.ssh_from`.
+    #[track_caller]
+    pub fn new(scope: &impl Construct, id: &str, vpc: &Vpc, props: BastionHostProps) -> Self {
+        let node = Node::new(scope, id);
+        let image = MachineImage::latest_amazon_linux_2023(props.instance_type.architecture());
+        let instance = Instance::new(
+            &node,
+            "Host",
+            vpc,
+            InstanceProps {
+                vpc_subnets: SubnetType::Public.into(),
+                associate_public_ip: true,
+                key_pair: props.key_pair.clone(),
+                ssm_managed: true,
+                ..InstanceProps::new(props.instance_type.clone(), image)
+            },
+        );
+        for peer in props.ssh_from {
+            instance.allow_from_peer(peer, Port::tcp(22));
+        }
+        BastionHost { node, instance }
+    }
+
+    /// Lets SSH through from the bastion to `target` (`bastion.allow_ssh_to(&controller)`).
+    #[track_caller]
+    pub fn allow_ssh_to(&self, target: &impl Connectable) {
+        target.allow_from(&self.instance, Port::tcp(22));
+    }
+
+    /// The instance.
+    pub fn instance(&self) -> &Instance {
+        &self.instance
+    }
+
+    /// `Ref`: the instance id (what `aws ssm start-session --target` takes).
+    pub fn instance_id(&self) -> Value<crate::value::InstanceId> {
+        self.instance.instance_id()
+    }
+
+    /// The public IP.
+    pub fn public_ip(&self) -> Value<String> {
+        self.instance.public_ip()
+    }
+}
+
+impl Connectable for BastionHost {
+    fn connections(&self) -> Connections {
+        self.instance.connections()
+    }
+}
+
+impl Grantable for BastionHost {
+    fn grant_role(&self) -> Role {
+        self.instance.grant_role()
+    }
+}
