@@ -1,1 +1,3 @@
-//! Shared pieces of the runnable examples.
+//! Shared pieces of the runnable examples: the workloads' reusable constructs.
+
+pub mod bank;

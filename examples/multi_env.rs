@@ -6,8 +6,8 @@
 //!
 //! Seed 002 wrote Terraform modules (networking, ecs, rds, pipeline) once and called them
 //! from one file per environment; seed 001 deployed the same app in two regions. Here the
-//! module is a Rust struct, [`BankEnvironment`], and an environment is one call to
-//! [`BankEnvironment::new`] with its own [`BankEnvironmentProps`]:
+//! module is a Rust struct, the [`Bank`] construct of `examples/bank.rs`, and an
+//! environment is one call to [`Bank::new`] with its own [`BankEnvironmentProps`]:
 //!
 //! | stack                | region    | holds                                                |
 //! |----------------------|-----------|------------------------------------------------------|
@@ -26,21 +26,11 @@
 
 use std::process::ExitCode;
 
-use stackdef::appscaling::{ScalingCapacity, StepScalingProps, TargetTrackingProps};
-use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
 use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
-use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerImage, ContainerOptions, EcsSecret, FargateService,
-    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
-};
-use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
-use stackdef::kms::{Key, KeyProps};
-use stackdef::logs::{LogGroup, LogGroupProps};
-use stackdef::rds::{DatabaseInstanceClass, RdsMysql, RdsMysqlProps};
-use stackdef::{App, CfnOutput, Construct, Env, Node, Stack, Value, sub};
-
-/// The port gunicorn listens on inside the container (as in W1).
-const APP_PORT: u16 = 8000;
+use stackdef::ecs::ContainerImage;
+use stackdef::rds::DatabaseInstanceClass;
+use stackdef::{App, CfnOutput, Construct, Env, Stack};
+use stackdef_examples::bank::{Bank, BankProps};
 
 /// The image tag every environment runs. Tags are immutable in the repository, so a
 /// release is a new tag here, never a re-pushed `latest`.
@@ -53,220 +43,62 @@ pub struct BankEnvironmentProps {
     /// (`/ecs/bank-<name>`) and tags the stack. Two environments in one account and region
     /// must not share it: log group names are unique per region.
     pub name: String,
-    /// Where the images come from. In the same region as the environment's stack (see
-    /// [`bank_app`] for why).
-    pub repository: EcrRepository,
-    /// The VPC block. Each environment gets its own, non-overlapping one, so they can be
-    /// peered or joined by a transit gateway later without renumbering.
-    pub vpc_cidr: String,
-    /// NAT gateways: one is cheap, one per AZ keeps egress up when an AZ fails.
-    pub nat_gateways: u32,
-    /// Fargate task size (cpu units and MiB).
-    pub task_cpu: u32,
-    /// Fargate task memory in MiB.
-    pub task_memory_mib: u32,
-    /// Tasks running normally; auto scaling keeps between this and `max_tasks`.
-    pub desired_count: u32,
-    /// Most tasks auto scaling may run.
-    pub max_tasks: u32,
-    /// `DBInstanceClass`.
-    pub db_instance_class: DatabaseInstanceClass,
-    /// A standby database in a second AZ.
-    pub multi_az: bool,
-    /// Deletion protection on the database and the load balancer.
-    pub deletion_protection: bool,
+    /// The app's settings in this environment.
+    pub bank: BankProps,
 }
 
 impl BankEnvironmentProps {
     /// The staging size: one task, one NAT gateway, the smallest database, and no
     /// deletion protection so the environment can be torn down and rebuilt.
     pub fn staging(repository: &EcrRepository, vpc_cidr: &str) -> Self {
-        BankEnvironmentProps {
-            name: "staging".into(),
-            repository: repository.clone(),
-            vpc_cidr: vpc_cidr.into(),
-            nat_gateways: 1,
-            task_cpu: 256,
-            task_memory_mib: 512,
-            desired_count: 1,
-            max_tasks: 2,
-            db_instance_class: DatabaseInstanceClass::named("db.t3.micro"),
-            multi_az: false,
-            deletion_protection: false,
-        }
+        Self::named(
+            "staging",
+            BankProps {
+                nat_gateways: 1,
+                task_cpu: 256,
+                task_memory_mib: 512,
+                desired_count: 1,
+                max_tasks: 2,
+                db_instance_class: DatabaseInstanceClass::named("db.t3.micro"),
+                multi_az: false,
+                deletion_protection: false,
+                ..Self::base(repository, vpc_cidr)
+            },
+        )
     }
 
     /// The production size: W1's task size and scaling, a NAT gateway and a database
     /// standby per AZ, and deletion protection on what holds data or takes traffic.
     pub fn production(repository: &EcrRepository, vpc_cidr: &str) -> Self {
-        BankEnvironmentProps {
-            name: "production".into(),
-            repository: repository.clone(),
+        Self::named(
+            "production",
+            BankProps {
+                nat_gateways: 2,
+                db_instance_class: DatabaseInstanceClass::named("db.m5.large"),
+                ..Self::base(repository, vpc_cidr)
+            },
+        )
+    }
+
+    /// W1's settings with the image from `repository` and /20 subnets of `vpc_cidr`.
+    fn base(repository: &EcrRepository, vpc_cidr: &str) -> BankProps {
+        BankProps {
+            // When the repository lives in another stack, this one reference becomes the
+            // export/import (and the pull grant on the execution role references its ARN
+            // the same way).
+            image: ContainerImage::ecr(repository, IMAGE_TAG),
             vpc_cidr: vpc_cidr.into(),
-            nat_gateways: 2,
-            task_cpu: 512,
-            task_memory_mib: 1024,
-            desired_count: 2,
-            max_tasks: 6,
-            db_instance_class: DatabaseInstanceClass::named("db.m5.large"),
-            multi_az: true,
-            deletion_protection: true,
-        }
-    }
-}
-
-/// One complete banking environment: VPC, ALB, Fargate service and MySQL database, wired
-/// as in W1 (`examples/bank_stack.rs`). Everything it creates is scoped under its own
-/// path (`BankStaging/Env/Vpc/...`), so two environments never clash, even in one stack.
-#[derive(Debug, Construct)]
-pub struct BankEnvironment {
-    node: Node,
-    /// The network.
-    pub vpc: Vpc,
-    /// The internet-facing load balancer.
-    pub alb: Alb,
-    /// The app's service.
-    pub service: FargateService,
-    /// The database.
-    pub database: RdsMysql,
-}
-
-impl BankEnvironment {
-    /// Builds an environment named `id` under `scope`. Synth errors about anything inside
-    /// point at the line calling this (which environment) and name the construct path
-    /// (which part).
-    #[track_caller]
-    pub fn new(scope: &impl Construct, id: &str, props: &BankEnvironmentProps) -> Self {
-        let node = Node::new(scope, id);
-
-        // One key per environment (keys are regional, and an environment's data should not
-        // be readable with another environment's key): flow logs, app logs, DB credentials.
-        let key = Key::new(&node, "Key", KeyProps::default());
-
-        // Public and private subnets in two AZs, as in W1.
-        let vpc = Vpc::new(
-            &node,
-            "Vpc",
-            VpcProps {
-                max_azs: 2,
-                nat_gateways: props.nat_gateways,
-                subnets: vec![
-                    SubnetConfig::new("Public", SubnetType::Public, 20),
-                    SubnetConfig::new("Private", SubnetType::PrivateWithEgress, 20),
-                ],
-                flow_logs_key: Some(key.clone()),
-                ..VpcProps::cidr(&props.vpc_cidr)
-            },
-        );
-        let cluster = Cluster::new(&node, "Cluster", &vpc, ClusterProps::default());
-        let logs = LogGroup::new(
-            &node,
-            "Logs",
-            LogGroupProps {
-                encryption_key: Some(key.clone()),
-                ..LogGroupProps::named(&format!("/ecs/bank-{}", props.name))
-            },
-        );
-
-        // Private, encrypted, credentials generated in Secrets Manager, final snapshot on
-        // deletion (W1). Size, Multi-AZ and deletion protection come from the props.
-        let database = RdsMysql::new(
-            &node,
-            "Database",
-            &vpc,
-            RdsMysqlProps {
-                database_name: Some("banking".into()),
-                instance_class: props.db_instance_class.clone(),
-                multi_az: props.multi_az,
-                deletion_protection: props.deletion_protection,
-                secret_encryption_key: Some(key),
-                ..RdsMysqlProps::default()
-            },
-        );
-
-        let task = FargateTaskDefinition::new(
-            &node,
-            "Task",
-            FargateTaskDefinitionProps {
-                cpu: props.task_cpu,
-                memory_mib: props.task_memory_mib,
-                ..Default::default()
-            },
-        );
-        // The image from the repository in `props`: when that repository lives in another
-        // stack, this one reference becomes the export/import (and the pull grant on the
-        // execution role references its ARN the same way).
-        task.add_container(
-            "bank-app",
-            ContainerImage::ecr(&props.repository, IMAGE_TAG),
-            ContainerOptions {
-                port_mappings: vec![APP_PORT],
-                environment: [("DB_NAME".to_owned(), "banking".into())]
-                    .into_iter()
-                    .collect(),
-                secrets: EcsSecret::from_fields(&database.credentials(), "DB"),
-                logging: Logging::aws_logs(&logs, "ecs"),
-                ..Default::default()
-            },
-        );
-        let service = FargateService::new(
-            &node,
-            "Service",
-            &cluster,
-            &task,
-            FargateServiceProps {
-                desired_count: props.desired_count,
-                ..Default::default()
-            },
-        );
-
-        // HTTP on port 80 as in the seeds (W1 explains the HTTPS switch).
-        let alb = Alb::new(
-            &node,
-            "Alb",
-            &vpc,
-            AlbProps {
-                deletion_protection: props.deletion_protection,
-                ..AlbProps::default()
-            },
-        );
-        alb.add_listener("Http", ListenerProps::http(80))
-            .forward_to(
-                "App",
-                &service,
-                TargetGroupProps {
-                    health_check: HealthCheck::http("/health"),
-                    ..Default::default()
-                },
-            );
-        database.allow_default_port_from(&service);
-
-        // W1's scaling: step scaling on CPU, target tracking on memory.
-        let scaling = service.auto_scale_task_count(ScalingCapacity {
-            min: props.desired_count,
-            max: props.max_tasks,
-        });
-        scaling.step_scale_on_cpu("Cpu", StepScalingProps::default());
-        scaling.scale_on_memory_utilization(
-            "Memory",
-            TargetTrackingProps {
-                target_percent: 75.0,
-                ..Default::default()
-            },
-        );
-
-        BankEnvironment {
-            node,
-            vpc,
-            alb,
-            service,
-            database,
+            subnet_mask: 20,
+            ..BankProps::seed()
         }
     }
 
-    /// The app's URL (the ALB's DNS name over HTTP).
-    pub fn url(&self) -> Value<String> {
-        sub!["http://", self.alb.dns_name()]
+    fn named(name: &str, mut bank: BankProps) -> Self {
+        bank.log_group_name = format!("/ecs/bank-{name}");
+        BankEnvironmentProps {
+            name: name.into(),
+            bank,
+        }
     }
 }
 
@@ -293,9 +125,9 @@ fn stack(app: &App, name: &str, region: &str, description: &str) -> Stack {
 
 /// Puts the environment described by `props` into `stack` as `Env`, tags the stack with
 /// the environment's name and outputs its URL as `AlbUrl` (`stackdef outputs <stack>`).
-fn add_environment(stack: &Stack, props: &BankEnvironmentProps) -> BankEnvironment {
+fn add_environment(stack: &Stack, props: &BankEnvironmentProps) -> Bank {
     stack.add_tag("environment", props.name.as_str());
-    let env = BankEnvironment::new(stack, "Env", props);
+    let env = Bank::new(stack, "Env", &props.bank);
     CfnOutput::new(stack, "AlbUrl", env.url())
         .description(format!("URL of the {} banking app", props.name));
     env

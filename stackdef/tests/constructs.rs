@@ -386,3 +386,80 @@ fn database_connection_secrets_come_from_the_generated_secret() {
     }
     assert_eq!(container["Secrets"].as_array().map(Vec::len), Some(4));
 }
+
+#[test]
+fn ecr_push_grants_the_upload_actions_only() {
+    let app = App::new();
+    let stack = app.stack("Ecr", Env::aws("123456789012", "us-east-1"));
+    let repo = EcrRepository::new(&stack, "Repo", EcrRepositoryProps::default());
+    let builder = stackdef::iam::Role::new(
+        &stack,
+        "Builder",
+        stackdef::iam::RoleProps::new(stackdef::iam::ServicePrincipal::codebuild()),
+    );
+    repo.grant_push(&builder);
+    let t = template(&stack);
+    t.has_resource_properties(
+        "AWS::IAM::Role",
+        json!({"Policies": [{"PolicyDocument": {"Statement": [
+            {"Action": [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:CompleteLayerUpload",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart"
+            ], "Resource": {"Fn::GetAtt": ["Repo", "Arn"]}},
+            {"Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+        ]}}]}),
+    );
+    let text = t.json().to_string();
+    assert!(
+        !text.contains("ecr:BatchGetImage"),
+        "push alone does not pull"
+    );
+}
+
+#[test]
+fn container_user_and_memory_limits() {
+    let app = App::new();
+    let stack = app.stack("Task", Env::aws("123456789012", "us-east-1"));
+    let task = FargateTaskDefinition::new(&stack, "Task", FargateTaskDefinitionProps::default());
+    task.add_container(
+        "app",
+        ContainerImage::registry("nginx:1.27"),
+        ContainerOptions {
+            user: Some("1000:1000".into()),
+            memory_limit_mib: Some(512),
+            memory_reservation_mib: Some(256),
+            ..Default::default()
+        },
+    );
+    let t = template(&stack);
+    t.has_resource_properties(
+        "AWS::ECS::TaskDefinition",
+        json!({"ContainerDefinitions": [{"User": "1000:1000", "Memory": 512, "MemoryReservation": 256}]}),
+    );
+
+    let app = App::new();
+    let stack = app.stack("Task", Env::aws("123456789012", "us-east-1"));
+    let task = FargateTaskDefinition::new(&stack, "Task", FargateTaskDefinitionProps::default());
+    let line = line!() + 1;
+    task.add_container(
+        "app",
+        ContainerImage::registry("nginx:1.27"),
+        ContainerOptions {
+            memory_limit_mib: Some(256),
+            memory_reservation_mib: Some(512),
+            ..Default::default()
+        },
+    );
+    let err = match app.synthesize() {
+        Ok(_) => panic!("a reservation above the limit synthesized"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.contains("memory_reservation_mib 512 is above memory_limit_mib 256"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{}:{line}", file!())), "{err}");
+}

@@ -568,14 +568,18 @@ impl Template {
         }
     }
 
-    /// The logical id whose `Metadata."stackdef:path"` is `path` (the construct path, with
-    /// the stack name), for following references in assertions.
+    /// The logical id of the resource at `path` (the construct path with the stack name,
+    /// as in its `Metadata."stackdef:path"`; a construct's `/Resource` child may be left
+    /// out), for following references in assertions.
     pub fn logical_id_of(&self, path: &str) -> Option<String> {
-        self.json["Resources"]
-            .as_object()?
-            .iter()
-            .find(|(_, r)| r["Metadata"][stackdef_synth::assembly::PATH_METADATA_KEY] == path)
-            .map(|(id, _)| id.clone())
+        let resources = self.json["Resources"].as_object()?;
+        let at = |p: &str| {
+            resources
+                .iter()
+                .find(|(_, r)| r["Metadata"][stackdef_synth::assembly::PATH_METADATA_KEY] == p)
+                .map(|(id, _)| id.clone())
+        };
+        at(path).or_else(|| at(&format!("{path}/Resource")))
     }
 }
 

@@ -1,5 +1,5 @@
-//! [`BastionHost`]: a small instance in a public subnet to reach private ones through,
-//! by Session Manager (no inbound port) or SSH from named address blocks.
+//! [`BastionHost`]: a small instance to reach private ones through, by Session Manager
+//! (no inbound port, no public IP) or SSH from named address blocks.
 
 use super::connections::{Connectable, Connections};
 use super::instance::{Instance, InstanceProps};
@@ -19,8 +19,10 @@ use crate::{Construct, Node};
 pub struct BastionHostProps {
     /// The type. default: `t4g.nano` (Graviton, with the Amazon Linux 2023 image for it).
     pub instance_type: InstanceType,
-    /// Address blocks allowed to SSH in. default: none (Session Manager only: `aws ssm
-    /// start-session --target <instance id>`).
+    /// Address blocks allowed to SSH in; with any, the bastion sits in a public subnet
+    /// with a public IP. default: none (Session Manager only, `aws ssm start-session
+    /// --target <instance id>`: the bastion sits in a private subnet with egress and has
+    /// no public IP, as Session Manager connects outbound).
     pub ssh_from: Vec<Peer>,
     /// SSH key pair (only useful with `ssh_from`). default: none.
     pub key_pair: Option<KeyPair>,
@@ -44,19 +46,24 @@ pub struct BastionHost {
 }
 
 impl BastionHost {
-    /// A bastion in a public subnet of `vpc`, managed by Systems Manager; SSH is open only
-    /// to `props.ssh_from`.
+    /// A bastion in `vpc`, managed by Systems Manager; SSH is open only to
+    /// `props.ssh_from`, and only then does it get a public subnet and IP.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, vpc: &Vpc, props: BastionHostProps) -> Self {
         let node = Node::new(scope, id);
         let image = MachineImage::latest_amazon_linux_2023(props.instance_type.architecture());
+        let public = !props.ssh_from.is_empty();
         let instance = Instance::new(
             &node,
             "Host",
             vpc,
             InstanceProps {
-                vpc_subnets: SubnetType::Public.into(),
-                associate_public_ip: true,
+                vpc_subnets: if public {
+                    SubnetType::Public.into()
+                } else {
+                    SubnetType::PrivateWithEgress.into()
+                },
+                associate_public_ip: public,
                 key_pair: props.key_pair.clone(),
                 ssm_managed: true,
                 ..InstanceProps::new(props.instance_type.clone(), image)
@@ -84,7 +91,8 @@ impl BastionHost {
         self.instance.instance_id()
     }
 
-    /// The public IP.
+    /// The public IP (a bastion without `ssh_from` has none: reading it is reported at
+    /// synth, with the output or resource that reads it).
     pub fn public_ip(&self) -> Value<String> {
         self.instance.public_ip()
     }

@@ -278,7 +278,10 @@ fn root_device(props: &InstanceProps) -> inst::BlockDeviceMapping {
 fn check(node: &Node, location: SourceLocation, props: &InstanceProps, selected: &SelectedSubnets) {
     let report = |m: String| node.report_message_at(location, m);
     if selected.subnets.is_empty() {
-        report(format!("no subnets match {:?}", props.vpc_subnets));
+        report(format!(
+            "no subnet of the VPC matches {:?}: add a SubnetConfig of that kind to the VPC, or select another kind",
+            props.vpc_subnets
+        ));
     }
     if props.associate_public_ip && !selected.subnets.is_empty() && !selected.all_public() {
         report(format!(

@@ -1,11 +1,14 @@
-//! SSH key pairs: one that exists in the account, or one the stack creates (its private
-//! key kept by EC2 in SSM Parameter Store, never in the template or an output).
+//! SSH key pairs: one that exists in the account ([`KeyPair::existing`]), or one the
+//! stack creates ([`GeneratedKeyPair`]), whose private key EC2 keeps in SSM Parameter
+//! Store, never in the template or an output.
 
 use crate::cfn::ec2 as l1;
+use crate::fns;
+use crate::iam::{Grantable, PolicyStatement};
 use crate::value::Value;
 use crate::{Construct, Node, Resource};
 
-/// The kind of key a created key pair has.
+/// The kind of key a generated key pair has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KeyType {
     /// Ed25519 (for Linux instances). The default.
@@ -15,25 +18,47 @@ pub enum KeyType {
     Rsa,
 }
 
-/// A key pair an instance accepts SSH logins with.
+/// A key pair an instance accepts SSH logins with, by name.
 #[derive(Debug, Clone)]
 pub struct KeyPair {
     name: Value<String>,
-    created: Option<l1::KeyPair>,
 }
 
 impl KeyPair {
     /// A key pair that already exists, by name (a literal, or a parameter of type
     /// `AWS::EC2::KeyPair::KeyName`).
     pub fn existing(name: impl Into<Value<String>>) -> Self {
-        KeyPair {
-            name: name.into(),
-            created: None,
-        }
+        KeyPair { name: name.into() }
     }
 
-    /// A key pair created with the stack; EC2 keeps the private key in SSM Parameter Store
-    /// at [`KeyPair::private_key_parameter`].
+    /// The key pair's name.
+    pub fn name(&self) -> Value<String> {
+        self.name.clone()
+    }
+}
+
+/// A key pair the stack creates (`AWS::EC2::KeyPair`). Only this kind has a private key
+/// in Parameter Store, so only it offers [`GeneratedKeyPair::private_key_parameter`]:
+///
+/// ```compile_fail
+/// use stackdef::ec2::KeyPair;
+/// let existing = KeyPair::existing("ops");
+/// existing.private_key_parameter(); // AWS never had this key's private half
+/// ```
+#[derive(Debug, Clone, Construct)]
+pub struct GeneratedKeyPair {
+    node: Node,
+    resource: l1::KeyPair,
+}
+
+impl Resource for GeneratedKeyPair {
+    fn cfn(&self) -> &crate::CfnResource {
+        self.resource.cfn()
+    }
+}
+
+impl GeneratedKeyPair {
+    /// A key pair created with the stack, named after its construct path.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, key_type: KeyType) -> Self {
         let node = Node::new(scope, id);
@@ -46,27 +71,35 @@ impl KeyPair {
                 KeyType::Rsa => l1::key_pair::KeyType::Rsa,
             }),
         );
-        KeyPair {
-            name: resource.key_name().into(),
-            created: Some(resource),
-        }
+        GeneratedKeyPair { node, resource }
     }
 
-    /// The key pair's name.
-    pub fn name(&self) -> Value<String> {
-        self.name.clone()
+    /// The key pair, for [`InstanceProps::key_pair`](super::InstanceProps::key_pair).
+    pub fn key_pair(&self) -> KeyPair {
+        KeyPair::existing(self.resource.key_name())
     }
 
-    /// For a created key pair, the SSM parameter holding its private key
-    /// (`/ec2/keypair/<key pair id>`): `aws ssm get-parameter --with-decryption --name ...`.
-    pub fn private_key_parameter(&self) -> Option<Value<String>> {
-        self.created
-            .as_ref()
-            .map(|k| crate::sub!["/ec2/keypair/", k.attr_key_pair_id()])
+    /// The SSM parameter holding the private key (`/ec2/keypair/<key pair id>`):
+    /// `aws ssm get-parameter --with-decryption --name <this>`.
+    pub fn private_key_parameter(&self) -> Value<String> {
+        crate::sub!["/ec2/keypair/", self.resource.attr_key_pair_id()]
     }
 
-    /// The created key pair resource, if this stack creates it.
-    pub fn resource(&self) -> Option<&crate::CfnResource> {
-        self.created.as_ref().map(|k| k.cfn())
+    /// Lets `grantee` read the private key (`ssm:GetParameter` on that one parameter; the
+    /// AWS managed key that encrypts it needs no grant).
+    pub fn grant_read_private_key(&self, grantee: &impl Grantable) {
+        grantee.grant_role().add_to_policy(PolicyStatement::allow(
+            ["ssm:GetParameter"],
+            [crate::sub![
+                "arn:",
+                fns::partition(),
+                ":ssm:",
+                fns::region(),
+                ":",
+                fns::account_id(),
+                ":parameter/ec2/keypair/",
+                self.resource.attr_key_pair_id()
+            ]],
+        ));
     }
 }

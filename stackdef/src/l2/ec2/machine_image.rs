@@ -66,7 +66,7 @@ impl MachineImage {
         MachineImage {
             source: Source::Ssm(name.to_owned()),
             architecture,
-            description: format!("the image in {name}"),
+            description: format!("the image named by {name}"),
             root_device: "/dev/xvda".into(),
         }
     }
@@ -123,7 +123,10 @@ impl MachineImage {
                         "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
                     )
                     .default_value(name.as_str())
-                    .description(format!("The image of {}", self.description))
+                    .description(format!(
+                        "Image id of {}, read from SSM parameter {name} at each deploy",
+                        self.description
+                    ))
                 })
                 .value()
             }
@@ -146,9 +149,14 @@ impl MachineImage {
 
 /// A logical id for the parameter of SSM name `name` (letters and digits only).
 fn parameter_id(name: &str) -> String {
-    let mut id = String::from("SsmImage");
+    // AWS's public parameters share long prefixes that say nothing about the image.
+    let short = name
+        .strip_prefix("/aws/service/ami-amazon-linux-latest/")
+        .or_else(|| name.strip_prefix("/aws/service/canonical/"))
+        .unwrap_or(name);
+    let mut id = String::from("Image");
     let mut upper = true;
-    for c in name.chars() {
+    for c in short.chars() {
         if c.is_ascii_alphanumeric() {
             id.push(if upper { c.to_ascii_uppercase() } else { c });
             upper = false;

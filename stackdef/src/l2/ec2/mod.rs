@@ -61,7 +61,7 @@ pub use cidr::{CidrError, Ipv4Cidr};
 pub use connections::{Connectable, Connections, HasDefaultPort};
 pub use instance::{Instance, InstanceProps, RootVolume, VolumeType};
 pub use instance_type::{Architecture, InstanceClass, InstanceSize, InstanceType};
-pub use key_pair::{KeyPair, KeyType};
+pub use key_pair::{GeneratedKeyPair, KeyPair, KeyType};
 pub use machine_image::MachineImage;
 pub use peer::Peer;
 pub use port::{Port, Protocol};

@@ -132,4 +132,27 @@ impl EcrRepository {
         // GetAuthorizationToken has no resource-level permissions.
         role.add_to_policy(PolicyStatement::allow(["ecr:GetAuthorizationToken"], ["*"]));
     }
+
+    /// Allows `grantee` to push images to this repository (a build project's role).
+    pub fn grant_push(&self, grantee: &impl Grantable) {
+        let role = grantee.grant_role();
+        role.add_to_policy(PolicyStatement::allow(
+            [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:CompleteLayerUpload",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ],
+            [self.arn()],
+        ));
+        role.add_to_policy(PolicyStatement::allow(["ecr:GetAuthorizationToken"], ["*"]));
+    }
+
+    /// Allows `grantee` to pull and push (a build that starts from its own previous
+    /// image, for layer caching).
+    pub fn grant_pull_push(&self, grantee: &impl Grantable) {
+        self.grant_pull(grantee);
+        self.grant_push(grantee);
+    }
 }

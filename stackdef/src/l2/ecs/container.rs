@@ -134,6 +134,16 @@ pub struct ContainerOptions {
     pub readonly_root_filesystem: bool,
     /// Overrides the image's command. default: the image's.
     pub command: Vec<String>,
+    /// The user the process runs as (`1000`, `1000:1000`, `app`). default: the image's,
+    /// which is root for most images: set a non-root user the image has, so that a
+    /// compromised process cannot act as root in the container.
+    pub user: Option<String>,
+    /// Hard memory limit in MiB (`Memory`; at least 6): the container is killed above it.
+    /// default: none (the task's memory bounds it).
+    pub memory_limit_mib: Option<u32>,
+    /// Memory kept free for the container in MiB (`MemoryReservation`; at least 6, at most
+    /// the limit). default: none.
+    pub memory_reservation_mib: Option<u32>,
 }
 
 impl Default for ContainerOptions {
@@ -146,6 +156,9 @@ impl Default for ContainerOptions {
             essential: true,
             readonly_root_filesystem: false,
             command: Vec::new(),
+            user: None,
+            memory_limit_mib: None,
+            memory_reservation_mib: None,
         }
     }
 }
@@ -222,6 +235,15 @@ pub(crate) fn definition(
     }
     if !options.command.is_empty() {
         def = def.command(options.command.clone());
+    }
+    if let Some(user) = &options.user {
+        def = def.user(user.as_str());
+    }
+    if let Some(mib) = options.memory_limit_mib {
+        def = def.memory(i64::from(mib));
+    }
+    if let Some(mib) = options.memory_reservation_mib {
+        def = def.memory_reservation(i64::from(mib));
     }
     def
 }

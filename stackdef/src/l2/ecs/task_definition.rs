@@ -248,6 +248,31 @@ impl FargateTaskDefinition {
         if existing.iter().any(|c| c.name == name) {
             out.push(format!("the task already has a container named `{name}`"));
         }
+        for (field, mib) in [
+            ("memory_limit_mib", options.memory_limit_mib),
+            ("memory_reservation_mib", options.memory_reservation_mib),
+        ] {
+            if mib.is_some_and(|m| m < 6) {
+                out.push(format!(
+                    "container `{name}`: {field} must be at least 6 MiB (the least a container can run with)"
+                ));
+            }
+        }
+        if let (Some(limit), Some(reserved)) =
+            (options.memory_limit_mib, options.memory_reservation_mib)
+            && reserved > limit
+        {
+            out.push(format!(
+                "container `{name}`: memory_reservation_mib {reserved} is above memory_limit_mib {limit}; the reservation must fit under the limit"
+            ));
+        }
+        if let Some(user) = &options.user
+            && (user.trim().is_empty() || user.contains(char::is_whitespace))
+        {
+            out.push(format!(
+                "container `{name}`: user `{user}` is not a user: write a name or uid, optionally with `:group` (`1000:1000`)"
+            ));
+        }
         for &p in &options.port_mappings {
             if p == 0 {
                 out.push(format!(

@@ -143,14 +143,20 @@ impl ServicePrincipal {
                     KNOWN_SERVICES.join(".amazonaws.com, ")
                 ),
             }),
-            None => Some(match closest(name, KNOWN_SERVICES.iter().copied()) {
-                Some(c) => format!(
-                    "`{name}` is not a service principal: they end in `.amazonaws.com` (did you mean `{c}.amazonaws.com`?)"
-                ),
-                None => {
-                    format!("`{name}` is not a service principal: they end in `.amazonaws.com`")
-                }
-            }),
+            // `ec2.amazonaws.co`, `ec2.amazon.com`: compare the part before the domain.
+            None => Some(
+                match closest(
+                    name.split(".amazon").next().unwrap_or(name),
+                    KNOWN_SERVICES.iter().copied(),
+                ) {
+                    Some(c) => format!(
+                        "`{name}` is not a service principal: they end in `.amazonaws.com` (did you mean `{c}.amazonaws.com`?)"
+                    ),
+                    None => {
+                        format!("`{name}` is not a service principal: they end in `.amazonaws.com`")
+                    }
+                },
+            ),
         }
     }
 }

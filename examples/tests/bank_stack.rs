@@ -8,7 +8,7 @@ use stackdef::assertions::{Match, Template};
 use stackdef_tests::cfn_lint;
 
 #[allow(dead_code)]
-#[path = "../examples/bank_stack.rs"]
+#[path = "../bank_stack.rs"]
 mod bank;
 
 fn synth() -> (String, Template) {

@@ -10,10 +10,11 @@ use stackdef::{App, Env, ErrorKind, SynthOutput};
 use stackdef_tests::cfn_lint;
 
 #[allow(dead_code)]
-#[path = "../examples/multi_env.rs"]
+#[path = "../multi_env.rs"]
 mod multi_env;
 
-use multi_env::{BankEnvironment, BankEnvironmentProps, IMAGE_TAG};
+use multi_env::{BankEnvironmentProps, IMAGE_TAG};
+use stackdef_examples::bank::Bank;
 
 const STACKS: [&str; 4] = [
     "BankShared",
@@ -307,10 +308,10 @@ fn a_cross_region_reference_fails_synth_naming_both_stacks() {
     );
     let west = app.stack("BankProductionWest", Env::region("us-west-2"));
     // The mistake the example avoids: the us-west-2 environment pulling from us-east-1.
-    BankEnvironment::new(
+    Bank::new(
         &west,
         "Env",
-        &BankEnvironmentProps::production(&images, "10.30.0.0/16"),
+        &BankEnvironmentProps::production(&images, "10.30.0.0/16").bank,
     );
     let errors = match app.synthesize() {
         Ok(_) => panic!("a reference from us-west-2 to us-east-1 must not synthesize"),
@@ -349,9 +350,9 @@ fn a_cross_region_reference_fails_synth_naming_both_stacks() {
         text.contains("[BankProductionWest/Env/Task/Resource]"),
         "no construct path in:\n{text}"
     );
-    // ... and at the line that made the mistake (the `BankEnvironment::new` call above).
+    // ... and at the line that made the mistake (the `Bank::new` call above).
     assert!(
-        text.contains("(at tests/multi_env.rs:"),
+        text.contains(&format!("(at {}:", file!())),
         "no source location in:\n{text}"
     );
 }

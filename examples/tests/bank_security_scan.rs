@@ -6,7 +6,7 @@ use stackdef::App;
 use stackdef_tests::checkov;
 
 #[allow(dead_code)]
-#[path = "../examples/bank_stack.rs"]
+#[path = "../bank_stack.rs"]
 mod bank;
 
 #[test]
@@ -16,7 +16,7 @@ fn only_documented_findings_remain() {
     let out = app.synthesize().unwrap_or_else(|e| panic!("{e}"));
     let template = &out.stack("BankStack").expect("BankStack").template_json;
     let failed = checkov::failed_checks(template);
-    let example = include_str!("../examples/bank_stack.rs");
+    let example = include_str!("../bank_stack.rs");
     let undocumented: Vec<&String> = failed
         .iter()
         .filter(|id| !example.contains(id.as_str()))
