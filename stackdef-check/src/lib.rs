@@ -14,6 +14,7 @@ pub mod known;
 pub mod schema;
 
 pub mod rules;
+pub mod validate;
 mod view;
 
 use stackdef_synth::AppModel;

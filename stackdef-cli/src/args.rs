@@ -15,6 +15,7 @@ Exit codes:
   2    usage or configuration error: bad arguments, no app command, unreadable assembly,
        unknown stack
   3    declined at a prompt (nothing was changed)
+       (`validate` has its own codes: see `stackdef validate --help`)
   130  interrupted (Ctrl-C): operations already started keep running in AWS";
 
 /// stackdef: synthesize, diff and deploy CloudFormation stacks defined in Rust.
@@ -84,6 +85,36 @@ pub enum Command {
     Watch(WatchArgs),
     /// Create the S3 bucket that stages templates over 51,200 bytes.
     Bootstrap(BootstrapArgs),
+    /// Check existing templates (JSON or YAML) with every synth rule, offline.
+    Validate(ValidateArgs),
+}
+
+/// `stackdef validate`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Exit codes of validate (bits, as cfn-lint's):
+  0  no findings
+  1  a file could not be read, or is not a template
+  2  errors (CloudFormation or the service would reject the template)
+  4  warnings or risks (security choices); 6 = errors and warnings")]
+pub struct ValidateArgs {
+    /// Template files (JSON, or YAML with short-form intrinsics such as `!Ref`).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Report format (`--json` is the same as `--format json`).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ValidateFormat,
+}
+
+/// How `validate` prints its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// One line per finding: file, rule id, severity, path, message.
+    Text,
+    /// A JSON array of findings.
+    Json,
+    /// SARIF 2.1.0 (for code scanning dashboards).
+    Sarif,
 }
 
 /// `stackdef diff`.

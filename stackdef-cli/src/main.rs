@@ -1,7 +1,7 @@
 //! The `stackdef` command line: a thin front over the deploy engine (`stackdef-deploy`).
 //!
 //! Commands: `synth`, `list`, `diff`, `deploy`, `destroy`, `outputs`, `graph`, `watch`,
-//! `bootstrap`. The app comes from `--app`, `app` in `stackdef.toml`, or `--assembly DIR`.
+//! `bootstrap`, `validate`. The app comes from `--app`, `app` in `stackdef.toml`, or `--assembly DIR`.
 //! Exit codes are listed in [`args::EXIT_CODES`].
 
 mod advice;
@@ -13,6 +13,7 @@ mod format;
 mod project;
 mod reporter;
 mod style;
+mod validate;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -60,6 +61,10 @@ fn run(cli: Cli) -> ExitCode {
 
 /// Runs the command: offline ones directly, the others on a started engine.
 fn execute(cli: &Cli) -> Result<u8, CliError> {
+    // Needs no project: it checks the files it is given.
+    if let Command::Validate(a) = &cli.command {
+        return validate::run(a, cli.global.region.as_deref(), cli.global.json);
+    }
     let ctx = Context::new(&cli.global)?;
     match &cli.command {
         Command::Synth => commands::synth(&ctx),
@@ -76,7 +81,9 @@ fn execute(cli: &Cli) -> Result<u8, CliError> {
                     Command::Destroy(a) => commands::destroy(&ctx, d, a).await,
                     Command::Outputs(a) => commands::outputs(&ctx, d, a).await,
                     Command::Watch(a) => commands::watch(&ctx, d, a).await,
-                    Command::Synth | Command::List | Command::Graph(_) => Ok(OK),
+                    Command::Synth | Command::List | Command::Graph(_) | Command::Validate(_) => {
+                        Ok(OK)
+                    }
                 }
             })
         }

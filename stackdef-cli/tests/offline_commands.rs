@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "graph",
     "watch",
     "bootstrap",
+    "validate",
 ];
 
 fn in_dir(dir: &std::path::Path, args: &[&str]) -> Run {

@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod model;
 mod ordering;
 pub mod synth;
+pub mod template_text;
 
 pub use assembly::{Assembly, AssemblyError, Manifest, StackArtifact};
 pub use error::{ErrorKind, SynthError, SynthErrors, SynthWarning};
