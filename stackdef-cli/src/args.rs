@@ -66,8 +66,8 @@ pub struct Global {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the app and write the assembly (templates and manifest).
-    Synth,
+    /// Run the app and write the assembly (templates and manifest); print its warnings.
+    Synth(SynthArgs),
     /// List the app's stacks with their environments and dependencies.
     List,
     /// Compare the synthesized templates with the deployed ones.
@@ -115,6 +115,15 @@ pub enum ValidateFormat {
     Json,
     /// SARIF 2.1.0 (for code scanning dashboards).
     Sarif,
+}
+
+/// `stackdef synth`.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Fail (exit 1) when the synth checks left warnings nobody acknowledged (in code:
+    /// `node().acknowledge(rule, "why")`).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `stackdef diff`.

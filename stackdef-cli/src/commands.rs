@@ -11,7 +11,7 @@ use stackdef_synth::assembly::Assembly;
 
 use super::args::{
     BootstrapArgs, DeployArgs, DestroyArgs, DiffArgs, Format, Global, GraphArgs, OutputsArgs,
-    WatchArgs,
+    SynthArgs, WatchArgs,
 };
 use super::exit::{CliError, FAILED, INTERRUPTED, OK, report_code};
 use super::format;
@@ -63,11 +63,14 @@ fn print_json(value: &serde_json::Value) {
 }
 
 /// `stackdef synth`: runs the app, then lists what it wrote.
-pub fn synth(ctx: &Context<'_>) -> Result<u8, CliError> {
+pub fn synth(ctx: &Context<'_>, args: &SynthArgs) -> Result<u8, CliError> {
     let assembly = ctx.assembly()?;
+    let warnings = &assembly.manifest.warnings;
+    let open = warnings.iter().filter(|w| w.acknowledged.is_none()).count();
     if ctx.global.json {
         let mut v = format::list_json(&assembly.manifest);
         v["assembly"] = json!(assembly.dir.display().to_string());
+        v["warnings"] = json!(warnings);
         print_json(&v);
     } else {
         let n = assembly.manifest.stacks.len();
@@ -77,6 +80,17 @@ pub fn synth(ctx: &Context<'_>) -> Result<u8, CliError> {
             assembly.dir.display()
         );
         print!("{}", format::list_text(ctx.out, &assembly.manifest));
+        print!("{}", format::warnings_text(warnings));
+    }
+    if args.strict && open > 0 {
+        eprintln!(
+            "--strict: {open} warning{} not acknowledged; fix {} or acknowledge {} in code \
+             (`node().acknowledge(rule, \"why\")`)",
+            if open == 1 { "" } else { "s" },
+            if open == 1 { "it" } else { "them" },
+            if open == 1 { "it" } else { "them" },
+        );
+        return Ok(FAILED);
     }
     Ok(OK)
 }

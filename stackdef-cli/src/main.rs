@@ -67,7 +67,7 @@ fn execute(cli: &Cli) -> Result<u8, CliError> {
     }
     let ctx = Context::new(&cli.global)?;
     match &cli.command {
-        Command::Synth => commands::synth(&ctx),
+        Command::Synth(a) => commands::synth(&ctx, a),
         Command::List => commands::list(&ctx),
         Command::Graph(a) => commands::graph(&ctx, a),
         online => {
@@ -81,9 +81,10 @@ fn execute(cli: &Cli) -> Result<u8, CliError> {
                     Command::Destroy(a) => commands::destroy(&ctx, d, a).await,
                     Command::Outputs(a) => commands::outputs(&ctx, d, a).await,
                     Command::Watch(a) => commands::watch(&ctx, d, a).await,
-                    Command::Synth | Command::List | Command::Graph(_) | Command::Validate(_) => {
-                        Ok(OK)
-                    }
+                    Command::Synth(_)
+                    | Command::List
+                    | Command::Graph(_)
+                    | Command::Validate(_) => Ok(OK),
                 }
             })
         }

@@ -263,3 +263,47 @@ fn missing_credentials_and_unreachable_endpoint_are_one_sentence() {
         profile.stderr
     );
 }
+
+#[test]
+fn synth_prints_warnings_and_strict_fails_on_open_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let warned = fixtures::synth(dir.path(), "warned", |app| fixtures::warned_app(app, false));
+    let asm = warned.display().to_string();
+    let lenient = in_dir(dir.path(), &["synth", "--assembly", &asm]);
+    lenient.expect_code(0);
+    assert!(
+        lenient.stdout.contains("1 warning(s):") && lenient.stdout.contains("SD6003"),
+        "{}",
+        lenient.stdout
+    );
+    let strict = in_dir(dir.path(), &["synth", "--strict", "--assembly", &asm]);
+    strict.expect_code(1);
+    assert!(
+        strict
+            .stderr
+            .contains("--strict: 1 warning not acknowledged"),
+        "{}",
+        strict.stderr
+    );
+    let json = in_dir(dir.path(), &["synth", "--json", "--assembly", &asm]);
+    json.expect_code(0);
+    let v = json.json();
+    assert_eq!(v["warnings"][0]["rule"], "SD6003");
+    assert!(v["warnings"][0]["acknowledged"].is_null());
+
+    // Acknowledged in code: reported with the reason, and --strict passes.
+    let accepted = fixtures::synth(dir.path(), "accepted", |app| {
+        fixtures::warned_app(app, true)
+    });
+    let asm = accepted.display().to_string();
+    let strict = in_dir(dir.path(), &["synth", "--strict", "--assembly", &asm]);
+    strict.expect_code(0);
+    assert!(
+        strict.stdout.contains("1 acknowledged:")
+            && strict
+                .stdout
+                .contains("a test password for a throwaway stack"),
+        "{}",
+        strict.stdout
+    );
+}

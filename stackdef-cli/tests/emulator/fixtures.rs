@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use stackdef::{App, CfnOutput, CfnParameter, CfnResource, Env, RemovalPolicy};
+use stackdef::{App, CfnOutput, CfnParameter, CfnResource, Construct, Env, RemovalPolicy};
 
 /// moto's (and our) default account.
 pub const ACCOUNT: &str = "123456789012";
@@ -103,4 +103,20 @@ pub fn failing_producer_app(app: &App) {
         .expect("producer stack");
     let repo = CfnResource::new(&producer, "Images", "AWS::ECR::Repository");
     repo.set_property("RepositoryName", "Not_A_Valid_Name");
+}
+
+/// A stack with a parameter named like a secret but echoed (a warning of the synth checks),
+/// and, when `acknowledge` is set, the program's reason for accepting it.
+pub fn warned_app(app: &App, acknowledge: bool) {
+    let stack = app.stack("Warned", Env::aws(ACCOUNT, "us-east-1"));
+    let password = CfnParameter::new(&stack, "DbPassword", "String");
+    let p = CfnResource::new(&stack, "Setting", "AWS::SSM::Parameter");
+    p.set_property("Type", "String");
+    p.set_property("Value", password.value::<String>());
+    if acknowledge {
+        stack.node().acknowledge(
+            stackdef::check::catalog::SECRET_PARAMETER_ECHOED,
+            "a test password for a throwaway stack",
+        );
+    }
 }
