@@ -56,7 +56,7 @@ macro_rules! rules {
             };
         )*
 
-        /// Every rule, in id order.
+        /// Every rule, grouped by area.
         pub const ALL: &[&Rule] = &[$($konst),*];
     };
 }
@@ -268,6 +268,55 @@ rules! {
 /// The rule with id `id`.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.id == id)
+}
+
+/// The catalog as Markdown (`docs/rules.md`): a table of every rule in id order, then
+/// each rule with what it catches, an example and its cfn-lint counterparts.
+pub fn markdown() -> String {
+    use std::fmt::Write as _;
+    let mut rules: Vec<&Rule> = ALL.to_vec();
+    rules.sort_by_key(|r| r.id);
+    let mut out = String::from(
+        "# Synth rules\n\n\
+         <!-- Generated from stackdef-check/src/catalog.rs; a test keeps it current \
+         (`UPDATE_DOCS=1 cargo test -p stackdef-check --test rules_doc` rewrites it). -->\n\n\
+         Every rule below runs at `app.synth()` on every resource, L1 and L2 alike, and in \
+         `stackdef validate` on any template. Severities:\n\n\
+         - **error**: CloudFormation or the service would reject the template; synth fails.\n\
+         - **risk**: a security choice; synth fails unless the program acknowledges it with a \
+         reason (`node().acknowledge(rule, \"why\")`).\n\
+         - **warning**: probably a mistake; reported, and `stackdef synth --strict` fails on \
+         it unless acknowledged.\n\n",
+    );
+    let _ = writeln!(out, "{} rules.\n", rules.len());
+    out.push_str("| Id | Name | Severity | cfn-lint |\n|---|---|---|---|\n");
+    for r in &rules {
+        let cfn = if r.cfn_lint.is_empty() {
+            "stackdef's own".to_owned()
+        } else {
+            r.cfn_lint.join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "| [{id}](#{anchor}) | `{name}` | {sev} | {cfn} |",
+            id = r.id,
+            anchor = r.id.to_ascii_lowercase(),
+            name = r.name,
+            sev = r.severity.as_str(),
+        );
+    }
+    for r in &rules {
+        let _ = write!(
+            out,
+            "\n## {id}\n\n`{name}`, {sev}. {summary}\n\nTriggered by:\n\n```json\n{example}\n```\n",
+            id = r.id,
+            name = r.name,
+            sev = r.severity.as_str(),
+            summary = r.summary,
+            example = r.example,
+        );
+    }
+    out
 }
 
 #[cfg(test)]
