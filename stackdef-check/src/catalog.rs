@@ -308,7 +308,7 @@ pub fn markdown() -> String {
     for r in &rules {
         let _ = write!(
             out,
-            "\n## {id}\n\n`{name}`, {sev}. {summary}\n\nTriggered by:\n\n```json\n{example}\n```\n",
+            "\n## {id}\n\n`{name}`, {sev}. {summary}\n\nTriggered by:\n\n```text\n{example}\n```\n",
             id = r.id,
             name = r.name,
             sev = r.severity.as_str(),
