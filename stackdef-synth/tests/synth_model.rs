@@ -324,7 +324,7 @@ fn automatic_exports_with_colliding_output_ids_stay_distinct() {
 }
 
 #[test]
-fn null_property_values_are_rejected_with_their_path() {
+fn null_property_values_are_rejected_with_their_name() {
     let mut model = stackdef_synth::AppModel::new(77);
     model.stacks.push(stackdef_synth::StackModel {
         name: "Nulls".into(),
@@ -337,11 +337,15 @@ fn null_property_values_are_rejected_with_their_path() {
     let mut r = stackdef_synth::ResourceModel::new(0, vec!["Queue".into()], "AWS::SQS::Queue");
     r.properties.insert(
         "RedrivePolicy".into(),
-        stackdef_synth::Expr::from(serde_json::json!({ "deadLetterTargetArn": null })),
+        stackdef_synth::Expr::from(serde_json::Value::Null),
     );
     model.add_resource(r);
     let errors = stackdef_synth::synthesize(&model).expect_err("null must be rejected");
     let text = errors.to_string();
-    assert!(text.contains("RedrivePolicy.deadLetterTargetArn"), "{text}");
+    // Nested nulls are the schema checks' to judge (free-form JSON may hold them).
+    assert!(
+        text.contains("RedrivePolicy: null is not a valid property value"),
+        "{text}"
+    );
     assert!(text.contains("[Nulls/Queue]"), "{text}");
 }

@@ -30,7 +30,7 @@ mod l2;
 pub mod assertions;
 pub mod cfn;
 
-pub use core::{app, construct, fns, resource, template, value};
+pub use core::{app, construct, fns, include, resource, template, value};
 // Each L2 module exists only with its services' features; with none, nothing is re-exported.
 #[allow(unused_imports)]
 pub use l2::*;

@@ -52,10 +52,10 @@ impl<'a> Synth<'a> {
                 o.insert("MaxLength".into(), json!(v));
             }
             if let Some(v) = p.min_value {
-                o.insert("MinValue".into(), json!(v));
+                o.insert("MinValue".into(), number(v));
             }
             if let Some(v) = p.max_value {
-                o.insert("MaxValue".into(), json!(v));
+                o.insert("MaxValue".into(), number(v));
             }
             params.insert(p.id.clone(), Json::Object(o));
         }
@@ -100,8 +100,11 @@ impl<'a> Synth<'a> {
             if !r.properties.is_empty() {
                 let mut props = Map::new();
                 for (k, v) in &r.properties {
-                    if let Some(at) = null_path(v, k) {
-                        // CloudFormation rejects null property values; say so here.
+                    if matches!(v, Expr::Null) {
+                        // CloudFormation rejects a null property; nested nulls are judged by
+                        // the schema checks, as free-form JSON (a state machine's
+                        // `ResultPath: null`) may hold them.
+                        let at = k.clone();
                         self.err(
                             ErrorKind::InvalidProperty {
                                 type_name: r.type_name.clone(),
@@ -441,17 +444,12 @@ impl<'a> Synth<'a> {
     }
 }
 
-/// Where a literal `null` sits inside `e` (`Prop.Key[2]`), if anywhere.
-fn null_path(e: &Expr, at: &str) -> Option<String> {
-    match e {
-        Expr::Null => Some(at.to_owned()),
-        Expr::List(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, item)| null_path(item, &format!("{at}[{i}]"))),
-        Expr::Map(map) => map
-            .iter()
-            .find_map(|(k, v)| null_path(v, &format!("{at}.{k}"))),
-        _ => None,
+/// A parameter bound as written: `1`, not `1.0`, for whole numbers.
+fn number(v: f64) -> Json {
+    // Whole numbers within f64's exact integer range print without a fraction.
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
     }
 }

@@ -332,6 +332,13 @@ impl Stack {
         self.env().region
     }
 
+    /// The template's `Description`, when set.
+    pub fn description(&self) -> Option<String> {
+        self.node.app.borrow().model.stacks[self.node.stack as usize]
+            .description
+            .clone()
+    }
+
     /// Sets the template's `Description`.
     pub fn set_description(&self, description: impl Into<String>) {
         self.node.app.borrow_mut().model.stacks[self.node.stack as usize].description =

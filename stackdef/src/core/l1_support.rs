@@ -82,6 +82,14 @@ macro_rules! l1_resource {
             }
         }
 
+        impl $crate::resource::L1Resource for $name {
+            const TYPE_NAME: &'static str = $type_name;
+
+            fn from_raw(resource: $crate::CfnResource) -> Self {
+                Self { resource }
+            }
+        }
+
         impl $name {
             /// The CloudFormation type name.
             pub const TYPE_NAME: &'static str = $type_name;

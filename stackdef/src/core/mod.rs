@@ -7,6 +7,7 @@ pub mod construct;
 mod findings;
 pub mod fns;
 mod id;
+pub mod include;
 mod json;
 pub mod l1_support;
 pub mod resource;

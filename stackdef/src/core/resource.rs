@@ -37,7 +37,23 @@ impl Resource for CfnResource {
     }
 }
 
+/// A generated L1 resource type (`cfn::s3::Bucket`): what [`crate::include`] needs to
+/// hand back a resource of a template as its typed value.
+pub trait L1Resource: Resource + Sized {
+    /// The CloudFormation type name.
+    const TYPE_NAME: &'static str;
+
+    /// Wraps a raw resource already known to be of this type.
+    #[doc(hidden)]
+    fn from_raw(resource: CfnResource) -> Self;
+}
+
 impl CfnResource {
+    /// A handle on a resource already in the model (an included template's).
+    pub(crate) fn adopt(node: Node, key: ResourceKey) -> Self {
+        CfnResource { node, key }
+    }
+
     /// Adds a resource of CloudFormation type `type_name` with id `id` under `scope`.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, type_name: &str) -> Self {

@@ -67,6 +67,11 @@ impl CfnParameter {
         made
     }
 
+    /// A handle on a parameter already in the model (an included template's).
+    pub(crate) fn adopt(node: Node, key: ParameterKey) -> Self {
+        CfnParameter { node, key }
+    }
+
     fn with(self, f: impl FnOnce(&mut ParameterModel)) -> Self {
         if let Some(p) = self
             .node
@@ -230,6 +235,11 @@ impl CfnCondition {
             location: node.location(),
         };
         let key = node.app.borrow_mut().model.add_condition(model);
+        CfnCondition { node, key }
+    }
+
+    /// A handle on a condition already in the model (an included template's).
+    pub(crate) fn adopt(node: Node, key: ConditionKey) -> Self {
         CfnCondition { node, key }
     }
 

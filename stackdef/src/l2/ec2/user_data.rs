@@ -1,8 +1,6 @@
 //! User data: the script an instance runs at first boot, built from lines or read from a
 //! file, with typed values spliced in, and always base64-encoded in the template.
 
-use std::path::PathBuf;
-
 use stackdef_synth::SourceLocation;
 
 use crate::fns::{self, SubPiece};
@@ -65,10 +63,7 @@ impl UserData {
     #[track_caller]
     pub fn from_file(path: &str) -> Self {
         let location = SourceLocation::caller();
-        let full = match std::env::var_os("CARGO_MANIFEST_DIR") {
-            Some(dir) if std::path::Path::new(path).is_relative() => PathBuf::from(dir).join(path),
-            _ => PathBuf::from(path),
-        };
+        let full = crate::include::crate_relative(std::path::Path::new(path));
         match std::fs::read_to_string(&full) {
             Ok(text) => UserData::custom(&text),
             Err(e) => UserData {
