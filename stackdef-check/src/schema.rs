@@ -102,6 +102,7 @@ fn is_computed(value: &Expr) -> bool {
         Expr::Null
             | Expr::Bool(_)
             | Expr::Number(_)
+            | Expr::NonFinite(_)
             | Expr::String(_)
             | Expr::List(_)
             | Expr::Map(_)
@@ -152,7 +153,7 @@ fn kind_name(value: &Expr) -> &'static str {
     match value {
         Expr::Null => "null",
         Expr::Bool(_) => "a boolean",
-        Expr::Number(_) => "a number",
+        Expr::Number(_) | Expr::NonFinite(_) => "a number",
         Expr::String(_) => "a string",
         Expr::List(_) => "a list",
         Expr::Map(_) => "an object",
@@ -461,7 +462,7 @@ impl Checker {
         let s = match value {
             Expr::String(s) => s,
             // Numbers and booleans are written as their text.
-            Expr::Number(_) | Expr::Bool(_) => return,
+            Expr::Number(_) | Expr::Bool(_) | Expr::NonFinite(_) => return,
             other => {
                 self.push(
                     rules::WRONG_KIND,
@@ -515,6 +516,8 @@ impl Checker {
 
     fn number(&mut self, path: &str, r: &NumberRules, value: &Expr, integer: bool) {
         let (v, text) = match value {
+            // Synth reports NaN and infinities itself, naming the cause.
+            Expr::NonFinite(_) => return,
             Expr::Number(n) => match n.as_f64() {
                 Some(v) => (v, n.to_string()),
                 None => return,
@@ -579,7 +582,7 @@ impl Checker {
     fn enumeration(&mut self, path: &str, e: &EnumSchema, value: &Expr) {
         let s = match value {
             Expr::String(s) => s,
-            Expr::Number(_) | Expr::Bool(_) => return,
+            Expr::Number(_) | Expr::Bool(_) | Expr::NonFinite(_) => return,
             other => {
                 self.push(
                     rules::WRONG_KIND,

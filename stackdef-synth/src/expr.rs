@@ -91,6 +91,9 @@ pub enum Expr {
     Bool(bool),
     /// JSON number.
     Number(serde_json::Number),
+    /// A number JSON cannot hold (NaN or an infinity, from a computation gone wrong):
+    /// synth reports it with the property that got it.
+    NonFinite(f64),
     /// JSON string.
     String(String),
     /// JSON array.
@@ -209,6 +212,7 @@ impl Expr {
             Expr::Null
             | Expr::Bool(_)
             | Expr::Number(_)
+            | Expr::NonFinite(_)
             | Expr::String(_)
             | Expr::RefLogicalId(_)
             | Expr::GetAttLogicalId(..)

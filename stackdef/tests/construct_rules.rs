@@ -110,8 +110,57 @@ fn alb_needs_two_azs() {
             ..Default::default()
         },
     );
+    let line = line!() + 1;
     Alb::new(&stack, "Alb", &vpc, AlbProps::default());
-    assert_error(&app, "at least two availability zones");
+    // The cause is named, not only the effect.
+    let e = assert_error(&app, "at least two availability zones");
+    assert!(
+        e.contains("max_azs: 1") && e.contains("set max_azs: 2"),
+        "{e}"
+    );
+    assert!(e.contains(&format!("construct_rules.rs:{line}")), "{e}");
+}
+
+#[test]
+fn a_nan_target_is_one_error_at_the_users_line() {
+    let (app, stack) = app();
+    let vpc = default_vpc(&stack);
+    let svc = service(&stack, &vpc, "nginx:1.27");
+    let scaling =
+        svc.auto_scale_task_count(stackdef::appscaling::ScalingCapacity { min: 1, max: 2 });
+    let line = line!() + 1;
+    scaling.scale_on_cpu_utilization(
+        "Cpu",
+        stackdef::appscaling::TargetTrackingProps {
+            target_percent: 0.0 / 0.0,
+            ..Default::default()
+        },
+    );
+    let errs = errors(&app);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].contains("target_percent NaN is out of range"),
+        "{}",
+        errs[0]
+    );
+    assert!(
+        errs[0].contains(&format!("construct_rules.rs:{line}")),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn a_nan_in_a_raw_property_names_the_property() {
+    let (app, stack) = app();
+    let alarm = stackdef::CfnResource::new(&stack, "Alarm", "AWS::CloudWatch::Alarm");
+    alarm.set_property("ComparisonOperator", "GreaterThanThreshold");
+    alarm.set_property("EvaluationPeriods", 1);
+    let line = line!() + 1;
+    alarm.set_property("Threshold", f64::INFINITY);
+    let e = assert_error(&app, "inf is not a number a template can hold");
+    assert!(e.contains("Threshold") && e.contains("Test/Alarm"), "{e}");
+    assert!(e.contains(&format!("construct_rules.rs:{line}")), "{e}");
 }
 
 #[test]

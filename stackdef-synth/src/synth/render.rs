@@ -115,6 +115,19 @@ impl<'a> Synth<'a> {
                             r.location,
                         );
                     }
+                    if let Some((at, n)) = non_finite(v, k) {
+                        self.err(
+                            ErrorKind::InvalidProperty {
+                                type_name: r.type_name.clone(),
+                                property: at.clone(),
+                                message: format!(
+                                    "{n} is not a number a template can hold (JSON has no NaN or infinity); check the computation that produced it"
+                                ),
+                            },
+                            Some(path.clone()),
+                            r.property_location(&at).or(r.location),
+                        );
+                    }
                     props.insert(k.clone(), self.render(v, site));
                 }
                 o.insert("Properties".into(), Json::Object(props));
@@ -335,6 +348,8 @@ impl<'a> Synth<'a> {
             },
             Expr::Pseudo(p) => json!({ "Ref": p.name() }),
             Expr::NoValue => json!({ "Ref": "AWS::NoValue" }),
+            // Reported with its property where resources are rendered.
+            Expr::NonFinite(_) => Json::Null,
             Expr::Sub(parts) => self.render_sub(parts, site),
             Expr::Join(d, list) => json!({ "Fn::Join": [d, self.render(list, site)] }),
             Expr::Select(i, list) => {
@@ -451,5 +466,21 @@ fn number(v: f64) -> Json {
         json!(v as i64)
     } else {
         json!(v)
+    }
+}
+
+/// The first NaN or infinity inside `e`, with its property path.
+fn non_finite(e: &Expr, at: &str) -> Option<(String, f64)> {
+    match e {
+        Expr::NonFinite(n) => Some((at.to_owned(), *n)),
+        Expr::List(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| non_finite(item, &format!("{at}[{i}]"))),
+        Expr::Map(map) => map
+            .iter()
+            .find_map(|(k, v)| non_finite(v, &format!("{at}.{k}"))),
+        Expr::If(_, a, b) => non_finite(a, at).or_else(|| non_finite(b, at)),
+        _ => None,
     }
 }

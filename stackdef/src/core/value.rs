@@ -132,8 +132,8 @@ impl ToTemplate for f64 {
     fn to_template(&self) -> Expr {
         match serde_json::Number::from_f64(*self) {
             Some(n) => Expr::Number(n),
-            // NaN and infinities have no JSON form; CloudFormation would reject them anyway.
-            None => Expr::Null,
+            // NaN and infinities have no JSON form: synth names the property that got one.
+            None => Expr::NonFinite(*self),
         }
     }
 }

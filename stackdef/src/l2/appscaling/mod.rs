@@ -138,14 +138,19 @@ impl ScalableTarget {
         props: TargetTrackingProps,
         loc: SourceLocation,
     ) -> l1::ScalingPolicy {
-        if !(props.target_percent > 0.0 && props.target_percent <= 100.0) {
+        let mut target = props.target_percent;
+        if !(target > 0.0 && target <= 100.0) {
             self.node.report_message_at(
                 loc,
                 format!(
-                    "target utilization {}% is out of range: 1 to 100",
-                    props.target_percent
+                    "target_percent {target} is out of range: a utilization above 0 and up to 100"
                 ),
             );
+            // Synth fails on the report above; a finite stand-in keeps a second, less
+            // helpful error ("NaN is not a number") from pointing into this file.
+            if !target.is_finite() {
+                target = 0.0;
+            }
         }
         l1::ScalingPolicy::new(
             &self.node,
@@ -156,7 +161,7 @@ impl ScalableTarget {
             )
             .scaling_target_id(self.resource.ref_value())
             .target_tracking_scaling_policy_configuration(
-                sp::TargetTrackingScalingPolicyConfiguration::new(props.target_percent)
+                sp::TargetTrackingScalingPolicyConfiguration::new(target)
                     .predefined_metric_specification(sp::PredefinedMetricSpecification::new(metric))
                     .scale_in_cooldown(i64::from(props.scale_in_cooldown_secs))
                     .scale_out_cooldown(i64::from(props.scale_out_cooldown_secs)),

@@ -116,11 +116,9 @@ impl Alb {
                 SubnetSelection::Private
             });
         let selected = vpc.select_subnets(selection.clone());
-        if selected.az_count() < 2 {
+        if let Some(why) = vpc.explain_az_shortfall(&selection, &selected, 2) {
             node.report_message(format!(
-                "an application load balancer needs subnets in at least two availability zones; {:?} gives {}",
-                selection,
-                selected.az_count()
+                "an application load balancer needs subnets in at least two availability zones: {why}"
             ));
         }
         if props.internet_facing && !selected.subnets.is_empty() && !selected.any_public() {

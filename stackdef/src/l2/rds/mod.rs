@@ -270,11 +270,9 @@ impl RdsMysql {
                 "publicly_accessible gives the database a public address; remove it, or set public_access: PublicAccess::AllowedIUnderstandTheRisk",
             );
         }
-        if selected.az_count() < 2 {
+        if let Some(why) = vpc.explain_az_shortfall(&props.vpc_subnets, &selected, 2) {
             node.report_message(format!(
-                "a DB subnet group needs subnets in at least two availability zones; {:?} gives {}",
-                props.vpc_subnets,
-                selected.az_count()
+                "a DB subnet group needs subnets in at least two availability zones: {why}"
             ));
         }
         if !(20..=65536).contains(&props.allocated_storage_gib) {
