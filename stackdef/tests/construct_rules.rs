@@ -132,7 +132,7 @@ fn a_nan_target_is_one_error_at_the_users_line() {
     scaling.scale_on_cpu_utilization(
         "Cpu",
         stackdef::appscaling::TargetTrackingProps {
-            target_percent: 0.0 / 0.0,
+            target_percent: f64::NAN,
             ..Default::default()
         },
     );
