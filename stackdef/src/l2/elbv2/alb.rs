@@ -1,7 +1,5 @@
 //! [`Alb`]: an application load balancer with its own security group.
 
-use std::cell::Cell;
-
 use stackdef_synth::SourceLocation;
 
 use super::listener::{DefaultAction, Listener, ListenerProps, ListenerProtocol};
@@ -297,12 +295,8 @@ impl Alb {
                 );
             }
         }
-        Listener {
-            node,
-            resource,
-            alb: self.clone(),
-            forwarded: Cell::new(false),
-        }
+        let https = matches!(props.protocol, ListenerProtocol::Https { .. });
+        Listener::new(node, resource, self.clone(), props.port, https)
     }
 
     /// Adds a port-80 listener that redirects every request to HTTPS on port 443.
