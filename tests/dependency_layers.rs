@@ -105,6 +105,7 @@ const L2_ORDER: &[&str] = &[
     "appscaling",
     "ecs",
     "rds",
+    "codedeploy",
 ];
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -8,6 +8,21 @@
 
 #[cfg(all(feature = "applicationautoscaling", feature = "cloudwatch"))]
 pub mod appscaling;
+#[cfg(all(
+    feature = "codedeploy",
+    feature = "ecs",
+    feature = "ec2",
+    feature = "ecr",
+    feature = "elasticloadbalancingv2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "applicationautoscaling",
+    feature = "cloudwatch"
+))]
+pub mod codedeploy;
 #[cfg(all(feature = "ec2", feature = "iam", feature = "logs", feature = "kms"))]
 pub mod ec2;
 #[cfg(all(feature = "ecr", feature = "iam"))]

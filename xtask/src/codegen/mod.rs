@@ -29,6 +29,7 @@ use input::Input;
 pub const DEFAULT_SERVICES: &[&str] = &[
     "applicationautoscaling",
     "cloudwatch",
+    "codedeploy",
     "ec2",
     "ecr",
     "ecs",

@@ -341,6 +341,11 @@ impl FargateService {
         self.inner.registrations.borrow().clone()
     }
 
+    /// Records, on a CodeDeploy service, the deployment group that deploys it.
+    pub(crate) fn set_deployed_by(&self, deployment_group: &Node) {
+        mark_codedeploy_owned(self.inner.resource.cfn(), Some(deployment_group.path()));
+    }
+
     pub(crate) fn register(
         &self,
         target_group: &TargetGroup,

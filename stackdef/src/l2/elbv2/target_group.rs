@@ -439,4 +439,9 @@ impl TargetGroup {
         }
         self.inner.forwarders.borrow_mut().push(forwarder.clone());
     }
+
+    /// Listeners and rules forwarding to this group.
+    pub(crate) fn forwarders(&self) -> Vec<CfnResource> {
+        self.inner.forwarders.borrow().clone()
+    }
 }
