@@ -106,6 +106,9 @@ const L2_ORDER: &[&str] = &[
     "ecs",
     "rds",
     "codedeploy",
+    "route53",
+    "acm",
+    "cloudfront",
 ];
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

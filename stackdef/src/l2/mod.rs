@@ -6,8 +6,32 @@
 //! defaults turn all of them on), so a program that uses only some services builds only
 //! those.
 
+#[cfg(all(
+    feature = "certificatemanager",
+    feature = "route53",
+    feature = "elasticloadbalancingv2",
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3"
+))]
+pub mod acm;
 #[cfg(all(feature = "applicationautoscaling", feature = "cloudwatch"))]
 pub mod appscaling;
+#[cfg(all(
+    feature = "cloudfront",
+    feature = "certificatemanager",
+    feature = "route53",
+    feature = "elasticloadbalancingv2",
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3",
+    feature = "secretsmanager"
+))]
+pub mod cloudfront;
 #[cfg(all(
     feature = "codedeploy",
     feature = "ecs",
@@ -65,6 +89,16 @@ pub mod logs;
     feature = "secretsmanager"
 ))]
 pub mod rds;
+#[cfg(all(
+    feature = "route53",
+    feature = "elasticloadbalancingv2",
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3"
+))]
+pub mod route53;
 #[cfg(all(feature = "s3", feature = "iam", feature = "kms"))]
 pub mod s3;
 #[cfg(all(feature = "secretsmanager", feature = "iam", feature = "kms"))]

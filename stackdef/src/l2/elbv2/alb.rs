@@ -224,6 +224,11 @@ impl Alb {
         self.resource.attr_load_balancer_full_name()
     }
 
+    /// Whether it is reachable from the internet.
+    pub fn is_internet_facing(&self) -> bool {
+        self.internet_facing
+    }
+
     /// The load balancer's VPC.
     pub fn vpc(&self) -> &Vpc {
         &self.vpc
