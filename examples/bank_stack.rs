@@ -53,14 +53,5 @@ pub fn bank_stack(app: &App) -> Stack {
 fn main() -> ExitCode {
     let app = App::new();
     bank_stack(&app);
-    match app.synth() {
-        Ok(report) => {
-            print!("{report}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
-    }
+    app.run()
 }

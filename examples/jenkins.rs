@@ -33,7 +33,7 @@ use std::process::ExitCode;
 use stackdef::ec2::{
     Architecture, BastionHost, BastionHostProps, Connectable, GeneratedKeyPair, Instance,
     InstanceClass, InstanceProps, InstanceSize, InstanceType, KeyType, MachineImage, Port,
-    RootVolume, SubnetConfig, SubnetType, UserData, Vpc, VpcProps,
+    RootVolume, UserData, Vpc, VpcProps,
 };
 use stackdef::kms::{Key, KeyProps};
 use stackdef::{App, CfnOutput, Env, Stack, fns, sub};
@@ -50,12 +50,6 @@ pub fn jenkins_stack(app: &App) -> Stack {
         &stack,
         "Vpc",
         VpcProps {
-            max_azs: 2,
-            nat_gateways: 1,
-            subnets: vec![
-                SubnetConfig::new("Public", SubnetType::Public, 24),
-                SubnetConfig::new("Private", SubnetType::PrivateWithEgress, 24),
-            ],
             flow_logs_key: Some(key),
             ..VpcProps::cidr("10.20.0.0/16")
         },
@@ -146,14 +140,5 @@ pub fn jenkins_stack(app: &App) -> Stack {
 fn main() -> ExitCode {
     let app = App::new();
     jenkins_stack(&app);
-    match app.synth() {
-        Ok(report) => {
-            print!("{report}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
-    }
+    app.run()
 }

@@ -207,14 +207,5 @@ pub fn bank_app(app: &App) -> BankApp {
 fn main() -> ExitCode {
     let app = App::new();
     bank_app(&app);
-    match app.synth() {
-        Ok(report) => {
-            print!("{report}");
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
-    }
+    app.run()
 }

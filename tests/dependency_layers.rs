@@ -1,5 +1,7 @@
 //! The crate layers of the design hold: the synthesis core never pulls in the AWS SDK,
-//! tokio or clap, and a user's app that only synthesizes compiles no AWS SDK.
+//! tokio or clap; a user's app that only synthesizes compiles no AWS SDK; the offline
+//! analyses need no SDK; the engine does not know the CLI; and the CLI never compiles the
+//! construct tree and its generated L1 code.
 
 use std::process::Command;
 
@@ -60,12 +62,78 @@ fn synth_only_apps_compile_no_aws_sdk() {
 }
 
 #[test]
-fn the_cli_feature_brings_the_sdk() {
-    let deps = dependency_names("stackdef", &["cli"]);
+fn offline_analyses_need_no_sdk() {
+    let deps = dependency_names("stackdef-deploy", &[]);
+    assert!(deps.iter().any(|d| d == "stackdef-registry"), "{deps:?}");
+    let bad = forbidden(&deps, &["aws-", "tokio", "clap", "hyper"]);
+    assert!(
+        bad.is_empty(),
+        "stackdef-deploy without its `aws` feature depends on {bad:?}"
+    );
+    assert!(
+        !deps
+            .iter()
+            .any(|d| d == "stackdef" || d == "stackdef-macros"),
+        "the analyses read assemblies, not the construct tree: {deps:?}"
+    );
+}
+
+#[test]
+fn the_engine_does_not_know_the_cli() {
+    let deps = dependency_names("stackdef-deploy", &["aws"]);
     assert!(
         deps.iter().any(|d| d == "aws-sdk-cloudformation"),
-        "the cli feature should enable the deploy engine's SDK: {deps:?}"
+        "{deps:?}"
     );
+    let bad = forbidden(&deps, &["clap", "toml"]);
+    assert!(bad.is_empty(), "the deploy engine depends on {bad:?}");
+}
+
+#[test]
+fn the_cli_does_not_compile_the_construct_tree() {
+    let deps = dependency_names("stackdef-cli", &[]);
+    assert!(
+        !deps
+            .iter()
+            .any(|d| d == "stackdef" || d == "stackdef-macros" || d == "stackdef-check"),
+        "stackdef-cli must depend on the assembly and the engine only, not on stackdef: {deps:?}"
+    );
+}
+
+#[test]
+fn the_cli_and_the_deploy_feature_bring_the_sdk() {
+    let cli = dependency_names("stackdef-cli", &[]);
+    assert!(
+        cli.iter().any(|d| d == "aws-sdk-cloudformation"),
+        "stackdef-cli should bring the deploy engine's SDK: {cli:?}"
+    );
+    let facade = dependency_names("stackdef", &["deploy"]);
+    assert!(
+        facade.iter().any(|d| d == "aws-sdk-cloudformation"),
+        "stackdef's `deploy` feature should enable the deploy engine's SDK: {facade:?}"
+    );
+}
+
+/// Inside `stackdef-deploy`, the analyses never reach up into the engine: they compile
+/// without it.
+#[test]
+fn analyses_do_not_use_the_engine() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stackdef-deploy/src/analysis");
+    for file in rust_files(&dir) {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            assert!(
+                !code.contains("crate::engine")
+                    && !code.contains("aws_sdk")
+                    && !code.contains("tokio"),
+                "{}:{}: an analysis uses the engine or the SDK:\n{line}",
+                file.display(),
+                n + 1
+            );
+        }
+    }
 }
 
 #[test]
@@ -106,6 +174,8 @@ const L2_ORDER: &[&str] = &[
     "ecs",
     "rds",
     "codedeploy",
+    "codebuild",
+    "codepipeline",
     "route53",
     "acm",
     "cloudfront",
@@ -191,5 +261,118 @@ fn l2_writes_properties_only_through_typed_setters() {
                 );
             }
         }
+    }
+}
+
+/// The first identifier of each path that follows `prefix` in `code`: `prefix::x::..` gives
+/// `x`, `prefix::{a, b::C}` gives `a` and `b`.
+fn modules_after(code: &str, prefix: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices(prefix) {
+        let rest = &code[at + prefix.len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            out.push(ident(rest));
+            continue;
+        };
+        // Items of the group at depth 0, up to its closing brace.
+        let (mut depth, mut item_start) = (0usize, 0usize);
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.push(ident(&group[item_start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(ident(&group[item_start..i]));
+                    item_start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    out.retain(|m| !m.is_empty());
+    out
+}
+
+/// `stackdef-deploy`'s modules import each other in one direction only: the types many
+/// files use live below them (no file imports one that imports it back, at any distance).
+#[test]
+fn deploy_modules_have_no_import_circles() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stackdef-deploy/src");
+    let folders = ["analysis", "engine"];
+    let mut uses: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for folder in folders {
+        for file in rust_files(&src.join(folder)) {
+            let module = file
+                .file_stem()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            if module == "mod" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("readable");
+            // Tests inside a module may use anything.
+            let code: String = text
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let mut deps: Vec<String> = modules_after(&code, "super::")
+                .into_iter()
+                .map(|m| format!("{folder}/{m}"))
+                .collect();
+            for other in folders {
+                deps.extend(
+                    modules_after(&code, &format!("crate::{other}::"))
+                        .into_iter()
+                        .map(|m| format!("{other}/{m}")),
+                );
+            }
+            let name = format!("{folder}/{module}");
+            deps.retain(|d| *d != name);
+            deps.sort();
+            deps.dedup();
+            uses.insert(name, deps);
+        }
+    }
+    assert!(uses.len() > 20, "{uses:?}");
+    // Depth-first search; a module met again on the current path closes a circle.
+    fn visit(
+        module: &str,
+        uses: &std::collections::BTreeMap<String, Vec<String>>,
+        path: &mut Vec<String>,
+        done: &mut Vec<String>,
+    ) {
+        if let Some(at) = path.iter().position(|m| m == module) {
+            panic!(
+                "import circle in stackdef-deploy: {} -> {module}",
+                path[at..].join(" -> ")
+            );
+        }
+        if done.iter().any(|m| m == module) {
+            return;
+        }
+        path.push(module.to_owned());
+        for next in uses.get(module).into_iter().flatten() {
+            visit(next, uses, path, done);
+        }
+        path.pop();
+        done.push(module.to_owned());
+    }
+    let mut done = Vec::new();
+    for module in uses.keys() {
+        visit(module, &uses, &mut Vec::new(), &mut done);
     }
 }

@@ -85,15 +85,15 @@ rules! {
         r#"{"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 31}}"#;
     LIST_SIZE = "SD1008" "list-size" Error &["E3032"],
         "A list with fewer or more items than the schema allows.",
-        r#"{"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "d", "SecurityGroupIngress": [<61 rules>]}}"#;
-    FORMAT = "SD1009" "address-format" Error &["E3031"],
+        r#"{"Type": "AWS::Lambda::Function", "Properties": {"Architectures": ["arm64", "x86_64"], ...}}"#;
+    FORMAT = "SD1009" "address-format" Error &["E3002"],
         "An address or CIDR block that is not written in the schema's format.",
         r#"{"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/33"}}"#;
     COMBINATION = "SD1010" "property-combination" Error &["E3014", "E3017", "E3020"],
         "Properties that must be set together, or must not be.",
         r#"{"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az1"}}"#;
-    READ_ONLY = "SD1011" "read-only-property" Error &["E3002"],
-        "An attribute CloudFormation sets, written as an input.",
+    READ_ONLY = "SD1011" "read-only-property" Warning &[],
+        "An attribute CloudFormation sets, written as an input: it is not sent to the resource, so the value written has no effect.",
         r#"{"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24", "SubnetId": "subnet-1"}}"#;
     UNKNOWN_TYPE = "SD1012" "unknown-resource-type" Error &["E3006"],
         "An `AWS::` resource type the registry does not know (the closest type is suggested).",
@@ -102,15 +102,15 @@ rules! {
     UNKNOWN_ATTRIBUTE = "SD2001" "unknown-attribute" Error &["E1010"],
         "`Fn::GetAtt` of an attribute the resource type does not have.",
         r#"{"Fn::GetAtt": ["Alb", "CanonicalHostedZoneId"]}   (the attribute is CanonicalHostedZoneID)"#;
-    REFERENCE_KIND = "SD2002" "reference-kind" Error &[],
-        "A reference to a resource of the wrong kind where the schema names the kind (a security group's id where a subnet id belongs). cfn-lint checks the formats of literal ids, not what a Ref points at.",
+    REFERENCE_KIND = "SD2002" "reference-kind" Error &["E1041"],
+        "A reference to a resource of the wrong kind where the schema names the kind (a security group's id where a subnet id belongs). cfn-lint's E1041 covers some of these properties.",
         r#"{"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "SecurityGroup"}, ...}}"#;
     PUBLIC_IP_OF_PRIVATE_INSTANCE = "SD2003" "public-ip-of-private-instance" Error &[],
         "The public IP or DNS name of an instance that gets none (no public address on its network interface, in a subnet that does not assign one): the output fails at deploy. cfn-lint does not follow the subnet.",
         r#"{"Outputs": {"Ip": {"Value": {"Fn::GetAtt": ["PrivateHost", "PublicIp"]}}}}"#;
-    INTRINSIC_KIND = "SD2004" "intrinsic-result-kind" Error &["E3012"],
+    INTRINSIC_KIND = "SD2004" "intrinsic-result-kind" Error &["E1015", "E1018", "E1019", "E1022"],
         "An intrinsic whose result has the wrong kind for where it is used: `Fn::Sub`, `Fn::Join` or a `Ref` to a resource (strings) where an object or a list is required, `Fn::GetAZs` or `Fn::Split` (lists) where a string is.",
-        r#"{"Type": "AWS::SQS::Queue", "Properties": {"RedrivePolicy": {"Fn::GetAtt": ["Dlq", "Arn"]}}}"#;
+        r#"{"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": {"Fn::Join": [",", [{"Ref": "Orders"}, {"Ref": "Refunds"}]]}, ...}}"#;
 
     SUBNET_OUTSIDE_VPC = "SD3001" "subnet-outside-vpc" Error &["E3059"],
         "A subnet's CIDR block is not inside its VPC's block.",
@@ -121,11 +121,11 @@ rules! {
     WORLD_OPEN_ADMIN_PORT = "SD3003" "world-open-admin-port" Risk &[],
         "An administrative or database port (SSH 22, RDP 3389, MySQL 3306, PostgreSQL 5432, SQL Server 1433, Redis 6379, MongoDB 27017, ...) open to 0.0.0.0/0 or ::/0. Acknowledge it with a reason if it is meant. cfn-lint has no such rule (checkov's CKV_AWS_24/25 are close).",
         r#"{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}"#;
-    PORT_RANGE_REVERSED = "SD3004" "port-range-reversed" Error &["E3062"],
+    PORT_RANGE_REVERSED = "SD3004" "port-range-reversed" Error &[],
         "A rule whose first port is above its last.",
         r#"{"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 80, "CidrIp": "10.0.0.0/8"}"#;
-    RULE_WITHOUT_PORTS = "SD3005" "rule-without-ports" Error &[],
-        "A TCP or UDP security group rule without FromPort and ToPort: EC2 rejects it. cfn-lint accepts it.",
+    RULE_WITHOUT_PORTS = "SD3005" "rule-without-ports" Error &["E3687"],
+        "A TCP or UDP security group rule without FromPort and ToPort: EC2 rejects it.",
         r#"{"IpProtocol": "tcp", "CidrIp": "10.0.0.0/8"}"#;
     LOAD_BALANCER_ONE_AZ = "SD3006" "load-balancer-one-az" Error &[],
         "An application load balancer whose subnets are all in one availability zone (it needs two). cfn-lint does not resolve the subnets' zones.",
@@ -140,7 +140,7 @@ rules! {
     USER_DATA_TOO_LARGE = "SD4002" "user-data-too-large" Error &[],
         "User data over 16 KB once base64-encoded: EC2 rejects it.",
         r#"a user data script of 13,000 characters"#;
-    UNKNOWN_INSTANCE_TYPE = "SD4003" "unknown-instance-type" Warning &["E3030"],
+    UNKNOWN_INSTANCE_TYPE = "SD4003" "unknown-instance-type" Warning &["E3030", "E3628"],
         "An instance type the registry does not list (the closest one is suggested). A warning, as new types appear before the schemas list them.",
         r#"{"InstanceType": "t3.mirco"}"#;
     IMDSV1_ALLOWED = "SD4004" "imdsv1-allowed" Warning &[],
@@ -162,7 +162,7 @@ rules! {
     STATEFUL_WITHOUT_POLICY = "SD5005" "stateful-without-retention" Warning &["W3011"],
         "A resource that holds data (database, bucket, volume, file system, log group, ...) whose `UpdateReplacePolicy` and `DeletionPolicy` do not keep it: a replacement or removal deletes the data.",
         r#"{"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Delete"}"#;
-    UNKNOWN_DB_INSTANCE_CLASS = "SD5006" "unknown-db-instance-class" Error &["E3062"],
+    UNKNOWN_DB_INSTANCE_CLASS = "SD5006" "unknown-db-instance-class" Error &["E3025", "E3062"],
         "An RDS instance class the engine does not offer in the stack's region (the closest is suggested; acknowledge it if it is newer than stackdef's data).",
         r#"{"Engine": "mysql", "DBInstanceClass": "db.t3.mirco"}"#;
     UNKNOWN_ENGINE_VERSION = "SD5007" "unknown-engine-version" Error &["E3691"],
@@ -228,11 +228,11 @@ rules! {
     LOAD_BALANCER_PORT_NOT_MAPPED = "SD8008" "load-balancer-port-not-mapped" Error &[],
         "A service sends load balancer traffic to a port its container does not map.",
         r#"{"LoadBalancers": [{"ContainerName": "app", "ContainerPort": 8000}]} with the container mapping 5000"#;
-    SERVICE_WITHOUT_NETWORK = "SD8009" "awsvpc-service-without-network" Error &[],
+    SERVICE_WITHOUT_NETWORK = "SD8009" "awsvpc-service-without-network" Error &["E3052"],
         "A service of an awsvpc task (every Fargate task) without `NetworkConfiguration`: ECS rejects it.",
         r#"a Fargate service with no NetworkConfiguration"#;
-    GRACE_PERIOD_WITHOUT_LOAD_BALANCER = "SD8010" "grace-period-without-load-balancer" Error &[],
-        "`HealthCheckGracePeriodSeconds` on a service without load balancers: ECS rejects it.",
+    GRACE_PERIOD_WITHOUT_LOAD_BALANCER = "SD8010" "grace-period-without-load-balancer" Warning &[],
+        "`HealthCheckGracePeriodSeconds` on a service with no load balancer, VPC Lattice or container health check: ECS ignores it.",
         r#"{"HealthCheckGracePeriodSeconds": 60} and no LoadBalancers"#;
 
     RULE_PRIORITY_DUPLICATE = "SD9001" "listener-rule-priority-duplicate" Error &[],
@@ -244,13 +244,13 @@ rules! {
     HEALTH_CHECK_TIMEOUT = "SD9003" "health-check-timeout" Error &[],
         "A health check timeout that is not below its interval.",
         r#"{"HealthCheckIntervalSeconds": 10, "HealthCheckTimeoutSeconds": 10}"#;
-    HTTPS_WITHOUT_CERTIFICATE = "SD9004" "https-listener-without-certificate" Error &[],
+    HTTPS_WITHOUT_CERTIFICATE = "SD9004" "https-listener-without-certificate" Error &["E3676"],
         "An HTTPS or TLS listener without a certificate.",
         r#"{"Protocol": "HTTPS", "Port": 443}"#;
-    TARGET_GROUP_PORT = "SD9005" "target-group-without-port" Error &[],
+    TARGET_GROUP_PORT = "SD9005" "target-group-without-port" Error &["E3681"],
         "An instance or ip target group without `Port` or `Protocol`.",
         r#"{"TargetType": "ip", "VpcId": "vpc-1"}"#;
-    RECORD_OUTSIDE_ZONE = "SD9101" "record-outside-zone" Error &[],
+    RECORD_OUTSIDE_ZONE = "SD9101" "record-outside-zone" Error &["E3041"],
         "A DNS record whose name is not in its hosted zone.",
         r#"a record www.example.org in the zone example.com"#;
     CLOUDFRONT_CERTIFICATE_REGION = "SD9102" "cloudfront-certificate-region" Error &[],
@@ -260,7 +260,7 @@ rules! {
     PARAMETER_DEFAULT_NOT_ALLOWED = "SD0001" "parameter-default-not-allowed" Error &["E2015"],
         "A parameter whose default breaks its own constraints (allowed values, pattern, lengths, range).",
         r#"{"Type": "String", "Default": "large", "AllowedValues": ["small", "medium"]}"#;
-    OUTPUT_NOT_STRING = "SD0002" "output-value-not-string" Error &["E6003"],
+    OUTPUT_NOT_STRING = "SD0002" "output-value-not-string" Error &["E6101"],
         "An output whose value is a list or an object: outputs are strings (join a list with Fn::Join).",
         r#"{"Outputs": {"Subnets": {"Value": ["subnet-1", "subnet-2"]}}}"#;
 }

@@ -110,6 +110,13 @@ fn is_computed(value: &Expr) -> bool {
     )
 }
 
+/// Properties whose schema types them `["object", "string"]` with the object's fields
+/// spelled out: CloudFormation takes the object or its JSON text (`Fn::Sub` of
+/// `{"deadLetterTargetArn": "${Dlq.Arn}", ...}`), but the registry data keeps only the
+/// object. These are the only ones in cfn-lint 1.51's schemas; the others are typed
+/// `Json`, which takes anything.
+const OBJECT_OR_JSON_TEXT: &[(&str, &str)] = &[("AWS::SQS::Queue", "RedrivePolicy")];
+
 /// What an intrinsic certainly yields, when its kind never depends on its arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -220,6 +227,14 @@ impl Checker {
             path.truncate(len);
         }
         let present = |name: &str| map.get(name).is_some_and(|v| !matches!(v, Expr::NoValue));
+        // Set in every case: not `AWS::NoValue` in any branch of an `Fn::If`. Two properties
+        // that exclude each other are often chosen between by one condition (`A: If[c, x,
+        // NoValue]`, `B: If[c, NoValue, y]`), which CloudFormation accepts; only properties
+        // set whatever the conditions say can clash.
+        let certain = |name: &str| {
+            map.get(name)
+                .is_some_and(|v| !alternatives(v).iter().any(|a| matches!(a, Expr::NoValue)))
+        };
         for f in o.fields.iter().filter(|f| f.required) {
             if !present(&f.name) {
                 self.push(
@@ -230,12 +245,22 @@ impl Checker {
             }
         }
         for combo in &o.combos {
-            self.combo(path, combo, &present);
+            self.combo(path, combo, &present, &certain);
         }
     }
 
-    fn combo(&mut self, path: &str, combo: &Combo, present: &dyn Fn(&str) -> bool) {
+    /// Checks `combo`: a property missing is judged by `present` (set in some case), two
+    /// properties clashing by `certain` (set in every case), so an `Fn::If` never makes a
+    /// valid template fail.
+    fn combo(
+        &mut self,
+        path: &str,
+        combo: &Combo,
+        present: &dyn Fn(&str) -> bool,
+        certain: &dyn Fn(&str) -> bool,
+    ) {
         let satisfied = |branch: &[String]| branch.iter().all(|n| present(n));
+        let certainly = |branch: &[String]| branch.iter().all(|n| certain(n));
         let branches_text = |bs: &[Vec<String>]| {
             bs.iter()
                 .map(|b| b.join(" + "))
@@ -246,17 +271,17 @@ impl Checker {
             Combo::ExactlyOne(bs) => {
                 let hits: Vec<String> = bs
                     .iter()
-                    .filter(|b| satisfied(b))
+                    .filter(|b| certainly(b))
                     .map(|b| b.join(" + "))
                     .collect();
-                match hits.len() {
-                    1 => {}
-                    0 => self.push(
+                if !bs.iter().any(|b| satisfied(b)) {
+                    self.push(
                         rules::COMBINATION,
                         path,
                         format!("exactly one of {} must be set; none is", branches_text(bs)),
-                    ),
-                    _ => self.push(
+                    );
+                } else if hits.len() > 1 {
+                    self.push(
                         rules::COMBINATION,
                         path,
                         format!(
@@ -264,7 +289,7 @@ impl Checker {
                             branches_text(bs),
                             hits.join(" and ")
                         ),
-                    ),
+                    );
                 }
             }
             Combo::AtLeastOne(bs) => {
@@ -277,8 +302,8 @@ impl Checker {
                 }
             }
             Combo::Excludes(first, others) => {
-                if present(first) {
-                    for o in others.iter().filter(|o| present(o)) {
+                if certain(first) {
+                    for o in others.iter().filter(|o| certain(o)) {
                         // Each pair once: `A excludes B` and `B excludes A` say the same.
                         if first < o || !self.excludes_back(o, first) {
                             self.push(
@@ -291,7 +316,7 @@ impl Checker {
                 }
             }
             Combo::Requires(first, others) => {
-                if present(first) {
+                if certain(first) {
                     for o in others.iter().filter(|o| !present(o)) {
                         self.push(
                             rules::COMBINATION,
@@ -315,6 +340,12 @@ impl Checker {
     }
 
     fn value(&mut self, path: &mut String, shape: &Shape, value: &Expr) {
+        if matches!(shape, Shape::Object { .. })
+            && OBJECT_OR_JSON_TEXT.contains(&(self.schema.type_name.as_str(), path.as_str()))
+            && (matches!(value, Expr::String(_)) || computed_kind(value) == Some(Kind::Text))
+        {
+            return;
+        }
         if let Some(kind) = computed_kind(value) {
             let wanted = match shape {
                 Shape::Object { .. } => Some(("an object", Kind::Text)),

@@ -1,7 +1,8 @@
 //! stackdef: typed AWS infrastructure as Rust.
 //!
 //! Build constructs into [`Stack`]s of an [`App`], then [`App::synth`] writes
-//! CloudFormation templates and a manifest (the assembly) that the `stackdef` CLI deploys.
+//! CloudFormation templates and a manifest (the assembly) that the `stackdef` CLI
+//! (`stackdef-cli`) or `stackdef::deploy` (feature `deploy`) deploys.
 //!
 //! The crate is layered, and its folders say so:
 //!
@@ -28,10 +29,6 @@ mod l2;
 
 pub mod assertions;
 pub mod cfn;
-#[cfg(feature = "cli")]
-pub mod cli;
-#[cfg(feature = "deploy")]
-pub mod deploy;
 
 pub use core::{app, construct, fns, resource, template, value};
 // Each L2 module exists only with its services' features; with none, nothing is re-exported.
@@ -56,6 +53,10 @@ pub use stackdef_synth::{
 
 /// The checks every synth runs, for tools that check templates themselves.
 pub use stackdef_check as check;
+/// The deploy engine and its offline analyses (feature `deploy`): the `stackdef-deploy`
+/// crate with its `aws` feature.
+#[cfg(feature = "deploy")]
+pub use stackdef_deploy as deploy;
 /// The registry schemas of every resource type.
 pub use stackdef_registry as registry;
 /// The synthesis layer, for tools that read or post-process assemblies.

@@ -125,11 +125,21 @@ fn instances_share_one_image_parameter() {
 fn user_data_is_base64_with_values_spliced_in() {
     let (app, stack, vpc) = app();
     let key = GeneratedKeyPair::new(&stack, "Key", KeyType::Ed25519);
-    let mut ud = UserData::for_linux();
-    ud.add_commands(["dnf -y install docker"]);
+    let mut lines = UserData::for_linux();
+    lines.add_commands(["dnf -y install docker"]);
+    lines.add_line(stackdef::sub!["echo ", stackdef::fns::region()]);
     Instance::new(
         &stack,
-        "Host",
+        "Lines",
+        &vpc,
+        InstanceProps {
+            user_data: Some(lines),
+            ..t3_micro()
+        },
+    );
+    Instance::new(
+        &stack,
+        "File",
         &vpc,
         InstanceProps {
             user_data: Some(
@@ -140,13 +150,23 @@ fn user_data_is_base64_with_values_spliced_in() {
         },
     );
     let t = template(&app);
-    let ud = t.has_resource_properties("AWS::EC2::Instance", json!({}));
-    let user_data = &t.json()["Resources"][&ud]["Properties"]["UserData"];
-    let sub = &user_data["Fn::Base64"]["Fn::Sub"];
-    // Shell variables are kept literal (`${!HOME}`), values become Sub variables.
-    let text = sub[0].as_str().expect("text");
-    assert!(text.contains("${!HOME}"), "{text}");
-    assert!(text.starts_with("#!/bin/bash\necho ${"), "{text}");
+    let script = |path: &str| {
+        let id = t.logical_id_of(path).expect(path);
+        t.json()["Resources"][&id]["Properties"]["UserData"]["Fn::Base64"]["Fn::Sub"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        script("Test/Lines"),
+        "#!/bin/bash\nset -euo pipefail\ndnf -y install docker\necho ${AWS::Region}\n"
+    );
+    // Shell variables stay literal (`${!HOME}`); values become references in the text.
+    let key_id = t.logical_id_of("Test/Key").expect("key");
+    assert_eq!(
+        script("Test/File"),
+        format!("#!/bin/bash\necho /ec2/keypair/${{{key_id}.KeyPairId}} ${{!HOME}}\n")
+    );
 }
 
 #[test]

@@ -1,10 +1,14 @@
 //! Runs `cfn-lint` on synthesized templates and fails on any error or warning.
 //!
-//! cfn-lint is a hard requirement of the suite: when it is missing the test fails with
-//! the command that installs it (`cargo xtask test` installs it for you), never skips.
+//! cfn-lint is a hard requirement of the suite: it runs from its pinned virtualenv
+//! `target/cfn-lint-venv` (created on first use, or by `cargo xtask test`), or from
+//! `$CFN_LINT`; when it cannot be installed the test fails saying why, never skips.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::Command;
+
+use crate::python;
 
 /// The cfn-lint version the suite is pinned to (its bundled registry schemas are also
 /// what the L1 types are generated from).
@@ -36,27 +40,33 @@ impl LintReport {
 }
 
 fn cfn_lint_command() -> Command {
-    match std::env::var_os("CFN_LINT") {
-        Some(path) => Command::new(path),
-        None => Command::new("cfn-lint"),
+    if let Some(path) = std::env::var_os("CFN_LINT") {
+        return Command::new(path);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new(".."));
+    match python::CFN_LINT.ensure(root) {
+        Ok(venv) => Command::new(venv.join("bin/cfn-lint")),
+        Err(e) => panic!("cfn-lint is required by the test suite: {e}"),
     }
 }
 
 /// Lints `template_json` (named `name` in messages) and returns what cfn-lint said.
 ///
 /// # Panics
-/// When cfn-lint is missing, is not version [`CFN_LINT_VERSION`], or cannot run.
+/// When cfn-lint cannot be installed, is not version [`CFN_LINT_VERSION`], or cannot run.
 pub fn lint(name: &str, template_json: &str) -> LintReport {
-    let version = cfn_lint_command().arg("--version").output().unwrap_or_else(|e| {
-        panic!(
-            "cfn-lint is required by the test suite and could not be run ({e}). \
-             Install it with `pip install \"cfn-lint=={CFN_LINT_VERSION}\"` or run `cargo xtask test`."
-        )
-    });
+    let version = cfn_lint_command()
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cfn-lint is required by the test suite and could not be run ({e})")
+        });
     let version = String::from_utf8_lossy(&version.stdout);
     assert!(
         version.contains(CFN_LINT_VERSION),
-        "cfn-lint {CFN_LINT_VERSION} is required, found `{}`; run `pip install \"cfn-lint=={CFN_LINT_VERSION}\"`",
+        "cfn-lint {CFN_LINT_VERSION} is required, found `{}` (unset CFN_LINT to use the suite's own)",
         version.trim()
     );
     let mut file = tempfile::Builder::new()

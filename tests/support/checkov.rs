@@ -4,56 +4,24 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::python;
+
 /// The checkov version the suite is pinned to.
-pub const CHECKOV_VERSION: &str = "3.3.30";
+pub const CHECKOV_VERSION: &str = python::CHECKOV.expect;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn checkov_bin() -> PathBuf {
-    workspace_root().join("target/checkov-venv/bin/checkov")
-}
-
-/// Installs checkov into `target/checkov-venv` unless the pinned version is there.
+/// Installs checkov into `target/checkov-venv` unless the pinned version is there; the
+/// checkov program.
 ///
 /// # Panics
-/// When the virtualenv cannot be created or pip fails (with what to run by hand).
+/// When the virtualenv cannot be created or pip fails (saying why).
 pub fn ensure_installed() -> PathBuf {
-    let bin = checkov_bin();
-    let installed = Command::new(&bin)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == CHECKOV_VERSION);
-    if installed {
-        return bin;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new(".."));
+    match python::CHECKOV.ensure(root) {
+        Ok(venv) => venv.join("bin/checkov"),
+        Err(e) => panic!("checkov {CHECKOV_VERSION} is required by the security scan: {e}"),
     }
-    let venv = workspace_root().join("target/checkov-venv");
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-    let status = Command::new(&python)
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .unwrap_or_else(|e| panic!("creating {} with {python}: {e}", venv.display()));
-    assert!(
-        status.success(),
-        "`{python} -m venv {}` failed",
-        venv.display()
-    );
-    let status = Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("checkov=={CHECKOV_VERSION}"))
-        .status()
-        .unwrap_or_else(|e| panic!("running pip in {}: {e}", venv.display()));
-    assert!(
-        status.success(),
-        "could not install checkov=={CHECKOV_VERSION} into {}",
-        venv.display()
-    );
-    bin
 }
 
 /// The ids of the checks that fail on `template_json`, sorted.

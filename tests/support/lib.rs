@@ -2,3 +2,4 @@
 
 pub mod cfn_lint;
 pub mod checkov;
+pub mod python;

@@ -77,22 +77,56 @@ fn is_fargate(td: &IndexMap<String, Expr>) -> bool {
         .is_some_and(|l| l.iter().any(|x| str_of(x) == Some("FARGATE")))
 }
 
-/// `(container name, ports)` of a task definition's literal containers.
-fn containers(td: &IndexMap<String, Expr>) -> Option<Vec<(Option<String>, Vec<u32>)>> {
+/// A container of a task definition, as far as its literals tell.
+struct Container {
+    name: Option<String>,
+    /// Literal `(container port, protocol)` mappings (`tcp` when not written).
+    ports: Vec<(u32, String)>,
+    /// Whether `ports` is every mapping: false when a mapping's port is computed (a
+    /// parameter, a mapping lookup) or a range, or the list itself is computed. A port
+    /// missing from an incomplete list may well be mapped.
+    complete: bool,
+}
+
+/// The literal containers of a task definition.
+fn containers(td: &IndexMap<String, Expr>) -> Option<Vec<Container>> {
     let list = td.get("ContainerDefinitions").and_then(list_of)?;
     let mut out = Vec::new();
     for c in list {
         let c = map_of(c)?;
         let name = c.get("Name").and_then(text);
-        let ports = c
-            .get("PortMappings")
-            .and_then(list_of)
-            .into_iter()
-            .flatten()
-            .filter_map(|m| map_of(m)?.get("ContainerPort").and_then(num_of))
-            .map(|p| p as u32)
-            .collect();
-        out.push((name, ports));
+        let mut ports = Vec::new();
+        let mut complete = true;
+        match c.get("PortMappings") {
+            None => {}
+            Some(m) => match list_of(m) {
+                None => complete = false,
+                Some(mappings) => {
+                    for m in mappings {
+                        let port = map_of(m)
+                            .and_then(|m| m.get("ContainerPort"))
+                            .and_then(num_of)
+                            .filter(|p| p.fract() == 0.0 && *p > 0.0);
+                        match (port, map_of(m)) {
+                            (Some(p), Some(m)) => {
+                                let protocol = m
+                                    .get("Protocol")
+                                    .and_then(str_of)
+                                    .unwrap_or("tcp")
+                                    .to_ascii_lowercase();
+                                ports.push((p as u32, protocol));
+                            }
+                            _ => complete = false,
+                        }
+                    }
+                }
+            },
+        }
+        out.push(Container {
+            name,
+            ports,
+            complete,
+        });
     }
     Some(out)
 }
@@ -137,11 +171,13 @@ fn task_definition(i: usize, td: &IndexMap<String, Expr>, out: &mut Vec<Finding>
     }
     let awsvpc = td.get("NetworkMode").and_then(str_of) == Some("awsvpc") || is_fargate(td);
     if awsvpc && let Some(cs) = containers(td) {
-        let mut seen: BTreeMap<u32, String> = BTreeMap::new();
-        for (n, (name, ports)) in cs.iter().enumerate() {
-            let name = name.clone().unwrap_or_else(|| format!("#{n}"));
-            for p in ports {
-                if let Some(first) = seen.get(p)
+        // By port and protocol: 53/tcp in one container and 53/udp in another do not clash.
+        let mut seen: BTreeMap<(u32, String), String> = BTreeMap::new();
+        for (n, c) in cs.iter().enumerate() {
+            let name = c.name.clone().unwrap_or_else(|| format!("#{n}"));
+            for key in &c.ports {
+                let p = key.0;
+                if let Some(first) = seen.get(key)
                     && *first != name
                 {
                     out.push(Finding::new(
@@ -153,7 +189,7 @@ fn task_definition(i: usize, td: &IndexMap<String, Expr>, out: &mut Vec<Finding>
                         ),
                     ));
                 } else {
-                    seen.insert(*p, name.clone());
+                    seen.insert(key.clone(), name.clone());
                 }
             }
         }
@@ -201,12 +237,29 @@ fn service(v: &ModelView<'_>, i: usize, svc: &ResourceModel, out: &mut Vec<Findi
             ),
         ));
     }
-    if p.contains_key("HealthCheckGracePeriodSeconds") && !p.contains_key("LoadBalancers") {
+    // ECS applies the grace period to load balancer, VPC Lattice and container health
+    // checks (its API reference, since VPC Lattice came in late 2024), so a service with
+    // any of them takes one; only a service with none, whose task definition synth can
+    // read, is reported.
+    let no_container_health_check = p
+        .get("TaskDefinition")
+        .and_then(|x| v.target(x))
+        .filter(|(_, t)| t.type_name == "AWS::ECS::TaskDefinition")
+        .and_then(|(_, t)| t.properties.get("ContainerDefinitions").and_then(list_of))
+        .is_some_and(|cs| {
+            cs.iter()
+                .all(|c| map_of(c).is_some_and(|c| !c.contains_key("HealthCheck")))
+        });
+    if p.contains_key("HealthCheckGracePeriodSeconds")
+        && !p.contains_key("LoadBalancers")
+        && !p.contains_key("VpcLatticeConfigurations")
+        && no_container_health_check
+    {
         out.push(Finding::new(
             catalog::GRACE_PERIOD_WITHOUT_LOAD_BALANCER,
             subject,
             "HealthCheckGracePeriodSeconds",
-            "a health check grace period needs a load balancer; remove it or attach the service to one",
+            "a health check grace period applies to load balancer, VPC Lattice and container health checks, and this service has none; remove it, or attach the service to a load balancer or give its containers a health check",
         ));
     }
     let Some((_, task)) = p.get("TaskDefinition").and_then(|x| v.target(x)) else {
@@ -236,10 +289,10 @@ fn service(v: &ModelView<'_>, i: usize, svc: &ResourceModel, out: &mut Vec<Findi
         let Some(name) = lb.get("ContainerName").and_then(text) else {
             continue;
         };
-        match cs.iter().find(|(c, _)| c.as_deref() == Some(name.as_str())) {
+        match cs.iter().find(|c| c.name.as_deref() == Some(name.as_str())) {
             None => {
-                if cs.iter().all(|(c, _)| c.is_some()) {
-                    let names: Vec<String> = cs.iter().filter_map(|(c, _)| c.clone()).collect();
+                if cs.iter().all(|c| c.name.is_some()) {
+                    let names: Vec<String> = cs.iter().filter_map(|c| c.name.clone()).collect();
                     out.push(Finding::new(
                         catalog::LOAD_BALANCER_CONTAINER_UNKNOWN,
                         subject,
@@ -252,8 +305,10 @@ fn service(v: &ModelView<'_>, i: usize, svc: &ResourceModel, out: &mut Vec<Findi
                     ));
                 }
             }
-            Some((_, ports)) => {
-                if let Some(port) = lb.get("ContainerPort").and_then(num_of)
+            Some(c) => {
+                let ports: Vec<u32> = c.ports.iter().map(|(p, _)| *p).collect();
+                if c.complete
+                    && let Some(port) = lb.get("ContainerPort").and_then(num_of)
                     && !ports.contains(&(port as u32))
                 {
                     out.push(Finding::new(

@@ -290,9 +290,13 @@ fn principals(
         if SERVICE_PRINCIPALS.contains(&service) {
             continue;
         }
-        // Only a near miss of a known name is reported: the list is not every service.
+        // Only a near miss of a known name is reported: the list is not every service. A
+        // short name is one or two edits from many real ones (`es` from `ecs`, `sso` from
+        // `ssm`, `ds` from `dms`), so an edit must be at most a quarter of the name.
         if let Some(c) = closest(service, SERVICE_PRINCIPALS.iter().copied())
-            && crate::schema::edit_distance(service, c) <= 2
+            && let d = crate::schema::edit_distance(service, c)
+            && d <= 2
+            && d * 4 <= service.len()
         {
             out.push(Finding::new(
                 catalog::UNKNOWN_SERVICE_PRINCIPAL,

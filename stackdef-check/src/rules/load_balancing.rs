@@ -34,7 +34,7 @@ pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
 
 /// `SD9001`: two rules of one listener with the same priority.
 fn rule_priorities(v: &ModelView<'_>, out: &mut Vec<Finding>) {
-    let mut seen: BTreeMap<(usize, i64), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(usize, i64), Vec<usize>> = BTreeMap::new();
     for (i, rule) in v.of_type("AWS::ElasticLoadBalancingV2::ListenerRule") {
         let Some((li, _)) = rule.properties.get("ListenerArn").and_then(|x| v.target(x)) else {
             continue;
@@ -43,7 +43,14 @@ fn rule_priorities(v: &ModelView<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let key = (li, priority as i64);
-        if let Some(&first) = seen.get(&key) {
+        // Rules under different conditions may be alternatives, never created together.
+        let taken = seen.get(&key).and_then(|others| {
+            others
+                .iter()
+                .copied()
+                .find(|&j| super::may_coexist(rule, &v.model.resources[j]))
+        });
+        if let Some(first) = taken {
             out.push(Finding::new(
                 catalog::RULE_PRIORITY_DUPLICATE,
                 Subject::Resource(i),
@@ -54,7 +61,7 @@ fn rule_priorities(v: &ModelView<'_>, out: &mut Vec<Finding>) {
                 ),
             ));
         } else {
-            seen.insert(key, i);
+            seen.entry(key).or_default().push(i);
         }
     }
 }

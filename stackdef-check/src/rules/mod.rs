@@ -35,6 +35,20 @@ pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     template::check(v, out);
 }
 
+/// Whether two resources can exist in the same deployment, as far as synth can tell. Two
+/// resources under different conditions may be alternatives (`IsProd` / `IsDev`), never
+/// created together, so a clash between them is not reported: CloudFormation accepts such
+/// a template, and the conditions are only evaluated at deploy.
+pub(crate) fn may_coexist(
+    a: &stackdef_synth::ResourceModel,
+    b: &stackdef_synth::ResourceModel,
+) -> bool {
+    match (a.condition, b.condition) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
 /// An `AWS::` type the registry does not know (`SD1012`); other namespaces (custom
 /// resources, third-party types) are not the registry's.
 pub(crate) fn unknown_type(index: usize, type_name: &str) -> Option<Finding> {

@@ -91,9 +91,12 @@ fn subnet_blocks(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     }
     for subnets in by_vpc.values() {
         for (n, (i, c, b)) in subnets.iter().enumerate() {
-            if let Some((j, other, _)) =
-                subnets[..n].iter().find(|(_, _, o)| b.0 < o.1 && o.0 < b.1)
-            {
+            // Subnets under different conditions may be alternatives, never created together.
+            if let Some((j, other, _)) = subnets[..n].iter().find(|(j, _, o)| {
+                b.0 < o.1
+                    && o.0 < b.1
+                    && super::may_coexist(&v.model.resources[*i], &v.model.resources[*j])
+            }) {
                 out.push(Finding::new(
                     catalog::SUBNETS_OVERLAP,
                     Subject::Resource(*i),
@@ -251,12 +254,12 @@ fn subnet_zones(v: &ModelView<'_>, list: &[Expr]) -> Option<BTreeSet<String>> {
 /// `SD3006`/`SD3007`: load balancers and DB subnet groups in one availability zone.
 fn zones(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     for (i, lb) in v.of_type("AWS::ElasticLoadBalancingV2::LoadBalancer") {
-        let kind = lb
-            .properties
-            .get("Type")
-            .and_then(str_of)
-            .unwrap_or("application");
-        if kind != "application" {
+        // A type given by a parameter or a condition may be `network`, which one zone suits.
+        let kind = match lb.properties.get("Type") {
+            None => Some("application"),
+            Some(t) => str_of(t),
+        };
+        if kind != Some("application") {
             continue;
         }
         let subnets: Vec<Expr> = match (

@@ -216,6 +216,16 @@ fn produced_ids(type_name: &str) -> Vec<&'static str> {
     ids
 }
 
+/// Whether an `Fn::GetAtt` of `attr` of a resource of `type_name` yields an id of a kind the
+/// schema names. An attribute without one may be any id: a subnet's `VpcId` attribute is a
+/// VPC id though the schema gives it no kind, so `VpcId: Fn::GetAtt Subnet.VpcId` must not
+/// be judged by the subnet's own kinds (that made CloudFormation-valid templates fail).
+fn attribute_has_kind(type_name: &str, attr: &str) -> bool {
+    stackdef_registry::schema(type_name)
+        .and_then(|s| s.attribute(attr))
+        .is_some_and(|a| a.id.is_some())
+}
+
 /// `SD2002`: a reference to the wrong kind of resource where the schema names the kind.
 fn reference_kinds(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     for (i, r) in v.model.resources.iter().enumerate() {
@@ -247,6 +257,11 @@ fn reference_kinds(v: &ModelView<'_>, out: &mut Vec<Finding>) {
                 let Some((_, target)) = v.target(x) else {
                     continue;
                 };
+                if let Expr::GetAtt(_, attr) = x
+                    && !attribute_has_kind(&target.type_name, attr)
+                {
+                    continue;
+                }
                 let ids = produced_ids(&target.type_name);
                 if ids.is_empty() || ids.contains(&expected) {
                     continue;

@@ -7,8 +7,58 @@ use crate::catalog;
 use crate::view::{ModelView, get, list_of, map_of, str_of};
 use crate::{Finding, Subject};
 
+/// The last word of a name written in `SNAKE_CASE`, `kebab-case` or `CamelCase`.
+fn last_word(name: &str) -> &str {
+    let segment = name
+        .rsplit(['_', '-', '.', '/'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(name);
+    let chars: Vec<(usize, char)> = segment.char_indices().collect();
+    let mut i = chars.len();
+    let lower = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    if chars.last().is_some_and(|(_, c)| lower(*c)) {
+        while i > 0 && lower(chars[i - 1].1) {
+            i -= 1;
+        }
+        if i > 0 && chars[i - 1].1.is_ascii_uppercase() {
+            i -= 1;
+        }
+    } else {
+        while i > 0 && (chars[i - 1].1.is_ascii_uppercase() || chars[i - 1].1.is_ascii_digit()) {
+            i -= 1;
+        }
+    }
+    chars.get(i).map_or(segment, |(at, _)| &segment[*at..])
+}
+
 /// Whether a variable or parameter name says it holds a secret.
+///
+/// A name whose last word says it holds something *about* a secret (`DB_SECRET_ARN`,
+/// `JWT_SECRET_NAME`, `DatabaseSecretArn`, `PASSWORD_MIN_LENGTH`, `API_TOKEN_FILE`) does
+/// not: the value is where the secret is, or a setting, and reporting it would make synth
+/// fail on a template that keeps its secrets where they belong.
 pub(crate) fn secret_name(name: &str) -> bool {
+    let last = last_word(name).to_ascii_uppercase();
+    if [
+        "ARN",
+        "NAME",
+        "ID",
+        "PATH",
+        "PARAM",
+        "PARAMETER",
+        "FILE",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "REGION",
+        "TTL",
+        "LENGTH",
+        "TYPE",
+    ]
+    .contains(&last.as_str())
+    {
+        return false;
+    }
     let upper = name.to_ascii_uppercase();
     [
         "PASSWORD",
@@ -116,6 +166,44 @@ pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
                     p.id
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{last_word, secret_name};
+
+    #[test]
+    fn last_words_of_names() {
+        assert_eq!(last_word("DB_SECRET_ARN"), "ARN");
+        assert_eq!(last_word("DatabaseSecretArn"), "Arn");
+        assert_eq!(last_word("DbSecretARN"), "ARN");
+        assert_eq!(last_word("api-token-file"), "file");
+        assert_eq!(last_word("PASSWORD"), "PASSWORD");
+        assert_eq!(last_word("dbPassword"), "Password");
+    }
+
+    #[test]
+    fn names_of_secrets_and_names_about_them() {
+        for secret in [
+            "DB_PASSWORD",
+            "DbPassword",
+            "GitHubToken",
+            "API_KEY",
+            "ClientSecret",
+        ] {
+            assert!(secret_name(secret), "{secret}");
+        }
+        for about in [
+            "DB_SECRET_ARN",
+            "DatabaseSecretArn",
+            "JWT_SECRET_NAME",
+            "PASSWORD_MIN_LENGTH",
+            "API_TOKEN_FILE",
+            "LOG_LEVEL",
+        ] {
+            assert!(!secret_name(about), "{about}");
         }
     }
 }

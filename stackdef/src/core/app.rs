@@ -210,6 +210,31 @@ impl App {
         self.synth_to(assembly::resolve_outdir(None))
     }
 
+    /// The body of a program's `main`: synthesizes into the assembly directory, prints
+    /// the report (or every error, on stderr) and gives the process's exit code.
+    ///
+    /// ```no_run
+    /// use std::process::ExitCode;
+    /// use stackdef::{App, Env};
+    /// fn main() -> ExitCode {
+    ///     let app = App::new();
+    ///     app.stack("Empty", Env::region("us-east-1"));
+    ///     app.run()
+    /// }
+    /// ```
+    pub fn run(&self) -> std::process::ExitCode {
+        match self.synth() {
+            Ok(report) => {
+                print!("{report}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                std::process::ExitCode::FAILURE
+            }
+        }
+    }
+
     /// Synthesizes and writes the assembly to `dir`.
     pub fn synth_to(&self, dir: impl AsRef<Path>) -> Result<SynthReport, Error> {
         let output = self.synthesize()?;

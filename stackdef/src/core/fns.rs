@@ -96,7 +96,17 @@ impl<T: ToTemplate> From<&Value<T>> for SubPiece {
 
 /// `Fn::Sub` from pieces; use the [`sub!`](crate::sub!) macro to mix text and values.
 pub fn sub(pieces: impl IntoIterator<Item = SubPiece>) -> Value<String> {
-    Value::from_expr_unchecked(Expr::Sub(pieces.into_iter().map(|p| p.0).collect()))
+    // A literal or another `Fn::Sub` among the pieces joins this one's text, so the
+    // template has one `Fn::Sub` instead of nested ones.
+    let mut parts = Vec::new();
+    for piece in pieces {
+        match piece.0 {
+            SubPart::Expr(Expr::Sub(inner)) => parts.extend(inner),
+            SubPart::Expr(Expr::String(text)) => parts.push(SubPart::Text(text)),
+            other => parts.push(other),
+        }
+    }
+    Value::from_expr_unchecked(Expr::Sub(parts))
 }
 
 /// `Fn::Sub` of text and values: `sub!["arn:", fns::partition(), ":s3:::", bucket_name]`.

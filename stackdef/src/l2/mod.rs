@@ -33,6 +33,16 @@ pub mod appscaling;
 ))]
 pub mod cloudfront;
 #[cfg(all(
+    feature = "codebuild",
+    feature = "ec2",
+    feature = "ecr",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "secretsmanager"
+))]
+pub mod codebuild;
+#[cfg(all(
     feature = "codedeploy",
     feature = "ecs",
     feature = "ec2",
@@ -47,6 +57,23 @@ pub mod cloudfront;
     feature = "cloudwatch"
 ))]
 pub mod codedeploy;
+#[cfg(all(
+    feature = "codepipeline",
+    feature = "codestarconnections",
+    feature = "codebuild",
+    feature = "ecs",
+    feature = "ec2",
+    feature = "ecr",
+    feature = "elasticloadbalancingv2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "applicationautoscaling",
+    feature = "cloudwatch"
+))]
+pub mod codepipeline;
 #[cfg(all(feature = "ec2", feature = "iam", feature = "logs", feature = "kms"))]
 pub mod ec2;
 #[cfg(all(feature = "ecr", feature = "iam"))]

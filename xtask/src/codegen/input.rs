@@ -37,11 +37,18 @@ fn short_hash(bytes: &[u8]) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Finds cfn-lint's package directory and version through `python3`.
+/// Finds cfn-lint's package directory and version through the suite's cfn-lint
+/// virtualenv (`target/cfn-lint-venv`, which `cargo xtask test` creates), else `python3`.
 fn locate() -> Result<(PathBuf, String), String> {
     let script = "import cfnlint, os, importlib.metadata as m; \
                   print(os.path.dirname(cfnlint.__file__)); print(m.version('cfn-lint'))";
-    let out = Command::new("python3")
+    let venv_python = super::repo_root().join("target/cfn-lint-venv/bin/python");
+    let python = if venv_python.is_file() {
+        venv_python
+    } else {
+        PathBuf::from("python3")
+    };
+    let out = Command::new(python)
         .args(["-c", script])
         .output()
         .map_err(|e| format!("cannot run python3 to locate cfn-lint: {e}"))?;

@@ -7,7 +7,7 @@ use crate::cfn::ecr::{self as l1, repository as r};
 use crate::construct::{Construct, Node};
 use crate::iam::{Grantable, PolicyStatement};
 use crate::resource::{CfnResource, Resource};
-use crate::value::{RepositoryArn, Value};
+use crate::value::{RepositoryArn, RepositoryName, Value};
 
 /// Options of an [`EcrRepository`].
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +106,11 @@ impl EcrRepository {
         }
         resource.apply_removal_policy(props.removal_policy);
         EcrRepository { resource }
+    }
+
+    /// `Ref`: the repository's name.
+    pub fn repository_name(&self) -> Value<RepositoryName> {
+        self.resource.repository_name()
     }
 
     /// `RepositoryUri` (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`).

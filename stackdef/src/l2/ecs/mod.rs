@@ -38,6 +38,7 @@ mod container;
 mod deployment;
 mod service;
 mod target;
+mod task;
 mod task_definition;
 
 pub use capacity::{Capacity, CapacityProviderShare, FargateCapacityProvider};
@@ -46,6 +47,7 @@ pub use container::{ContainerDefinition, ContainerImage, ContainerOptions, EcsSe
 pub use deployment::{CODEDEPLOY_OWNED_SERVICE_PROPERTIES, DeploymentController};
 pub use service::{FargateService, FargateServiceProps};
 pub use target::ServiceTarget;
+pub use task::{FargateTask, FargateTaskProps};
 pub use task_definition::{
     CpuArchitecture, FargateTaskDefinition, FargateTaskDefinitionProps, check_fargate_size,
     fargate_memory_options,

@@ -98,6 +98,34 @@ impl Key {
         self.inner.resource.attr_arn()
     }
 
+    /// Lets `grantee` decrypt with the key.
+    #[cfg(feature = "iam")]
+    pub fn grant_decrypt(&self, grantee: &impl crate::iam::Grantable) {
+        grantee
+            .grant_role()
+            .add_to_policy(crate::iam::PolicyStatement::allow(
+                ["kms:Decrypt"],
+                [self.arn()],
+            ));
+    }
+
+    /// Lets `grantee` encrypt and decrypt with the key (what writing and reading data
+    /// under it takes).
+    #[cfg(feature = "iam")]
+    pub fn grant_encrypt_decrypt(&self, grantee: &impl crate::iam::Grantable) {
+        grantee
+            .grant_role()
+            .add_to_policy(crate::iam::PolicyStatement::allow(
+                [
+                    "kms:Decrypt",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                ],
+                [self.arn()],
+            ));
+    }
+
     /// Lets CloudWatch Logs in this stack's account and region use the key for log groups.
     pub fn allow_cloudwatch_logs(&self) {
         if !self.inner.for_logs.replace(true) {

@@ -88,6 +88,7 @@ impl Default for BucketProps {
 struct Inner {
     resource: l1::Bucket,
     key: Option<Key>,
+    versioned: bool,
     statements: RefCell<Vec<PolicyStatement>>,
     policy: RefCell<Option<l1::BucketPolicy>>,
 }
@@ -206,6 +207,7 @@ impl Bucket {
                     BucketEncryption::Kms(k) => Some(k.clone()),
                     BucketEncryption::S3Managed => None,
                 },
+                versioned: props.versioned,
                 statements: RefCell::new(Vec::new()),
                 policy: RefCell::new(None),
             }),
@@ -219,6 +221,11 @@ impl Bucket {
             );
         }
         bucket
+    }
+
+    /// Whether every version of every object is kept.
+    pub fn is_versioned(&self) -> bool {
+        self.inner.versioned
     }
 
     /// `Ref`: the bucket name.

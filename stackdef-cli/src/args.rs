@@ -1,0 +1,201 @@
+//! Command-line arguments (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use stackdef_deploy::{DeployMethod, ParameterValue};
+
+/// Exit codes, also printed by `stackdef --help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (including \"no changes\")
+  1    failed: an AWS or stack operation failed, a change was refused, the app command failed;
+       `diff --fail`: there are differences
+  2    usage or configuration error: bad arguments, no app command, unreadable assembly,
+       unknown stack
+  3    declined at a prompt (nothing was changed)
+  130  interrupted (Ctrl-C): operations already started keep running in AWS";
+
+/// stackdef: synthesize, diff and deploy CloudFormation stacks defined in Rust.
+#[derive(Debug, Parser)]
+#[command(name = "stackdef", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Command that synthesizes the app (default: `app` in stackdef.toml).
+    #[arg(long, global = true, value_name = "COMMAND")]
+    pub app: Option<String>,
+    /// Use an already synthesized assembly instead of running the app.
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "app")]
+    pub assembly: Option<PathBuf>,
+    /// Where the app writes the assembly (default: `output` in stackdef.toml, else
+    /// `stackdef.out` in the project root).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// AWS profile (default: AWS_PROFILE, else `default`).
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// Default region for stacks whose Env has none (default: AWS_REGION / the profile's).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Answer yes to every prompt (implied when standard input is not a terminal).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+    /// Machine-readable output on stdout (progress stays on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Stacks handled at the same time, at most.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: Option<u16>,
+    /// No colours (also when NO_COLOR is set or output is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the app and write the assembly (templates and manifest).
+    Synth,
+    /// List the app's stacks with their environments and dependencies.
+    List,
+    /// Compare the synthesized templates with the deployed ones.
+    Diff(DiffArgs),
+    /// Deploy stacks through change sets (and the stacks they depend on).
+    Deploy(DeployArgs),
+    /// Delete stacks (and the stacks that depend on them).
+    Destroy(DestroyArgs),
+    /// Print stack outputs.
+    Outputs(OutputsArgs),
+    /// Print the resources and references of each stack, and stack dependencies.
+    Graph(GraphArgs),
+    /// Replay the latest operation on a stack from its start, then follow it until it
+    /// finishes.
+    Watch(WatchArgs),
+    /// Create the S3 bucket that stages templates over 51,200 bytes.
+    Bootstrap(BootstrapArgs),
+}
+
+/// `stackdef diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Stacks to diff (default: all).
+    pub stacks: Vec<String>,
+    /// Exit with 1 when there are differences.
+    #[arg(long)]
+    pub fail: bool,
+}
+
+/// `stackdef deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// Stacks to deploy (the stacks they depend on are deployed first).
+    pub stacks: Vec<String>,
+    /// Deploy every stack of the app.
+    #[arg(long, conflicts_with = "stacks")]
+    pub all: bool,
+    /// Allow this stateful resource (logical id or construct path) to be replaced.
+    #[arg(long, value_name = "RESOURCE")]
+    pub allow_replace: Vec<String>,
+    /// Allow this stateful resource (logical id or construct path) to be removed.
+    #[arg(long, value_name = "RESOURCE")]
+    pub allow_remove: Vec<String>,
+    /// Delete a stack left in ROLLBACK_COMPLETE by a failed create, then create it again.
+    #[arg(long)]
+    pub recreate_failed: bool,
+    /// S3 bucket for templates over 51,200 bytes (create it with `stackdef bootstrap`).
+    #[arg(long, value_name = "BUCKET")]
+    pub staging_bucket: Option<String>,
+    /// Template parameter: KEY=VALUE, or STACK:KEY=VALUE for one stack.
+    #[arg(long = "parameter", short = 'p', value_name = "KEY=VALUE")]
+    pub parameters: Vec<ParameterValue>,
+    /// Create a change set even when the template equals the deployed one.
+    #[arg(long)]
+    pub force: bool,
+    /// `change-set` (plan from CloudFormation, then execute) or `direct` (CreateStack /
+    /// UpdateStack, planned offline: faster for development loops).
+    #[arg(long, value_enum, default_value = "change-set")]
+    pub method: Method,
+    /// CloudFormation express mode: finish when configuration is applied, without waiting
+    /// for resources to become ready (they keep becoming ready in the background). For
+    /// fast development loops.
+    #[arg(long)]
+    pub express: bool,
+}
+
+/// Deploy methods.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Method {
+    /// Through a change set.
+    ChangeSet,
+    /// CreateStack / UpdateStack.
+    Direct,
+}
+
+impl From<Method> for DeployMethod {
+    fn from(method: Method) -> Self {
+        match method {
+            Method::ChangeSet => DeployMethod::ChangeSet,
+            Method::Direct => DeployMethod::Direct,
+        }
+    }
+}
+
+/// `stackdef destroy`.
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// Stacks to delete (stacks depending on them are deleted first).
+    pub stacks: Vec<String>,
+    /// Delete every stack of the app.
+    #[arg(long, conflicts_with = "stacks")]
+    pub all: bool,
+}
+
+/// `stackdef outputs`.
+#[derive(Debug, Args)]
+pub struct OutputsArgs {
+    /// Stack (default: every stack).
+    pub stack: Option<String>,
+}
+
+/// Graph formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Graphviz dot.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
+/// `stackdef graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: Format,
+}
+
+/// `stackdef watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Stack to follow.
+    pub stack: String,
+}
+
+/// `stackdef bootstrap`.
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    /// Bucket to create (default: `staging_bucket` in stackdef.toml).
+    #[arg(long, value_name = "BUCKET")]
+    pub staging_bucket: Option<String>,
+}

@@ -1,0 +1,84 @@
+//! The `stackdef` command line: a thin front over the deploy engine (`stackdef-deploy`).
+//!
+//! Commands: `synth`, `list`, `diff`, `deploy`, `destroy`, `outputs`, `graph`, `watch`,
+//! `bootstrap`. The app comes from `--app`, `app` in `stackdef.toml`, or `--assembly DIR`.
+//! Exit codes are listed in [`args::EXIT_CODES`].
+
+mod advice;
+mod args;
+mod commands;
+mod engine;
+mod exit;
+mod format;
+mod project;
+mod reporter;
+mod style;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use serde_json::json;
+
+use args::{Cli, Command};
+use commands::Context;
+use engine::Engine;
+use exit::{CliError, OK};
+use style::Style;
+
+/// Parses the process arguments, runs the command, and returns its exit code.
+fn main() -> ExitCode {
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { OK };
+            let _ = e.print();
+            exit::exit(code)
+        }
+    }
+}
+
+/// Runs a parsed command line; an error is printed (and, under `--json`, written as JSON
+/// on stdout) with its exit code.
+fn run(cli: Cli) -> ExitCode {
+    let json = cli.global.json;
+    let err_style = Style::detect(cli.global.no_color, std::io::stderr().is_terminal());
+    match execute(&cli) {
+        Ok(code) => exit::exit(code),
+        Err(e) => {
+            if json {
+                println!(
+                    "{}",
+                    json!({"error": {"kind": e.kind(), "message": e.to_string(), "exit_code": e.code()}})
+                );
+            }
+            eprintln!("{} {e}", err_style.red("error:"));
+            exit::exit(e.code())
+        }
+    }
+}
+
+/// Runs the command: offline ones directly, the others on a started engine.
+fn execute(cli: &Cli) -> Result<u8, CliError> {
+    let ctx = Context::new(&cli.global)?;
+    match &cli.command {
+        Command::Synth => commands::synth(&ctx),
+        Command::List => commands::list(&ctx),
+        Command::Graph(a) => commands::graph(&ctx, a),
+        online => {
+            let engine = Engine::start(&ctx)?;
+            let d = engine.deployer();
+            engine.block_on(async {
+                match online {
+                    Command::Bootstrap(a) => commands::bootstrap(&ctx, d, a).await,
+                    Command::Diff(a) => commands::diff(&ctx, d, a).await,
+                    Command::Deploy(a) => commands::deploy(&ctx, d, a).await,
+                    Command::Destroy(a) => commands::destroy(&ctx, d, a).await,
+                    Command::Outputs(a) => commands::outputs(&ctx, d, a).await,
+                    Command::Watch(a) => commands::watch(&ctx, d, a).await,
+                    Command::Synth | Command::List | Command::Graph(_) => Ok(OK),
+                }
+            })
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! AWS configuration and clients: `aws-config` defaults (environment, profiles, SSO,
+//! `AWS_ENDPOINT_URL`), per-region clients, and the caller's account.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use super::error::DeployError;
+use super::retry::retry_throttled;
+
+/// How to reach AWS: everything here is optional and falls back to `aws-config`'s defaults.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    /// Named profile (the CLI's `--profile`); else `AWS_PROFILE`, else `default`.
+    pub profile: Option<String>,
+    /// Default region (the CLI's `--region`) for stacks whose `Env` has none.
+    pub region: Option<String>,
+}
+
+/// The three service clients the engine uses, for one region.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// CloudFormation.
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    /// S3 (template staging).
+    pub s3: aws_sdk_s3::Client,
+    /// STS (caller identity).
+    pub sts: aws_sdk_sts::Client,
+    /// The region these clients call.
+    pub region: String,
+}
+
+/// Where clients come from: the loaded configuration, or fixed clients (tests, embedding).
+#[derive(Debug)]
+enum Source {
+    Config(Box<SdkConfig>),
+    Fixed(Clients),
+}
+
+/// A connection to AWS: loads configuration once, builds clients per region on demand and
+/// caches the caller's account per region.
+#[derive(Debug)]
+pub struct AwsSession {
+    source: Source,
+    default_region: Option<String>,
+    clients: Mutex<HashMap<String, Clients>>,
+    accounts: tokio::sync::Mutex<HashMap<String, String>>,
+}
+
+impl AwsSession {
+    /// Loads the configuration the way the AWS CLI does (environment, profiles, SSO,
+    /// `AWS_ENDPOINT_URL`), with `options` on top.
+    pub async fn load(options: &AwsOptions) -> Self {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(
+            aws_config::retry::RetryConfig::standard()
+                .with_max_attempts(5)
+                .with_initial_backoff(Duration::from_millis(200)),
+        );
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &options.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        let config = loader.load().await;
+        let default_region = config.region().map(|r| r.to_string());
+        AwsSession {
+            source: Source::Config(Box::new(config)),
+            default_region,
+            clients: Mutex::new(HashMap::new()),
+            accounts: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A session that always uses `clients`, whatever region a stack names (for tests with
+    /// SDK-level fakes, or callers that build their own clients).
+    pub fn from_clients(clients: Clients) -> Self {
+        AwsSession {
+            default_region: Some(clients.region.clone()),
+            source: Source::Fixed(clients),
+            clients: Mutex::new(HashMap::new()),
+            accounts: tokio::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The region used for stacks without one.
+    pub fn default_region(&self) -> Option<&str> {
+        self.default_region.as_deref()
+    }
+
+    /// The region a stack deploys to: its own `Env` region wins over the default.
+    pub fn region_for(&self, stack: &str, env_region: Option<&str>) -> Result<String, DeployError> {
+        env_region
+            .map(str::to_owned)
+            .or_else(|| self.default_region.clone())
+            .ok_or_else(|| DeployError::NoRegion {
+                stack: stack.to_owned(),
+            })
+    }
+
+    /// Clients for `region`.
+    pub fn clients(&self, region: &str) -> Clients {
+        let config = match &self.source {
+            Source::Fixed(clients) => return clients.clone(),
+            Source::Config(config) => config,
+        };
+        let mut cache = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.get(region) {
+            return c.clone();
+        }
+        let region_value = Region::new(region.to_owned());
+        let cloudformation = aws_sdk_cloudformation::Client::from_conf(
+            aws_sdk_cloudformation::config::Builder::from(config.as_ref())
+                .region(region_value.clone())
+                .build(),
+        );
+        // A custom endpoint (an emulator, a proxy) cannot serve virtual-hosted bucket names.
+        let path_style = config.endpoint_url().is_some();
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(config.as_ref())
+                .region(region_value.clone())
+                .force_path_style(path_style)
+                .build(),
+        );
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(config.as_ref())
+                .region(region_value)
+                .build(),
+        );
+        let clients = Clients {
+            cloudformation,
+            s3,
+            sts,
+            region: region.to_owned(),
+        };
+        cache.insert(region.to_owned(), clients.clone());
+        clients
+    }
+
+    /// The account the credentials belong to, as seen from `clients.region` (cached).
+    pub async fn caller_account(&self, clients: &Clients) -> Result<String, DeployError> {
+        let mut accounts = self.accounts.lock().await;
+        if let Some(a) = accounts.get(&clients.region) {
+            return Ok(a.clone());
+        }
+        let out = retry_throttled("sts:GetCallerIdentity", || {
+            clients.sts.get_caller_identity().send()
+        })
+        .await?;
+        let account = out.account().unwrap_or_default().to_owned();
+        accounts.insert(clients.region.clone(), account.clone());
+        Ok(account)
+    }
+
+    /// Refuses (before any change) when the stack names an account other than the caller's.
+    pub async fn check_account(
+        &self,
+        stack: &str,
+        expected: Option<&str>,
+        clients: &Clients,
+    ) -> Result<(), DeployError> {
+        let actual = self.caller_account(clients).await?;
+        match expected {
+            Some(expected) if !actual.is_empty() && expected != actual => {
+                Err(DeployError::AccountMismatch {
+                    stack: stack.to_owned(),
+                    expected: expected.to_owned(),
+                    actual,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,552 @@
+//! The deploy engine against SDK-level fakes (aws-smithy-mocks), for what neither emulator
+//! produces: a real rollback sequence with status reasons, `UPDATE_ROLLBACK_FAILED`,
+//! throttling, expired credentials, an account mismatch, termination protection.
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cloudformation::error::ErrorMetadata;
+use aws_sdk_cloudformation::operation::create_change_set::CreateChangeSetOutput;
+use aws_sdk_cloudformation::operation::delete_stack::DeleteStackOutput;
+use aws_sdk_cloudformation::operation::describe_change_set::DescribeChangeSetOutput;
+use aws_sdk_cloudformation::operation::describe_stack_events::{
+    DescribeStackEventsError, DescribeStackEventsOutput,
+};
+use aws_sdk_cloudformation::operation::describe_stacks::{
+    DescribeStacksError, DescribeStacksOutput,
+};
+use aws_sdk_cloudformation::operation::execute_change_set::ExecuteChangeSetOutput;
+use aws_sdk_cloudformation::primitives::DateTime;
+use aws_sdk_cloudformation::types::{
+    Change, ChangeAction, ChangeSetStatus, ChangeType, ResourceChange, ResourceStatus, Stack,
+    StackEvent, StackStatus,
+};
+use aws_sdk_sts::operation::get_caller_identity::{
+    GetCallerIdentityError, GetCallerIdentityOutput,
+};
+use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
+use stackdef::{App, CfnResource, Env};
+use stackdef_deploy::{
+    AwsSession, Clients, Confirm, DeployError, DeployOptions, Deployer, DestroyOptions, Interrupt,
+    Progress, Reporter, StackResult,
+};
+use stackdef_synth::assembly::Assembly;
+
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/Demo/1";
+
+/// Records every event line; answers yes.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Reporter for Recorder {
+    fn progress(&self, event: Progress<'_>) {
+        if let Progress::Event { event, .. } = event {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(format!(
+                    "{} {} {}",
+                    event.logical_id,
+                    event.status,
+                    event.reason.clone().unwrap_or_default()
+                ));
+        }
+    }
+    fn confirm(&self, _q: Confirm<'_>) -> bool {
+        true
+    }
+}
+
+fn assembly(dir: &std::path::Path) -> Assembly {
+    let app = App::new();
+    let stack = app.stack("Demo", Env::aws("123456789012", "us-east-1"));
+    CfnResource::new(&stack, "Queue", "AWS::SQS::Queue");
+    let topic = CfnResource::new(&stack, "Topic", "AWS::SNS::Topic");
+    topic.set_property("DisplayName", "x".repeat(200));
+    app.synth_to(dir).expect("synth");
+    Assembly::read(dir).expect("assembly")
+}
+
+fn clients(cfn_rules: &[&Rule], sts_rules: &[&Rule]) -> Clients {
+    let creds = Credentials::new("AKID", "SECRET", None, None, "test");
+    let mut cfn_mock = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for r in cfn_rules {
+        cfn_mock = cfn_mock.with_rule(r);
+    }
+    let mut sts_mock = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for r in sts_rules {
+        sts_mock = sts_mock.with_rule(r);
+    }
+    let retry = aws_sdk_cloudformation::config::retry::RetryConfig::disabled();
+    Clients {
+        cloudformation: aws_sdk_cloudformation::Client::from_conf(
+            aws_sdk_cloudformation::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(creds.clone())
+                .http_client(create_mock_http_client())
+                .interceptor(cfn_mock)
+                .retry_config(retry.clone())
+                .build(),
+        ),
+        s3: aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(creds.clone())
+                .http_client(create_mock_http_client())
+                .build(),
+        ),
+        sts: aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .credentials_provider(creds)
+                .http_client(create_mock_http_client())
+                .interceptor(sts_mock)
+                .retry_config(retry)
+                .build(),
+        ),
+        region: "us-east-1".into(),
+    }
+}
+
+fn caller(account: &'static str) -> Rule {
+    mock!(aws_sdk_sts::Client::get_caller_identity)
+        .then_output(move || GetCallerIdentityOutput::builder().account(account).build())
+}
+
+fn stack(status: StackStatus, protected: bool) -> DescribeStacksOutput {
+    DescribeStacksOutput::builder()
+        .stacks(
+            Stack::builder()
+                .stack_name("Demo")
+                .stack_id(STACK_ID)
+                .stack_status(status)
+                .enable_termination_protection(protected)
+                .creation_time(DateTime::from_secs(0))
+                .build(),
+        )
+        .build()
+}
+
+fn missing() -> DescribeStacksError {
+    DescribeStacksError::generic(
+        ErrorMetadata::builder()
+            .code("ValidationError")
+            .message("Stack with id Demo does not exist")
+            .build(),
+    )
+}
+
+fn event(
+    id: &str,
+    logical: &str,
+    type_name: &str,
+    status: ResourceStatus,
+    reason: &str,
+    secs: i64,
+) -> StackEvent {
+    StackEvent::builder()
+        .event_id(id)
+        .stack_id(STACK_ID)
+        .stack_name("Demo")
+        .logical_resource_id(logical)
+        .physical_resource_id(if logical == "Demo" { STACK_ID } else { "" })
+        .resource_type(type_name)
+        .resource_status(status)
+        .resource_status_reason(reason)
+        .timestamp(DateTime::from_secs(secs))
+        .build()
+}
+
+fn deployer(clients: Clients, reporter: Arc<dyn Reporter>) -> Deployer {
+    Deployer::new(
+        AwsSession::from_clients(clients),
+        reporter,
+        Interrupt::never(),
+    )
+}
+
+#[tokio::test]
+async fn failed_create_reports_first_failure_with_construct_path_and_rollback() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::ReviewInProgress, false))
+        .output(|| stack(StackStatus::RollbackInProgress, false))
+        .output(|| stack(StackStatus::RollbackComplete, false))
+        .repeatedly()
+        .build();
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
+        CreateChangeSetOutput::builder()
+            .id("cs-1")
+            .stack_id(STACK_ID)
+            .build()
+    });
+    let describe_cs =
+        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+            let add = |id: &str, t: &str| {
+                Change::builder()
+                    .r#type(ChangeType::Resource)
+                    .resource_change(
+                        ResourceChange::builder()
+                            .action(ChangeAction::Add)
+                            .logical_resource_id(id)
+                            .resource_type(t)
+                            .build(),
+                    )
+                    .build()
+            };
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(add("Queue", "AWS::SQS::Queue"))
+                .changes(add("Topic", "AWS::SNS::Topic"))
+                .build()
+        });
+    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    // Newest first, as the API returns them.
+    let all_events = || {
+        DescribeStackEventsOutput::builder()
+            .set_stack_events(Some(vec![
+                event("e9", "Demo", "AWS::CloudFormation::Stack", ResourceStatus::RollbackComplete, "", 9),
+                event("e8", "Queue", "AWS::SQS::Queue", ResourceStatus::DeleteComplete, "", 8),
+                event(
+                    "e7",
+                    "Demo",
+                    "AWS::CloudFormation::Stack",
+                    ResourceStatus::RollbackInProgress,
+                    "The following resource(s) failed to create: [Topic, Queue]. Rollback requested by user.",
+                    7,
+                ),
+                event("e6", "Queue", "AWS::SQS::Queue", ResourceStatus::CreateFailed, "Resource creation cancelled", 6),
+                event(
+                    "e5",
+                    "Topic",
+                    "AWS::SNS::Topic",
+                    ResourceStatus::CreateFailed,
+                    "Resource handler returned message: \"Invalid parameter: DisplayName\" (HandlerErrorCode: InvalidRequest)",
+                    5,
+                ),
+                event("e4", "Topic", "AWS::SNS::Topic", ResourceStatus::CreateInProgress, "", 4),
+                event("e3", "Queue", "AWS::SQS::Queue", ResourceStatus::CreateInProgress, "", 3),
+                event("e2", "Demo", "AWS::CloudFormation::Stack", ResourceStatus::CreateInProgress, "User Initiated", 2),
+                event("e1", "Demo", "AWS::CloudFormation::Stack", ResourceStatus::from("REVIEW_IN_PROGRESS"), "", 1),
+            ]))
+            .build()
+    };
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+        .sequence()
+        .output(|| {
+            DescribeStackEventsOutput::builder()
+                .stack_events(event(
+                    "e1",
+                    "Demo",
+                    "AWS::CloudFormation::Stack",
+                    ResourceStatus::from("REVIEW_IN_PROGRESS"),
+                    "",
+                    1,
+                ))
+                .build()
+        })
+        .output(all_events)
+        .repeatedly()
+        .build();
+    let recorder = Arc::new(Recorder::default());
+    let d = deployer(
+        clients(
+            &[&stacks, &create, &describe_cs, &execute, &events],
+            &[&caller("123456789012")],
+        ),
+        recorder.clone(),
+    );
+    let report = d
+        .deploy(&asm, &[], &DeployOptions::default())
+        .await
+        .expect("preflight passes");
+    let StackResult::Failed(DeployError::StackFailed(failure)) = &report.stacks[0].result else {
+        panic!(
+            "expected a stack failure, got {:?}",
+            report.stacks[0].result
+        );
+    };
+    assert_eq!(failure.status, "ROLLBACK_COMPLETE");
+    let first = failure.first_failure.as_ref().expect("first failure");
+    assert_eq!(first.logical_id, "Topic");
+    assert_eq!(first.construct_path.as_deref(), Some("Demo/Topic"));
+    assert!(
+        first
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Invalid parameter: DisplayName")
+    );
+    let text = failure.to_string();
+    assert!(
+        text.contains("first failure: Demo/Topic (Topic AWS::SNS::Topic) CREATE_FAILED"),
+        "{text}"
+    );
+    // What to do next, in the library's terms (the CLI adds its own command).
+    assert!(
+        text.ends_with("fix the cause, then delete the stack and create it again"),
+        "{text}"
+    );
+    // Every event after the marker, once, in order, with reasons.
+    let lines = recorder.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(lines.len(), 8, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("Demo CREATE_IN_PROGRESS User Initiated"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[5].contains("Rollback requested by user"),
+        "{lines:#?}"
+    );
+    assert_eq!(lines[7], "Demo ROLLBACK_COMPLETE ");
+}
+
+#[tokio::test]
+async fn update_rollback_failed_stack_gets_guidance_and_no_change_set() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .then_output(|| stack(StackStatus::UpdateRollbackFailed, false));
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+        .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
+    let d = deployer(
+        clients(&[&stacks, &create], &[&caller("123456789012")]),
+        Arc::new(Recorder::default()),
+    );
+    let report = d
+        .deploy(&asm, &[], &DeployOptions::default())
+        .await
+        .expect("preflight passes");
+    let StackResult::Failed(e @ DeployError::UpdateRollbackFailed { .. }) =
+        &report.stacks[0].result
+    else {
+        panic!(
+            "expected UPDATE_ROLLBACK_FAILED guidance, got {:?}",
+            report.stacks[0].result
+        );
+    };
+    assert!(
+        e.to_string()
+            .contains("continue-update-rollback --stack-name Demo"),
+        "{e}"
+    );
+    assert_eq!(create.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn throttled_calls_are_retried_with_backoff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let throttled = || {
+        DescribeStackEventsError::generic(
+            ErrorMetadata::builder()
+                .code("Throttling")
+                .message("Rate exceeded")
+                .build(),
+        )
+    };
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .sequence()
+        .error(|| {
+            DescribeStacksError::generic(
+                ErrorMetadata::builder()
+                    .code("Throttling")
+                    .message("Rate exceeded")
+                    .build(),
+            )
+        })
+        .times(3)
+        .output(|| stack(StackStatus::CreateComplete, false))
+        .repeatedly()
+        .build();
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+        .sequence()
+        .error(throttled)
+        .times(2)
+        .output(|| DescribeStackEventsOutput::builder().build())
+        .repeatedly()
+        .build();
+    let d = deployer(
+        clients(&[&stacks, &events], &[&caller("123456789012")]),
+        Arc::new(Recorder::default()),
+    );
+    let started = std::time::Instant::now();
+    let end = d.watch(&asm, "Demo").await.expect("throttling is retried");
+    assert_eq!(end.status, StackStatus::CreateComplete);
+    assert!(stacks.num_calls() >= 4 && events.num_calls() >= 3);
+    // 100 + 200 + 400 ms of backoff for the three throttled DescribeStacks calls.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(700));
+}
+
+#[tokio::test]
+async fn expired_credentials_are_one_sentence() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let sts = mock!(aws_sdk_sts::Client::get_caller_identity).then_error(|| {
+        GetCallerIdentityError::generic(
+            ErrorMetadata::builder()
+                .code("ExpiredToken")
+                .message("The security token included in the request is expired")
+                .build(),
+        )
+    });
+    let d = deployer(clients(&[], &[&sts]), Arc::new(Recorder::default()));
+    let err = d
+        .deploy(&asm, &[], &DeployOptions::default())
+        .await
+        .expect_err("expired");
+    assert!(matches!(err, DeployError::ExpiredCredentials));
+    let text = err.to_string();
+    assert!(
+        text.starts_with("the AWS credentials have expired") && !text.contains('\n'),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn account_mismatch_is_refused_before_any_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks).then_error(missing);
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+        .then_output(|| CreateChangeSetOutput::builder().id("cs").build());
+    let d = deployer(
+        clients(&[&stacks, &create], &[&caller("999999999999")]),
+        Arc::new(Recorder::default()),
+    );
+    let err = d
+        .deploy(&asm, &[], &DeployOptions::default())
+        .await
+        .expect_err("mismatch");
+    assert!(
+        matches!(&err, DeployError::AccountMismatch { expected, actual, .. } if expected == "123456789012" && actual == "999999999999"),
+        "{err}"
+    );
+    assert_eq!(
+        stacks.num_calls() + create.num_calls(),
+        0,
+        "no CloudFormation call before the check"
+    );
+}
+
+#[tokio::test]
+async fn termination_protection_blocks_destroy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .then_output(|| stack(StackStatus::CreateComplete, true));
+    let delete = mock!(aws_sdk_cloudformation::Client::delete_stack)
+        .then_output(|| DeleteStackOutput::builder().build());
+    let d = deployer(
+        clients(&[&stacks, &delete], &[&caller("123456789012")]),
+        Arc::new(Recorder::default()),
+    );
+    let report = d
+        .destroy(&asm, &[], &DestroyOptions::default())
+        .await
+        .expect("preflight passes");
+    let StackResult::Failed(e @ DeployError::TerminationProtection { .. }) =
+        &report.stacks[0].result
+    else {
+        panic!(
+            "expected termination protection, got {:?}",
+            report.stacks[0].result
+        );
+    };
+    assert!(
+        e.to_string().contains("update-termination-protection"),
+        "{e}"
+    );
+    assert_eq!(delete.num_calls(), 0);
+}
+
+/// `--express`: the change set asks for CloudFormation's express mode. (Neither emulator
+/// knows the parameter, so only a fake can show what is sent.)
+#[tokio::test]
+async fn express_mode_is_sent_with_the_change_set() {
+    use aws_sdk_cloudformation::types::DeploymentConfigMode;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let sent: Arc<Mutex<Vec<Option<DeploymentConfigMode>>>> = Arc::default();
+    let seen = sent.clone();
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::ReviewInProgress, false))
+        .output(|| stack(StackStatus::CreateComplete, false))
+        .repeatedly()
+        .build();
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+        .match_requests(move |req| {
+            let mode = req.deployment_config().and_then(|c| c.mode()).cloned();
+            seen.lock().unwrap_or_else(|e| e.into_inner()).push(mode);
+            true
+        })
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id("cs-1")
+                .stack_id(STACK_ID)
+                .build()
+        });
+    let describe_cs =
+        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(
+                    Change::builder()
+                        .r#type(ChangeType::Resource)
+                        .resource_change(
+                            ResourceChange::builder()
+                                .action(ChangeAction::Add)
+                                .logical_resource_id("Queue")
+                                .resource_type("AWS::SQS::Queue")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "e2",
+                "Demo",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::CreateComplete,
+                "",
+                2,
+            ))
+            .build()
+    });
+    let d = deployer(
+        clients(
+            &[&stacks, &create, &describe_cs, &execute, &events],
+            &[&caller("123456789012")],
+        ),
+        Arc::new(Recorder::default()),
+    );
+    let options = DeployOptions {
+        express: true,
+        ..DeployOptions::default()
+    };
+    let report = d.deploy(&asm, &[], &options).await.expect("deploys");
+    assert!(
+        matches!(report.stacks[0].result, StackResult::Ok(_)),
+        "{:?}",
+        report.stacks[0].result
+    );
+    assert_eq!(
+        *sent.lock().unwrap_or_else(|e| e.into_inner()),
+        vec![Some(DeploymentConfigMode::Express)]
+    );
+    assert_eq!(DeployOptions::default().deployment_config(), None);
+}
