@@ -61,6 +61,7 @@ pub mod codedeploy;
     feature = "codepipeline",
     feature = "codestarconnections",
     feature = "codebuild",
+    feature = "codedeploy",
     feature = "ecs",
     feature = "ec2",
     feature = "ecr",

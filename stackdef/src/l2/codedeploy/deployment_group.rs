@@ -186,6 +186,7 @@ pub struct EcsDeploymentGroup {
     resource: l1::DeploymentGroup,
     application: EcsApplication,
     role: Role,
+    service: FargateService,
 }
 
 impl Resource for EcsDeploymentGroup {
@@ -334,6 +335,7 @@ impl EcsDeploymentGroup {
             resource,
             application: application.clone(),
             role,
+            service: props.service.clone(),
         }
     }
 
@@ -372,6 +374,11 @@ impl EcsDeploymentGroup {
     /// The role CodeDeploy acts as.
     pub fn role(&self) -> &Role {
         &self.role
+    }
+
+    /// The service it deploys.
+    pub fn service(&self) -> &FargateService {
+        &self.service
     }
 }
 
