@@ -322,11 +322,18 @@ impl EcsDeploymentGroup {
         props.service.set_deployed_by(&node);
         let mut listeners = vec![props.listener.clone()];
         listeners.extend(props.test_listener.clone());
-        for tg in [&props.blue, &props.green] {
-            for forwarder in tg.forwarders() {
-                mark_listener(&forwarder, &node);
+        // The rules forwarding to either group, marked once every rule exists (a rule
+        // added later, such as the one a CloudFront origin's required header makes, is
+        // CodeDeploy's too).
+        let (blue, green, group) = (props.blue.clone(), props.green.clone(), node.clone());
+        node.add_validation(move || {
+            for tg in [&blue, &green] {
+                for forwarder in tg.forwarders() {
+                    mark_listener(&forwarder, &group);
+                }
             }
-        }
+            Vec::new()
+        });
         for listener in &listeners {
             mark_listener(listener.cfn(), &node);
         }
