@@ -121,7 +121,7 @@ fn the_service_is_deployed_by_codedeploy_with_both_target_groups() {
         .iter()
         .map(|lb| lb["TargetGroupArn"].clone())
         .collect();
-    assert_eq!(registered, [blue.clone()]);
+    assert_eq!(registered, std::slice::from_ref(&blue));
     // Green has the blue group's port and target type.
     let (b, g) = (
         properties(&t, "BankApp/Bank/Alb/Https/App"),
