@@ -7,6 +7,8 @@
 use serde_json::Value;
 use stackdef_synth::manifest::ManagedBy;
 
+use super::replacement::replacing_properties;
+
 /// Changes a deploy does not apply: one resource's managed properties kept as deployed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldBack {
@@ -42,6 +44,10 @@ impl HeldBack {
 /// the deployed value (removing it when the deployed resource has none), and returns what
 /// was held back. Resources new to the stack (or whose type changed) are left alone:
 /// CloudFormation creates them as written.
+///
+/// A resource a managed property refers to (the service's task definition) is held back
+/// too when this deploy would replace it: the new physical id would change the managed
+/// property all the same.
 pub fn hold_back_managed(deployed: Option<&Value>, template: &mut Value) -> Vec<HeldBack> {
     let Some(old_resources) = deployed
         .and_then(|d| d.get("Resources"))
@@ -53,6 +59,7 @@ pub fn hold_back_managed(deployed: Option<&Value>, template: &mut Value) -> Vec<
         return Vec::new();
     };
     let mut out = Vec::new();
+    let mut referenced: Vec<(String, ManagedBy)> = Vec::new();
     for (logical_id, resource) in resources.iter_mut() {
         let Some(managed_by) = ManagedBy::of_resource(resource) else {
             continue;
@@ -64,11 +71,7 @@ pub fn hold_back_managed(deployed: Option<&Value>, template: &mut Value) -> Vec<
             continue;
         }
         let old_props = old.get("Properties").cloned().unwrap_or(Value::Null);
-        let construct_path = resource
-            .get("Metadata")
-            .and_then(|m| m.get(stackdef_synth::manifest::PATH_METADATA_KEY))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let construct_path = path_of(resource);
         let Some(props) = resource
             .get_mut("Properties")
             .and_then(Value::as_object_mut)
@@ -77,6 +80,11 @@ pub fn hold_back_managed(deployed: Option<&Value>, template: &mut Value) -> Vec<
         };
         let mut held = Vec::new();
         for name in &managed_by.properties {
+            if let Some(value) = old_props.get(name) {
+                for id in references(value) {
+                    referenced.push((id, managed_by.clone()));
+                }
+            }
             let before = old_props.get(name);
             if before == props.get(name) {
                 continue;
@@ -100,6 +108,70 @@ pub fn hold_back_managed(deployed: Option<&Value>, template: &mut Value) -> Vec<
             });
         }
     }
+    for (id, managed_by) in referenced {
+        let (Some(old), Some(new)) = (old_resources.get(&id), resources.get_mut(&id)) else {
+            continue;
+        };
+        if old.get("Type") != new.get("Type") || out.iter().any(|h| h.logical_id == id) {
+            continue;
+        }
+        // Only a replacement changes what the reference resolves to; an update in place
+        // (a target group's health check) is applied as usual.
+        let type_name = new.get("Type").and_then(Value::as_str).unwrap_or_default();
+        let props = |r: &Value| r.get("Properties").cloned().unwrap_or(Value::Null);
+        let changed = replacing_properties(type_name, &props(old), &props(new));
+        if changed.is_empty() {
+            continue;
+        }
+        let construct_path = path_of(new);
+        let mut kept = old.clone();
+        // The construct path and the markers stay the synthesized ones.
+        if let Some(meta) = new.get("Metadata") {
+            kept["Metadata"] = meta.clone();
+        }
+        *new = kept;
+        out.push(HeldBack {
+            logical_id: id,
+            construct_path,
+            properties: changed,
+            managed_by,
+        });
+    }
+    out
+}
+
+fn path_of(resource: &Value) -> Option<String> {
+    resource
+        .get("Metadata")
+        .and_then(|m| m.get(stackdef_synth::manifest::PATH_METADATA_KEY))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// The logical ids `value` refers to with `Ref` and `Fn::GetAtt`.
+fn references(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(id)) = map.get("Ref") {
+                    out.push(id.clone());
+                }
+                if let Some(Value::String(id)) = map
+                    .get("Fn::GetAtt")
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.first())
+                {
+                    out.push(id.clone());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out.retain(|id| !id.starts_with("AWS::"));
     out
 }
 
@@ -162,6 +234,55 @@ mod tests {
         assert_eq!(
             template["Resources"]["Service"]["Properties"]["TaskDefinition"],
             json!({"Ref": "TaskV2"})
+        );
+    }
+
+    #[test]
+    fn the_task_definition_a_managed_property_refers_to_is_kept_too() {
+        let with_task = |image: &str| {
+            let mut t = service("Task", 2);
+            t["Resources"]["Task"] = json!({
+                "Type": "AWS::ECS::TaskDefinition",
+                "Metadata": {"stackdef:path": "App/Task/Resource"},
+                "Properties": {"ContainerDefinitions": [{"Image": image}], "Cpu": "256"}
+            });
+            t
+        };
+        let deployed = with_task("app:v1");
+        let mut template = with_task("app:v2");
+        let held = hold_back_managed(Some(&deployed), &mut template);
+        assert_eq!(held.len(), 1, "{held:#?}");
+        assert_eq!(held[0].logical_id, "Task");
+        assert_eq!(held[0].properties, ["ContainerDefinitions"]);
+        assert!(
+            held[0]
+                .message()
+                .contains("ContainerDefinitions of App/Task/Resource")
+        );
+        assert_eq!(template, deployed);
+        // Unchanged, it is left alone.
+        let mut same = with_task("app:v1");
+        assert!(hold_back_managed(Some(&deployed), &mut same).is_empty());
+    }
+
+    #[test]
+    fn a_referenced_resource_updated_in_place_is_applied() {
+        let with_group = |path: &str| {
+            let mut t = service("Task", 2);
+            t["Resources"]["Service"]["Properties"]["LoadBalancers"] =
+                json!([{"TargetGroupArn": {"Ref": "Blue"}}]);
+            t["Resources"]["Blue"] = json!({
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {"HealthCheckPath": path, "Port": 8000, "Protocol": "HTTP"}
+            });
+            t
+        };
+        let deployed = with_group("/health");
+        let mut template = with_group("/ready");
+        assert!(hold_back_managed(Some(&deployed), &mut template).is_empty());
+        assert_eq!(
+            template["Resources"]["Blue"]["Properties"]["HealthCheckPath"],
+            "/ready"
         );
     }
 
