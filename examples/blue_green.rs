@@ -32,9 +32,12 @@
 //!   CloudFront's origin-facing prefix list, and answers 403 to requests without the
 //!   secret header the distribution adds: nobody reaches it around CloudFront.
 //! - A worker (the app's image running its background job) runs on Fargate Spot: it can
-//!   be interrupted, so it costs about a third of on-demand.
+//!   be interrupted, and costs up to 70% less than on-demand.
 //!
-//! Both templates are cfn-lint clean.
+//! Both templates are cfn-lint clean. This file is about 170 lines of code besides the bank
+//! it reuses; written with L1 resources before these constructs existed, W5 took about 366,
+//! half of them plumbing (hard-coded CloudFront and alias zone ids, a copied green target
+//! group, raw service properties) and three mistakes AWS rejects only at deploy.
 
 use std::process::ExitCode;
 
