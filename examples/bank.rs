@@ -12,11 +12,14 @@
 use stackdef::appscaling::{ScalingCapacity, StepScalingProps, TargetTrackingProps};
 use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
 use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerDefinition, ContainerImage, ContainerOptions, EcsSecret,
-    FargateService, FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps,
-    Logging,
+    Cluster, ClusterProps, ContainerDefinition, ContainerImage, ContainerOptions,
+    DeploymentController, EcsSecret, FargateService, FargateServiceProps, FargateTaskDefinition,
+    FargateTaskDefinitionProps, Logging,
 };
-use stackdef::elbv2::{Alb, AlbProps, HealthCheck, Listener, ListenerProps, TargetGroupProps};
+use stackdef::elbv2::{
+    Alb, AlbProps, HealthCheck, Listener, ListenerProps, ListenerProtocol, TargetGroup,
+    TargetGroupProps,
+};
 use stackdef::kms::{Key, KeyProps};
 use stackdef::logs::{LogGroup, LogGroupProps};
 use stackdef::rds::{DatabaseInstanceClass, RdsMysql, RdsMysqlProps};
@@ -60,6 +63,14 @@ pub struct BankProps {
     pub multi_az: bool,
     /// Deletion protection on the database and the load balancer.
     pub deletion_protection: bool,
+    /// The load balancer's listener: HTTP on port 80, open to the internet, in the seeds.
+    pub listener: ListenerProps,
+    /// Who deploys new task definitions: ECS rolling updates with the circuit breaker,
+    /// or CodeDeploy blue/green (W5; the circuit breaker is then off, as CodeDeploy
+    /// rolls back itself).
+    pub deployment_controller: DeploymentController,
+    /// Make Fargate Spot available in the cluster, for services that can be interrupted.
+    pub fargate_spot: bool,
 }
 
 impl BankProps {
@@ -81,12 +92,20 @@ impl BankProps {
             db_instance_class: DatabaseInstanceClass::named("db.t3.micro"),
             multi_az: true,
             deletion_protection: true,
+            listener: ListenerProps::http(80),
+            deployment_controller: DeploymentController::Ecs,
+            fargate_spot: false,
         }
     }
 }
 
 /// One complete banking app. Its parts are public so other workloads can wire to them (a
 /// pipeline deploys to `service`, a blue/green setup adds target groups to `listener`).
+///
+/// Built in one scope ([`Bank::new`], [`Bank::directly_in`]) or across two
+/// ([`Bank::split`]): the network and the data (key, VPC, logs, database), which rarely
+/// change, and the app (cluster, task, service, load balancer), which changes with every
+/// release.
 #[derive(Debug, Construct)]
 pub struct Bank {
     node: Node,
@@ -108,8 +127,10 @@ pub struct Bank {
     pub service: FargateService,
     /// The internet-facing load balancer.
     pub alb: Alb,
-    /// Its HTTP listener on port 80, forwarding to `service`.
+    /// Its listener (HTTP on port 80 in the seeds), forwarding to `service`.
     pub listener: Listener,
+    /// The target group `listener` forwards to, with `service` registered.
+    pub target_group: TargetGroup,
 }
 
 impl Bank {
@@ -118,28 +139,40 @@ impl Bank {
     /// point at the line calling this and name the construct path.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, props: &BankProps) -> Self {
-        Self::build(Node::new(scope, id), "Key", props)
+        let node = Node::new(scope, id);
+        Self::build(node.clone(), node, "Key", props)
+    }
+
+    /// Builds the network and the data under `id` in `data` (`BankData/Bank/Vpc`), and the
+    /// app under `id` in `app` (`BankApp/Bank/Service`): with each scope in its own stack,
+    /// a release updates the app's stack only. stackdef turns the app's uses of the VPC,
+    /// key, logs and database into exports of `data`'s stack, and puts the security group
+    /// rules between them in the app's stack, so the stacks depend one way.
+    #[track_caller]
+    pub fn split(data: &impl Construct, app: &impl Construct, id: &str, props: &BankProps) -> Self {
+        Self::build(Node::new(data, id), Node::new(app, id), "Key", props)
     }
 
     /// Builds the app directly in `scope`, its resources beside the caller's (`BankStack/Vpc`).
     /// `key_id` names the KMS key's construct (W1's is `BankKey`).
     #[track_caller]
     pub fn directly_in(scope: &impl Construct, key_id: &str, props: &BankProps) -> Self {
-        Self::build(scope.node().clone(), key_id, props)
+        let node = scope.node().clone();
+        Self::build(node.clone(), node, key_id, props)
     }
 
     #[track_caller]
-    fn build(node: Node, key_id: &str, props: &BankProps) -> Self {
+    fn build(data: Node, node: Node, key_id: &str, props: &BankProps) -> Self {
         // One customer-managed key, rotated yearly, for the data at rest AWS would
         // otherwise encrypt under its own keys. Keys are regional, and one app's data
         // should not be readable with another's key: one per app.
-        let key = Key::new(&node, key_id, KeyProps::default());
+        let key = Key::new(&data, key_id, KeyProps::default());
 
         // The internet gateway, route tables, routes and associations are derived. With
         // the stack's region known, the AZ names are concrete (the subnets tell cfn-lint
         // that hard-coding them is deliberate).
         let vpc = Vpc::new(
-            &node,
+            &data,
             "Vpc",
             VpcProps {
                 max_azs: 2,
@@ -152,9 +185,17 @@ impl Bank {
                 ..VpcProps::cidr(&props.vpc_cidr)
             },
         );
-        let cluster = Cluster::new(&node, "Cluster", &vpc, ClusterProps::default());
-        let logs = LogGroup::new(
+        let cluster = Cluster::new(
             &node,
+            "Cluster",
+            &vpc,
+            ClusterProps {
+                enable_fargate_capacity_providers: props.fargate_spot,
+                ..ClusterProps::default()
+            },
+        );
+        let logs = LogGroup::new(
+            &data,
             "Logs",
             LogGroupProps {
                 encryption_key: Some(key.clone()),
@@ -168,7 +209,7 @@ impl Bank {
         // and never appear in code or templates, storage is encrypted, backups are kept 7
         // days and deleting or replacing it leaves a final snapshot.
         let database = RdsMysql::new(
-            &node,
+            &data,
             "Database",
             &vpc,
             RdsMysqlProps {
@@ -225,6 +266,8 @@ impl Bank {
             &task,
             FargateServiceProps {
                 desired_count: props.desired_count,
+                deployment_controller: props.deployment_controller,
+                circuit_breaker_rollback: props.deployment_controller == DeploymentController::Ecs,
                 ..Default::default()
             },
         );
@@ -241,11 +284,17 @@ impl Bank {
                 ..AlbProps::default()
             },
         );
-        let listener = alb.add_listener("Http", ListenerProps::http(80));
+        let listener = alb.add_listener(
+            match props.listener.protocol {
+                ListenerProtocol::Https { .. } => "Https",
+                ListenerProtocol::Http => "Http",
+            },
+            props.listener.clone(),
+        );
         // Forwarding writes the target group (target type ip, port 8000 from the
         // container) and the only rule into the app's security group: 8000 from the
         // ALB's group.
-        listener.forward_to(
+        let target_group = listener.forward_to(
             "App",
             &service,
             TargetGroupProps {
@@ -286,11 +335,17 @@ impl Bank {
             service,
             alb,
             listener,
+            target_group,
         }
     }
 
-    /// The app's URL (the ALB's DNS name over HTTP).
+    /// The app's URL (the ALB's DNS name, over the listener's protocol).
     pub fn url(&self) -> Value<String> {
-        sub!["http://", self.alb.dns_name()]
+        let scheme = if self.listener.is_https() {
+            "https://"
+        } else {
+            "http://"
+        };
+        sub![scheme, self.alb.dns_name()]
     }
 }

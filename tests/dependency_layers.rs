@@ -173,8 +173,12 @@ const L2_ORDER: &[&str] = &[
     "appscaling",
     "ecs",
     "rds",
+    "codedeploy",
     "codebuild",
     "codepipeline",
+    "route53",
+    "acm",
+    "cloudfront",
 ];
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -550,3 +550,139 @@ async fn express_mode_is_sent_with_the_change_set() {
     );
     assert_eq!(DeployOptions::default().deployment_config(), None);
 }
+
+/// Records the steps the engine reports.
+#[derive(Default)]
+struct Steps(Mutex<Vec<String>>);
+
+impl Reporter for Steps {
+    fn progress(&self, event: Progress<'_>) {
+        if let Progress::Step { message, .. } = event {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(message.to_owned());
+        }
+    }
+    fn confirm(&self, _q: Confirm<'_>) -> bool {
+        true
+    }
+}
+
+#[tokio::test]
+async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported() {
+    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::new();
+    let stack_ = app.stack("Demo", Env::aws("123456789012", "us-east-1"));
+    let service = CfnResource::new(&stack_, "Service", "AWS::ECS::Service");
+    service.set_property("TaskDefinition", "task-v2");
+    service.set_property("DesiredCount", 3);
+    service.add_metadata(
+        "stackdef:managedBy",
+        serde_json::json!({
+            "service": "CodeDeploy",
+            "properties": ["TaskDefinition"],
+            "deployedBy": "Demo/BlueGreen",
+            "howToChange": "release it through CodeDeploy"
+        }),
+    );
+    app.synth_to(dir.path()).expect("synth");
+    let asm = Assembly::read(dir.path()).expect("assembly");
+    let mut deployed = asm.template(&asm.manifest.stacks[0]).expect("template");
+    let id = deployed["Resources"]
+        .as_object()
+        .and_then(|r| r.keys().next().cloned())
+        .expect("the service");
+    deployed["Resources"][&id]["Properties"]["TaskDefinition"] = "task-v1".into();
+    deployed["Resources"][&id]["Properties"]["DesiredCount"] = 2.into();
+    let deployed_text = deployed.to_string();
+
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .then_output(|| stack(StackStatus::UpdateComplete, false));
+    let template = mock!(aws_sdk_cloudformation::Client::get_template).then_output(move || {
+        GetTemplateOutput::builder()
+            .template_body(deployed_text.clone())
+            .build()
+    });
+    let bodies: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = bodies.clone();
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+        .match_requests(move |req| {
+            seen.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(req.template_body().unwrap_or_default().to_owned());
+            true
+        })
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id("cs-1")
+                .stack_id(STACK_ID)
+                .build()
+        });
+    let describe_cs =
+        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(
+                    Change::builder()
+                        .r#type(ChangeType::Resource)
+                        .resource_change(
+                            ResourceChange::builder()
+                                .action(ChangeAction::Modify)
+                                .logical_resource_id("Service")
+                                .resource_type("AWS::ECS::Service")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "e2",
+                "Demo",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::UpdateComplete,
+                "",
+                2,
+            ))
+            .build()
+    });
+    let steps = Arc::new(Steps::default());
+    let d = deployer(
+        clients(
+            &[&stacks, &template, &create, &describe_cs, &execute, &events],
+            &[&caller("123456789012")],
+        ),
+        steps.clone(),
+    );
+    let report = d
+        .deploy(&asm, &[], &DeployOptions::default())
+        .await
+        .expect("deploys");
+    assert!(
+        matches!(report.stacks[0].result, StackResult::Ok(_)),
+        "{:?}",
+        report.stacks[0].result
+    );
+    // The change set keeps the deployed task definition and applies the rest.
+    let bodies = bodies.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let sent: serde_json::Value = serde_json::from_str(&bodies[0]).expect("template body");
+    assert_eq!(
+        sent["Resources"][&id]["Properties"]["TaskDefinition"],
+        "task-v1"
+    );
+    assert_eq!(sent["Resources"][&id]["Properties"]["DesiredCount"], 3);
+    let steps = steps.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert!(
+        steps.iter().any(
+            |s| s.starts_with("not applied: TaskDefinition of Demo/Service")
+                && s.contains("CodeDeploy through Demo/BlueGreen")
+        ),
+        "{steps:#?}"
+    );
+}

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 pub use crate::limits::{INLINE_TEMPLATE_LIMIT, MAX_TEMPLATE_SIZE};
 pub use crate::manifest::{
-    MANIFEST_VERSION, Manifest, PATH_METADATA_KEY, ResourceEntry, StackArtifact, sha256_hex,
+    MANAGED_BY_METADATA_KEY, MANIFEST_VERSION, ManagedBy, Manifest, PATH_METADATA_KEY,
+    ResourceEntry, StackArtifact, sha256_hex,
 };
 use crate::synth::SynthOutput;
 

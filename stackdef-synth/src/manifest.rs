@@ -9,6 +9,37 @@ use crate::model::Env;
 pub const MANIFEST_VERSION: &str = "1";
 /// Template metadata key holding each resource's construct path.
 pub const PATH_METADATA_KEY: &str = "stackdef:path";
+/// Template metadata key on a resource some of whose properties another service changes
+/// after CloudFormation creates it: an ECS service that CodeDeploy deploys (its task
+/// definition, load balancers, network configuration and platform version), and the
+/// listeners and rules CodeDeploy shifts traffic on (their actions). The value is a
+/// [`ManagedBy`]. A deploy must not apply a change to those properties: CloudFormation
+/// fails the update of a CodeDeploy service's task definition, and rewriting a listener's
+/// actions would send traffic back to a target group CodeDeploy has drained.
+pub const MANAGED_BY_METADATA_KEY: &str = "stackdef:managedBy";
+
+/// The value of [`MANAGED_BY_METADATA_KEY`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedBy {
+    /// The service that changes the properties (`CodeDeploy`).
+    pub service: String,
+    /// The properties it changes (top-level property names).
+    pub properties: Vec<String>,
+    /// The construct path of what drives it (a CodeDeploy deployment group), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployed_by: Option<String>,
+    /// How to release a change to those properties instead.
+    pub how_to_change: String,
+}
+
+impl ManagedBy {
+    /// The marker in a template resource's `Metadata`, if it has one.
+    pub fn of_resource(resource: &serde_json::Value) -> Option<ManagedBy> {
+        let value = resource.get("Metadata")?.get(MANAGED_BY_METADATA_KEY)?;
+        serde_json::from_value(value.clone()).ok()
+    }
+}
 
 /// `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -456,3 +456,153 @@ fn run_task_with_an_unknown_container() {
         .add(RunTaskAction::new("Migrate", &run, &image).with_image_from("api"));
     assert_error_at(&app, "no container named `api`", "Ci/Pipeline", line);
 }
+
+/// A service deployed blue/green by CodeDeploy, behind a load balancer with a test
+/// listener.
+fn blue_green_group(stack: &Stack) -> stackdef::codedeploy::EcsDeploymentGroup {
+    use stackdef::codedeploy::{
+        EcsApplication, EcsApplicationProps, EcsDeploymentGroup, EcsDeploymentGroupProps,
+    };
+    use stackdef::ecs::DeploymentController;
+    use stackdef::elbv2::{Alb, AlbProps, ListenerProps, TargetGroup, TargetGroupProps};
+    let vpc = Vpc::new(stack, "Vpc", VpcProps::default());
+    let cluster = Cluster::new(stack, "Cluster", &vpc, ClusterProps::default());
+    let task = FargateTaskDefinition::new(stack, "Task", FargateTaskDefinitionProps::default());
+    task.add_container(
+        "web",
+        ContainerImage::registry("nginx:1.27"),
+        ContainerOptions {
+            port_mappings: vec![80],
+            ..Default::default()
+        },
+    );
+    let service = FargateService::new(
+        stack,
+        "Service",
+        &cluster,
+        &task,
+        FargateServiceProps {
+            deployment_controller: DeploymentController::CodeDeploy,
+            circuit_breaker_rollback: false,
+            ..Default::default()
+        },
+    );
+    let alb = Alb::new(stack, "Alb", &vpc, AlbProps::default());
+    let listener = alb.add_listener("Http", ListenerProps::http(80));
+    let blue = listener.forward_to("Blue", &service, TargetGroupProps::default());
+    let green = TargetGroup::new(stack, "Green", &vpc, TargetGroupProps::default());
+    let test = alb.add_listener("Test", ListenerProps::test(8080));
+    test.forward_to_group(&green);
+    let application = EcsApplication::new(stack, "Deploy", EcsApplicationProps::default());
+    EcsDeploymentGroup::new(
+        stack,
+        "BlueGreen",
+        &application,
+        EcsDeploymentGroupProps {
+            test_listener: Some(test),
+            ..EcsDeploymentGroupProps::new(&service, &blue, &green, &listener)
+        },
+    )
+}
+
+#[test]
+fn a_codedeploy_blue_green_action() {
+    use stackdef::codepipeline::CodeDeployEcsAction;
+    let (app, stack) = app();
+    let group = blue_green_group(&stack);
+    let build = project(
+        &stack,
+        "Build",
+        BuildSpec::new()
+            .phase(Phase::Build, ["make image"])
+            .artifact_files(["taskdef.json", "appspec.yaml", "imageDetail.json"]),
+    );
+    let pipeline = Pipeline::new(&stack, "Pipeline", PipelineProps::default());
+    let source = pipeline.add_source_stage("Source").add(GitHubSource::new(
+        "Code",
+        &connection(),
+        "org",
+        "app",
+        "main",
+    ));
+    let image = pipeline
+        .add_stage("Build")
+        .add(CodeBuildAction::new("Image", &build, &source).with_output());
+    pipeline.add_stage("Deploy").add(CodeDeployEcsAction::new(
+        "BlueGreen",
+        &group,
+        &image,
+        &image,
+    ));
+    let t = template(&app);
+    let group_id = t.logical_id_of("Ci/BlueGreen").expect("group");
+    let application = t.logical_id_of("Ci/Deploy").expect("application");
+    t.has_resource_properties(
+        "AWS::CodePipeline::Pipeline",
+        Match::object_like([(
+            "Stages",
+            Match::array_with([Match::from(json!({"Name": "Deploy", "Actions": [{
+                "ActionTypeId": {"Category": "Deploy", "Provider": "CodeDeployToECS"},
+                "InputArtifacts": [{"Name": "ImageOutput"}],
+                "Configuration": {
+                    "ApplicationName": {"Ref": application},
+                    "DeploymentGroupName": {"Ref": group_id},
+                    "TaskDefinitionTemplateArtifact": "ImageOutput",
+                    "TaskDefinitionTemplatePath": "taskdef.json",
+                    "AppSpecTemplateArtifact": "ImageOutput",
+                    "AppSpecTemplatePath": "appspec.yaml",
+                    "Image1ArtifactName": "ImageOutput",
+                    "Image1ContainerName": "IMAGE1_NAME",
+                },
+            }]}))]),
+        )]),
+    );
+    // The role may create deployments in this group and pass the service's task roles.
+    let role = t.logical_id_of("Ci/Pipeline/Role").expect("pipeline role");
+    let statements =
+        t.json()["Resources"][&role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            .as_array()
+            .expect("statements")
+            .clone();
+    assert!(
+        statements.iter().any(|s| s["Action"]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!("codedeploy:CreateDeployment")))),
+        "{statements:#?}"
+    );
+    let passes: Vec<serde_json::Value> = statements
+        .iter()
+        .filter(|s| s["Action"] == "iam:PassRole")
+        .map(|s| s["Resource"].clone())
+        .collect();
+    let arn = |path: &str| json!({"Fn::GetAtt": [t.logical_id_of(path).unwrap_or_else(|| panic!("{path}")), "Arn"]});
+    assert_eq!(
+        passes,
+        [arn("Ci/Task/ExecutionRole"), arn("Ci/Task/TaskRole")]
+    );
+}
+
+#[test]
+fn a_codedeploy_action_with_a_bad_placeholder() {
+    use stackdef::codepipeline::CodeDeployEcsAction;
+    let (app, stack) = app();
+    let group = blue_green_group(&stack);
+    let build = project(&stack, "Build", image_spec());
+    let pipeline = Pipeline::new(&stack, "Pipeline", PipelineProps::default());
+    let source = pipeline.add_source_stage("Source").add(GitHubSource::new(
+        "Code",
+        &connection(),
+        "org",
+        "app",
+        "main",
+    ));
+    let image = pipeline
+        .add_stage("Build")
+        .add(CodeBuildAction::new("Image", &build, &source).with_output());
+    let line = line!() + 1;
+    pipeline.add_stage("Deploy").add(CodeDeployEcsAction {
+        image_placeholder: "<IMAGE1_NAME>".into(),
+        ..CodeDeployEcsAction::new("BlueGreen", &group, &image, &image)
+    });
+    assert_error_at(&app, "image placeholder", "Ci/Pipeline", line);
+}

@@ -6,6 +6,7 @@ mod compute;
 mod containers;
 
 pub use containers::{fargate_memory, fargate_size_problem};
+pub use load_balancing::matcher_problem;
 mod data;
 mod iam;
 mod load_balancing;

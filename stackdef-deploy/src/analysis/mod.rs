@@ -6,6 +6,7 @@
 //!   properties);
 //! - [`stateful`]: which resource types hold data, and what a deletion would destroy;
 //! - [`protection`]: the verdict on a plan that would replace or remove such a resource;
+//! - [`managed`]: properties another service owns (CodeDeploy), kept as deployed;
 //! - [`plan`]: the planned changes of a deploy, and the plan made from the offline diff;
 //! - [`graph`]: resources, references and stack dependencies as dot or Mermaid;
 //! - [`paths`]: logical id to construct path.
@@ -15,6 +16,7 @@
 
 pub mod diff;
 pub mod graph;
+pub mod managed;
 pub mod paths;
 pub mod plan;
 pub mod protection;

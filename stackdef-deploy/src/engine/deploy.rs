@@ -1,5 +1,6 @@
-//! Deploying one stack: the preflight, the no-op shortcut, the common preparation
-//! (template source, capabilities, tags, parameters), then the change-set or direct path.
+//! Deploying one stack: the preflight, the properties CodeDeploy owns kept as deployed,
+//! the no-op shortcut, the common preparation (template source, capabilities, tags,
+//! parameters), then the change-set or direct path.
 
 use std::time::Instant;
 
@@ -17,6 +18,7 @@ use super::preflight::{Start, preflight};
 use super::report::Progress;
 use super::staging::{TemplateSource, template_source};
 use super::{change_set, direct};
+use crate::analysis::managed::hold_back_managed;
 use crate::analysis::paths::construct_paths;
 
 /// Deploys one stack, through a change set or directly as `options` say.
@@ -27,7 +29,7 @@ pub(crate) async fn deploy_stack(
     let started = Instant::now();
     let name = ctx.name();
     let cfn = &ctx.clients.cloudformation;
-    let template: Value =
+    let mut template: Value =
         serde_json::from_str(&ctx.template_text).map_err(|e| DeployError::TemplateFormat {
             stack: name.to_owned(),
             detail: e.to_string(),
@@ -45,6 +47,22 @@ pub(crate) async fn deploy_stack(
     } else {
         deployed_template(cfn, name).await?
     };
+    // What CodeDeploy owns keeps its deployed value; the user is told what was not applied.
+    let held = hold_back_managed(deployed.as_ref(), &mut template);
+    for h in &held {
+        ctx.reporter.progress(Progress::Step {
+            stack: name,
+            message: &h.message(),
+        });
+    }
+    let template_text = if held.is_empty() {
+        ctx.template_text.clone()
+    } else {
+        serde_json::to_string_pretty(&template).map_err(|e| DeployError::TemplateFormat {
+            stack: name.to_owned(),
+            detail: e.to_string(),
+        })?
+    };
     if let (Some(stack), Some(deployed)) = (&existing, &deployed)
         && !options.force
         && unchanged(ctx, stack, deployed, &template, &parameters)
@@ -55,7 +73,7 @@ pub(crate) async fn deploy_stack(
         });
     }
 
-    let source = if ctx.template_text.len() > INLINE_TEMPLATE_LIMIT {
+    let source = if template_text.len() > INLINE_TEMPLATE_LIMIT {
         ctx.reporter.progress(Progress::Step {
             stack: name,
             message: "uploading the template to the staging bucket",
@@ -63,12 +81,12 @@ pub(crate) async fn deploy_stack(
         template_source(
             &ctx.clients,
             name,
-            ctx.template_text.clone(),
+            template_text,
             options.staging_bucket.as_deref(),
         )
         .await?
     } else {
-        TemplateSource::Body(ctx.template_text.clone())
+        TemplateSource::Body(template_text)
     };
     let prepared = Prepared {
         creates,

@@ -6,8 +6,32 @@
 //! defaults turn all of them on), so a program that uses only some services builds only
 //! those.
 
+#[cfg(all(
+    feature = "certificatemanager",
+    feature = "route53",
+    feature = "elasticloadbalancingv2",
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3"
+))]
+pub mod acm;
 #[cfg(all(feature = "applicationautoscaling", feature = "cloudwatch"))]
 pub mod appscaling;
+#[cfg(all(
+    feature = "cloudfront",
+    feature = "certificatemanager",
+    feature = "route53",
+    feature = "elasticloadbalancingv2",
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3",
+    feature = "secretsmanager"
+))]
+pub mod cloudfront;
 #[cfg(all(
     feature = "codebuild",
     feature = "ec2",
@@ -19,9 +43,25 @@ pub mod appscaling;
 ))]
 pub mod codebuild;
 #[cfg(all(
+    feature = "codedeploy",
+    feature = "ecs",
+    feature = "ec2",
+    feature = "ecr",
+    feature = "elasticloadbalancingv2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3",
+    feature = "secretsmanager",
+    feature = "applicationautoscaling",
+    feature = "cloudwatch"
+))]
+pub mod codedeploy;
+#[cfg(all(
     feature = "codepipeline",
     feature = "codestarconnections",
     feature = "codebuild",
+    feature = "codedeploy",
     feature = "ecs",
     feature = "ec2",
     feature = "ecr",
@@ -77,6 +117,16 @@ pub mod logs;
     feature = "secretsmanager"
 ))]
 pub mod rds;
+#[cfg(all(
+    feature = "route53",
+    feature = "elasticloadbalancingv2",
+    feature = "ec2",
+    feature = "iam",
+    feature = "logs",
+    feature = "kms",
+    feature = "s3"
+))]
+pub mod route53;
 #[cfg(all(feature = "s3", feature = "iam", feature = "kms"))]
 pub mod s3;
 #[cfg(all(feature = "secretsmanager", feature = "iam", feature = "kms"))]

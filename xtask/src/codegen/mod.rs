@@ -28,7 +28,10 @@ use input::Input;
 /// Services on by default: the ones stackdef's own constructs use.
 pub const DEFAULT_SERVICES: &[&str] = &[
     "applicationautoscaling",
+    "certificatemanager",
+    "cloudfront",
     "cloudwatch",
+    "codedeploy",
     "ec2",
     "ecr",
     "ecs",
@@ -37,6 +40,7 @@ pub const DEFAULT_SERVICES: &[&str] = &[
     "kms",
     "logs",
     "rds",
+    "route53",
     "s3",
     "secretsmanager",
     "ssm",

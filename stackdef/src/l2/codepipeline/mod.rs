@@ -60,6 +60,7 @@
 mod action;
 mod artifact;
 mod build_action;
+mod codedeploy_action;
 mod connection;
 mod deploy_actions;
 mod pipeline;
@@ -69,6 +70,7 @@ mod source_actions;
 pub use action::{SourceAction, StageAction};
 pub use artifact::Artifact;
 pub use build_action::{CodeBuildAction, CodeBuildActionWithOutput};
+pub use codedeploy_action::CodeDeployEcsAction;
 pub use connection::SourceConnection;
 pub use deploy_actions::{EcsDeployAction, ManualApproval};
 pub use pipeline::{ExecutionMode, Pipeline, PipelineProps, SourceStage, Stage};

@@ -14,6 +14,10 @@ pub struct ClusterProps {
     pub cluster_name: Option<String>,
     /// CloudWatch Container Insights metrics. default: `true`.
     pub container_insights: bool,
+    /// Make the `FARGATE` and `FARGATE_SPOT` capacity providers available, so services
+    /// can run on a capacity-provider strategy ([`Capacity::Strategy`](crate::ecs::Capacity::Strategy)).
+    /// default: `false`.
+    pub enable_fargate_capacity_providers: bool,
 }
 
 impl Default for ClusterProps {
@@ -21,6 +25,7 @@ impl Default for ClusterProps {
         ClusterProps {
             cluster_name: None,
             container_insights: true,
+            enable_fargate_capacity_providers: false,
         }
     }
 }
@@ -30,6 +35,7 @@ impl Default for ClusterProps {
 pub struct Cluster {
     resource: l1::Cluster,
     vpc: Vpc,
+    fargate_capacity_providers: bool,
 }
 
 impl Construct for Cluster {
@@ -60,6 +66,9 @@ impl Cluster {
         if let Some(name) = &props.cluster_name {
             l1_props = l1_props.cluster_name(name.as_str());
         }
+        if props.enable_fargate_capacity_providers {
+            l1_props = l1_props.capacity_providers(vec!["FARGATE", "FARGATE_SPOT"]);
+        }
         let resource = l1::Cluster::new(scope, id, l1_props);
         if let Some(name) = &props.cluster_name
             && let Some(problem) = check_word_name("cluster name", name)
@@ -69,6 +78,7 @@ impl Cluster {
         Cluster {
             resource,
             vpc: vpc.clone(),
+            fargate_capacity_providers: props.enable_fargate_capacity_providers,
         }
     }
 
@@ -80,6 +90,11 @@ impl Cluster {
     /// `Arn`.
     pub fn arn(&self) -> Value<ClusterArn> {
         self.resource.attr_arn()
+    }
+
+    /// Whether services may run on a Fargate capacity-provider strategy.
+    pub fn fargate_capacity_providers_enabled(&self) -> bool {
+        self.fargate_capacity_providers
     }
 
     /// The cluster's VPC.

@@ -1,6 +1,7 @@
 //! ECS on Fargate: [`Cluster`], [`FargateTaskDefinition`] with containers, and
-//! [`FargateService`] (private subnets, no public IP, circuit breaker with rollback,
-//! load balancer attachment, auto scaling).
+//! [`FargateService`] (private subnets, no public IP, circuit breaker with rollback or
+//! CodeDeploy blue/green, Fargate or Fargate Spot capacity, load balancer attachment,
+//! auto scaling).
 //!
 //! A `FargateService` runs only a `FargateTaskDefinition`; another kind of task definition
 //! does not compile:
@@ -31,15 +32,19 @@
 //! });
 //! ```
 
+mod capacity;
 mod cluster;
 mod container;
+mod deployment;
 mod service;
 mod target;
 mod task;
 mod task_definition;
 
+pub use capacity::{Capacity, CapacityProviderShare, FargateCapacityProvider};
 pub use cluster::{Cluster, ClusterProps};
 pub use container::{ContainerDefinition, ContainerImage, ContainerOptions, EcsSecret, Logging};
+pub use deployment::{CODEDEPLOY_OWNED_SERVICE_PROPERTIES, DeploymentController};
 pub use service::{FargateService, FargateServiceProps};
 pub use target::ServiceTarget;
 pub use task::{FargateTask, FargateTaskProps};

@@ -1,11 +1,17 @@
 //! [`FargateService`]: long-running tasks behind a load balancer, with a circuit breaker
-//! and auto scaling.
+//! (or CodeDeploy blue/green deployments), Fargate or Fargate Spot capacity, and auto
+//! scaling.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use stackdef_synth::SourceLocation;
+use stackdef_synth::manifest::{MANAGED_BY_METADATA_KEY, ManagedBy};
+
+use super::capacity::Capacity;
 use super::cluster::Cluster;
 use super::container::{ContainerDefinition, ContainerImage};
+use super::deployment::{CODEDEPLOY_OWNED_SERVICE_PROPERTIES, DeploymentController};
 use super::target::ServiceTarget;
 use super::task_definition::FargateTaskDefinition;
 use crate::appscaling::{ScalableTarget, ScalingCapacity};
@@ -29,9 +35,15 @@ pub struct FargateServiceProps {
     pub vpc_subnets: SubnetSelection,
     /// Give tasks public IPs (only meaningful in public subnets). default: `false`.
     pub assign_public_ip: bool,
-    /// Roll back a deployment whose tasks keep failing to start or pass health checks.
-    /// default: `true`.
+    /// Roll back a deployment whose tasks keep failing to start or pass health checks
+    /// (the deployment circuit breaker; ECS deployments only: turn it off with another
+    /// `deployment_controller`). default: `true`.
     pub circuit_breaker_rollback: bool,
+    /// Who deploys new task definitions. default: [`DeploymentController::Ecs`].
+    pub deployment_controller: DeploymentController,
+    /// Where tasks run: on-demand Fargate, or a strategy over Fargate and Fargate Spot.
+    /// default: [`Capacity::Fargate`].
+    pub capacity: Capacity,
     /// Lower limit of running tasks during a deployment, in percent of desired. default: `100`.
     pub min_healthy_percent: u32,
     /// Upper limit of running tasks during a deployment, in percent of desired. default: `200`.
@@ -55,6 +67,8 @@ impl Default for FargateServiceProps {
             vpc_subnets: SubnetSelection::Private,
             assign_public_ip: false,
             circuit_breaker_rollback: true,
+            deployment_controller: DeploymentController::Ecs,
+            capacity: Capacity::Fargate,
             min_healthy_percent: 100,
             max_healthy_percent: 200,
             health_check_grace_period_secs: 60,
@@ -72,7 +86,10 @@ struct ServiceInner {
     task_definition: FargateTaskDefinition,
     security_group: SecurityGroup,
     load_balancers: RefCell<Vec<sv::LoadBalancer>>,
+    /// The target groups the service is registered with, with the container and port.
+    registrations: RefCell<Vec<(TargetGroup, String, u16)>>,
     grace_period: u32,
+    controller: DeploymentController,
 }
 
 /// A long-running Fargate service.
@@ -98,6 +115,10 @@ impl FargateService {
     /// A service running `task_definition` in `cluster`. Checks that need the task's
     /// containers (a public image pulled from subnets without internet access) run at
     /// synth, so containers may be added before or after the service.
+    ///
+    /// The circuit breaker with another controller than ECS, a capacity-provider strategy
+    /// on a cluster that does not enable the providers, and invalid settings are reported
+    /// at synth at this call.
     #[track_caller]
     pub fn new(
         scope: &impl Construct,
@@ -154,6 +175,23 @@ impl FargateService {
         {
             node.report_message(problem);
         }
+        let controller = props.deployment_controller;
+        // Reported in the settings' own names; the breaker is then left out of the
+        // template, so the template check (SD8004) does not report it again.
+        if props.circuit_breaker_rollback && controller != DeploymentController::Ecs {
+            node.report_message(format!(
+                "circuit_breaker_rollback is on, but deployment_controller is {controller:?}: the deployment circuit breaker works only with DeploymentController::Ecs; set circuit_breaker_rollback: false (with CodeDeploy, the deployment group's auto rollback takes its place)"
+            ));
+        }
+        for problem in props.capacity.problems() {
+            node.report_message(problem);
+        }
+        if props.capacity.is_strategy() && !cluster.fargate_capacity_providers_enabled() {
+            node.report_message(format!(
+                "capacity is a capacity-provider strategy, but {} does not enable the Fargate capacity providers; set enable_fargate_capacity_providers: true in its ClusterProps",
+                cluster.node().path()
+            ));
+        }
 
         let security_group = SecurityGroup::new(
             &node,
@@ -172,10 +210,28 @@ impl FargateService {
             );
         }
 
+        let mut deployment_configuration = sv::DeploymentConfiguration::new()
+            .minimum_healthy_percent(i64::from(props.min_healthy_percent))
+            .maximum_percent(i64::from(props.max_healthy_percent));
+        if controller == DeploymentController::Ecs {
+            deployment_configuration = deployment_configuration.deployment_circuit_breaker(
+                sv::DeploymentCircuitBreaker::new(
+                    props.circuit_breaker_rollback,
+                    props.circuit_breaker_rollback,
+                ),
+            );
+        }
         let mut l1_props = l1::ServiceProps::new()
             .cluster(cluster.cluster_name())
-            .task_definition(task_definition.arn())
-            .launch_type(sv::LaunchType::Fargate)
+            .task_definition(task_definition.arn());
+        l1_props = match props.capacity.l1_strategy() {
+            Some(strategy) => l1_props.capacity_provider_strategy(strategy),
+            None => l1_props.launch_type(sv::LaunchType::Fargate),
+        };
+        if controller != DeploymentController::Ecs {
+            l1_props = l1_props.deployment_controller(controller.l1());
+        }
+        let mut l1_props = l1_props
             .platform_version(props.platform_version.as_str())
             .desired_count(i64::from(props.desired_count))
             .network_configuration(
@@ -190,15 +246,7 @@ impl FargateService {
                         .subnets(selected.subnet_ids()),
                 ),
             )
-            .deployment_configuration(
-                sv::DeploymentConfiguration::new()
-                    .deployment_circuit_breaker(sv::DeploymentCircuitBreaker::new(
-                        props.circuit_breaker_rollback,
-                        props.circuit_breaker_rollback,
-                    ))
-                    .minimum_healthy_percent(i64::from(props.min_healthy_percent))
-                    .maximum_percent(i64::from(props.max_healthy_percent)),
-            )
+            .deployment_configuration(deployment_configuration)
             .propagate_tags(sv::PropagateTags::Service)
             .enable_ecs_managed_tags(true);
         if let Some(name) = &props.service_name {
@@ -207,6 +255,9 @@ impl FargateService {
         let resource = l1::Service::new(&node, "Resource", l1_props);
         for dep in &selected.internet_dependencies {
             resource.add_depends_on(dep);
+        }
+        if controller == DeploymentController::CodeDeploy {
+            mark_codedeploy_owned(resource.cfn(), None);
         }
 
         FargateService {
@@ -217,7 +268,9 @@ impl FargateService {
                 task_definition: task_definition.clone(),
                 security_group,
                 load_balancers: RefCell::new(Vec::new()),
+                registrations: RefCell::new(Vec::new()),
                 grace_period: props.health_check_grace_period_secs,
+                controller,
             }),
         }
     }
@@ -277,7 +330,49 @@ impl FargateService {
         )
     }
 
-    pub(crate) fn register(&self, target_group: &TargetGroup, container: &str, port: u16) {
+    /// The deployment controller.
+    pub fn deployment_controller(&self) -> DeploymentController {
+        self.inner.controller
+    }
+
+    /// The target groups the service is registered with, with the container and port
+    /// each sends traffic to.
+    pub fn target_groups(&self) -> Vec<(TargetGroup, String, u16)> {
+        self.inner.registrations.borrow().clone()
+    }
+
+    /// Records, on a CodeDeploy service, the deployment group that deploys it.
+    pub(crate) fn set_deployed_by(&self, deployment_group: &Node) {
+        mark_codedeploy_owned(self.inner.resource.cfn(), Some(deployment_group.path()));
+    }
+
+    pub(crate) fn register(
+        &self,
+        target_group: &TargetGroup,
+        container: &str,
+        port: u16,
+        location: SourceLocation,
+    ) {
+        if self.inner.controller == DeploymentController::CodeDeploy
+            && let Some((first, _, _)) = self.inner.registrations.borrow().first()
+        {
+            // Reported here rather than by the template check (SD8005), at the line that
+            // registered the second group.
+            self.node.report_message_at(
+                location,
+                format!(
+                    "this service is deployed by CodeDeploy, which expects it registered with its production (blue) target group only, {}; give {} to the codedeploy::EcsDeploymentGroup as the green target group instead",
+                    first.node().path(),
+                    target_group.node().path()
+                ),
+            );
+            return;
+        }
+        self.inner.registrations.borrow_mut().push((
+            target_group.clone(),
+            container.to_owned(),
+            port,
+        ));
         let mut lbs = self.inner.load_balancers.borrow_mut();
         lbs.push(
             sv::LoadBalancer::new()
@@ -306,5 +401,22 @@ impl FargateService {
 
     pub(crate) fn depend_on(&self, resource: &CfnResource) {
         self.inner.resource.add_depends_on(resource);
+    }
+}
+
+/// Marks `service` as deployed by CodeDeploy, so a stack deploy can tell which of its
+/// changes CloudFormation would refuse.
+fn mark_codedeploy_owned(service: &CfnResource, deployed_by: Option<String>) {
+    let marker = ManagedBy {
+        service: "CodeDeploy".into(),
+        properties: CODEDEPLOY_OWNED_SERVICE_PROPERTIES
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+        deployed_by,
+        how_to_change: "release a new task definition through a CodeDeploy deployment (the pipeline's CodeDeploy blue/green action, with appspec.yaml and taskdef.json); the stack keeps the task definition the service was created with".into(),
+    };
+    if let Ok(json) = serde_json::to_value(&marker) {
+        service.add_metadata(MANAGED_BY_METADATA_KEY, json);
     }
 }

@@ -1,5 +1,7 @@
 //! A Fargate service as a load balancer target.
 
+use stackdef_synth::SourceLocation;
+
 use super::container::ContainerDefinition;
 use super::service::FargateService;
 use crate::ec2::{Connectable, Connections};
@@ -38,13 +40,15 @@ impl LoadBalancerTarget for ServiceTarget {
         self.container_and_port().map(|(_, port)| port)
     }
 
-    fn attach(&self, target_group: &TargetGroup, listener: &CfnResource) {
+    fn register(&self, target_group: &TargetGroup, location: SourceLocation) {
         let Ok((name, port)) = self.container_and_port() else {
             return;
         };
-        self.service.register(target_group, &name, port);
-        // The target group must belong to a load balancer before the service uses it.
-        self.service.depend_on(listener);
+        self.service.register(target_group, &name, port, location);
+    }
+
+    fn wait_for(&self, forwarder: &CfnResource) {
+        self.service.depend_on(forwarder);
     }
 }
 
@@ -53,11 +57,15 @@ impl LoadBalancerTarget for FargateService {
         self.default_target().map(|(_, port)| port)
     }
 
-    fn attach(&self, target_group: &TargetGroup, listener: &CfnResource) {
+    fn register(&self, target_group: &TargetGroup, location: SourceLocation) {
         ServiceTarget {
             service: self.clone(),
             container: None,
         }
-        .attach(target_group, listener)
+        .register(target_group, location)
+    }
+
+    fn wait_for(&self, forwarder: &CfnResource) {
+        self.depend_on(forwarder);
     }
 }

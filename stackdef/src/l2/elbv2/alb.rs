@@ -1,7 +1,5 @@
 //! [`Alb`]: an application load balancer with its own security group.
 
-use std::cell::Cell;
-
 use stackdef_synth::SourceLocation;
 
 use super::listener::{DefaultAction, Listener, ListenerProps, ListenerProtocol};
@@ -224,6 +222,11 @@ impl Alb {
         self.resource.attr_load_balancer_full_name()
     }
 
+    /// Whether it is reachable from the internet.
+    pub fn is_internet_facing(&self) -> bool {
+        self.internet_facing
+    }
+
     /// The load balancer's VPC.
     pub fn vpc(&self) -> &Vpc {
         &self.vpc
@@ -295,12 +298,8 @@ impl Alb {
                 );
             }
         }
-        Listener {
-            node,
-            resource,
-            alb: self.clone(),
-            forwarded: Cell::new(false),
-        }
+        let https = matches!(props.protocol, ListenerProtocol::Https { .. });
+        Listener::new(node, resource, self.clone(), props.port, https)
     }
 
     /// Adds a port-80 listener that redirects every request to HTTPS on port 443.

@@ -22,8 +22,16 @@
 
 mod alb;
 mod listener;
+mod listener_rule;
 mod target_group;
 
 pub use alb::{AccessLogs, Alb, AlbProps, MAX_NAME_LEN, check_name};
-pub use listener::{DefaultAction, Listener, ListenerProps, ListenerProtocol};
-pub use target_group::{HealthCheck, LoadBalancerTarget, TargetGroup, TargetGroupProps};
+pub use listener::{
+    DefaultAction, Listener, ListenerProps, ListenerProtocol, REQUIRED_HEADER_RULE_PRIORITY,
+};
+pub use listener_rule::{
+    ListenerAction, ListenerCondition, ListenerRule, ListenerRuleProps, MAX_RULE_VALUES,
+};
+pub use target_group::{
+    HealthCheck, LoadBalancerTarget, TargetGroup, TargetGroupProps, TargetType,
+};

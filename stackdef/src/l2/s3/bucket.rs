@@ -24,6 +24,17 @@ pub enum BucketEncryption {
     Kms(Key),
 }
 
+/// Who owns the objects written to a bucket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ObjectOwnership {
+    /// The bucket owner, always; ACLs are off. The default.
+    #[default]
+    BucketOwnerEnforced,
+    /// The bucket owner when the writer grants it `bucket-owner-full-control`; ACLs are on
+    /// (for services that still deliver with ACLs: CloudFront standard logs).
+    BucketOwnerPreferred,
+}
+
 /// A lifecycle rule.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LifecycleRule {
@@ -54,6 +65,8 @@ pub struct BucketProps {
     /// What happens to the bucket when it leaves the stack. default: `Retain` (a bucket
     /// holds data; CloudFormation can only delete an empty one anyway).
     pub removal_policy: RemovalPolicy,
+    /// Who owns written objects. default: [`ObjectOwnership::BucketOwnerEnforced`].
+    pub object_ownership: ObjectOwnership,
 }
 
 impl Default for BucketProps {
@@ -66,6 +79,7 @@ impl Default for BucketProps {
             access_logs: None,
             lifecycle_rules: Vec::new(),
             removal_policy: RemovalPolicy::Retain,
+            object_ownership: ObjectOwnership::BucketOwnerEnforced,
         }
     }
 }
@@ -137,8 +151,12 @@ impl Bucket {
                     .restrict_public_buckets(true),
             )
             .ownership_controls(b::OwnershipControls::new(vec![
-                b::OwnershipControlsRule::new()
-                    .object_ownership(b::ObjectOwnership::BucketOwnerEnforced),
+                b::OwnershipControlsRule::new().object_ownership(match props.object_ownership {
+                    ObjectOwnership::BucketOwnerEnforced => b::ObjectOwnership::BucketOwnerEnforced,
+                    ObjectOwnership::BucketOwnerPreferred => {
+                        b::ObjectOwnership::BucketOwnerPreferred
+                    }
+                }),
             ]));
         if let Some(name) = &props.bucket_name {
             if let Some(problem) = check_name(name) {
@@ -355,6 +373,27 @@ impl Bucket {
             );
         }
         bucket
+    }
+}
+
+impl Bucket {
+    /// A bucket for CloudFront standard logs: ACLs on (CloudFront delivers with them,
+    /// granting the bucket owner full control), public access still blocked, objects
+    /// expiring `retention_days` after delivery.
+    #[track_caller]
+    pub fn for_cloudfront_logs(scope: &impl Construct, id: &str, retention_days: u32) -> Bucket {
+        Bucket::new(
+            scope,
+            id,
+            BucketProps {
+                object_ownership: ObjectOwnership::BucketOwnerPreferred,
+                lifecycle_rules: vec![LifecycleRule {
+                    expiration_days: Some(retention_days),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
     }
 }
 

@@ -15,4 +15,4 @@
 
 mod bucket;
 
-pub use bucket::{Bucket, BucketEncryption, BucketProps, LifecycleRule};
+pub use bucket::{Bucket, BucketEncryption, BucketProps, LifecycleRule, ObjectOwnership};
