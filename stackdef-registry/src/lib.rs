@@ -65,28 +65,52 @@ pub fn is_known(type_name: &str) -> bool {
         .is_ok()
 }
 
-/// `key:item,item,...` lines: the items of `key`.
-fn line_items(data: &'static str, key: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
-    data.lines().find_map(|line| {
-        let (k, items) = line.split_once(':')?;
-        (k == key).then(|| items.split(',').filter(|i| !i.is_empty()))
-    })
+/// A data file of `key:item,item,...` lines, indexed by key on first use (a scan per
+/// lookup would read hundreds of kilobytes for every property checked).
+struct LineData {
+    text: &'static str,
+    index: OnceLock<std::collections::HashMap<&'static str, &'static str>>,
 }
 
-static EC2_INSTANCE_TYPES: &str = include_str!("../data/ec2_instance_types.txt");
-static RDS_INSTANCE_CLASSES: &str = include_str!("../data/rds_instance_classes.txt");
-static RDS_ENGINE_VERSIONS: &str = include_str!("../data/rds_engine_versions.txt");
-static IAM_ACTIONS: &str = include_str!("../data/iam_actions.txt");
+impl LineData {
+    const fn new(text: &'static str) -> Self {
+        LineData {
+            text,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The items of `key`.
+    fn items(&'static self, key: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
+        let index = self.index.get_or_init(|| {
+            self.text
+                .lines()
+                .filter_map(|line| line.split_once(':'))
+                .collect()
+        });
+        index
+            .get(key)
+            .map(|items| items.split(',').filter(|i| !i.is_empty()))
+    }
+}
+
+static EC2_INSTANCE_TYPES: LineData =
+    LineData::new(include_str!("../data/ec2_instance_types.txt"));
+static RDS_INSTANCE_CLASSES: LineData =
+    LineData::new(include_str!("../data/rds_instance_classes.txt"));
+static RDS_ENGINE_VERSIONS: LineData =
+    LineData::new(include_str!("../data/rds_engine_versions.txt"));
+static IAM_ACTIONS: LineData = LineData::new(include_str!("../data/iam_actions.txt"));
 
 /// The EC2 instance types `region` offers (`None` for a region the data does not know).
 pub fn ec2_instance_types(region: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
-    line_items(EC2_INSTANCE_TYPES, region)
+    EC2_INSTANCE_TYPES.items(region)
 }
 
 /// Every EC2 instance type of every region the data knows (for stacks whose region is
 /// known only at deploy), possibly repeated.
 pub fn ec2_instance_types_anywhere() -> impl Iterator<Item = &'static str> {
-    EC2_INSTANCE_TYPES.lines().flat_map(|line| {
+    EC2_INSTANCE_TYPES.text.lines().flat_map(|line| {
         line.split_once(':')
             .map(|(_, items)| items.split(','))
             .into_iter()
@@ -99,23 +123,23 @@ pub fn rds_instance_classes(
     region: &str,
     engine: &str,
 ) -> Option<impl Iterator<Item = &'static str> + use<>> {
-    line_items(RDS_INSTANCE_CLASSES, &format!("{region}/{engine}"))
+    RDS_INSTANCE_CLASSES.items(&format!("{region}/{engine}"))
 }
 
 /// The engine versions RDS offers for `engine` (`mysql`).
 pub fn rds_engine_versions(engine: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
-    line_items(RDS_ENGINE_VERSIONS, engine)
+    RDS_ENGINE_VERSIONS.items(engine)
 }
 
 /// The actions (lowercase) of the IAM service `prefix` (`s3`), `None` for an unknown
 /// service.
 pub fn iam_actions(prefix: &str) -> Option<impl Iterator<Item = &'static str> + use<>> {
-    line_items(IAM_ACTIONS, &prefix.to_ascii_lowercase())
+    IAM_ACTIONS.items(&prefix.to_ascii_lowercase())
 }
 
 /// Every IAM service prefix.
 pub fn iam_services() -> impl Iterator<Item = &'static str> {
-    IAM_ACTIONS
+    IAM_ACTIONS.text
         .lines()
         .filter_map(|line| line.split_once(':').map(|(k, _)| k))
 }
