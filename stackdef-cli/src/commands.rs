@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use serde_json::json;
 use stackdef_deploy::analysis::graph::{GraphFormat, render, stack_graphs};
 use stackdef_deploy::analysis::protection::Allowances;
-use stackdef_deploy::{DeployOptions, Deployer, DestroyOptions};
+use stackdef_deploy::{DeployOptions, Deployer, DestroyOptions, ParameterValue};
 use stackdef_synth::assembly::Assembly;
 
 use super::args::{
@@ -167,10 +167,19 @@ pub async fn deploy(
             .staging_bucket
             .clone()
             .or_else(|| ctx.project.config.staging_bucket.clone()),
-        parameters: args.parameters.clone(),
+        parameters: args
+            .parameters
+            .iter()
+            .map(|p| {
+                p.parse::<ParameterValue>()
+                    .map_err(|e| CliError::Usage(format!("invalid --parameter: {e}")))
+            })
+            .collect::<Result<_, _>>()?,
         force: args.force,
         method: args.method.into(),
         express: args.express,
+        timeout: args.timeout,
+        ..DeployOptions::default()
     };
     let report = deployer.deploy(&assembly, &args.stacks, &options).await?;
     Ok(print_report(ctx, &report))
@@ -186,6 +195,8 @@ pub async fn destroy(
     require_selection(&assembly, &args.stacks, args.all, "destroy")?;
     let options = DestroyOptions {
         concurrency: ctx.concurrency(),
+        with_dependents: args.with_dependents,
+        timeout: args.timeout,
     };
     let report = deployer.destroy(&assembly, &args.stacks, &options).await?;
     Ok(print_report(ctx, &report))

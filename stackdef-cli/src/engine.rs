@@ -35,7 +35,7 @@ impl Engine {
             region: g.region.clone().or_else(|| config.region.clone()),
         };
         let reporter = Arc::new(TerminalReporter::new(ctx.err, g.yes));
-        let session = runtime.block_on(AwsSession::load(&aws));
+        let session = runtime.block_on(AwsSession::load(&aws))?;
         Ok(Engine {
             deployer: Deployer::new(session, reporter, interrupt),
             runtime,
