@@ -146,6 +146,10 @@ pub struct DeployArgs {
     /// in AWS.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    /// After a successful deploy, write the stacks' outputs to FILE as JSON
+    /// (`{"Stack": {"Key": "value"}}`), replacing it atomically.
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
 }
 
 /// Approval levels (CDK's `--require-approval`).

@@ -329,7 +329,11 @@ fn facets(resource: &Value) -> Vec<(SecurityKind, &'static str, Vec<Item>)> {
             vec![rule_item(p, "egress")],
         )),
         "AWS::S3::Bucket" => {
-            let block = p.get("PublicAccessBlockConfiguration");
+            // Without the setting, AWS blocks public access on a new bucket; with it, a
+            // flag left out is off.
+            let Some(block) = p.get("PublicAccessBlockConfiguration") else {
+                return out;
+            };
             let items = [
                 "BlockPublicAcls",
                 "BlockPublicPolicy",
@@ -337,7 +341,7 @@ fn facets(resource: &Value) -> Vec<(SecurityKind, &'static str, Vec<Item>)> {
                 "RestrictPublicBuckets",
             ]
             .into_iter()
-            .filter(|k| block.and_then(|b| b.get(*k)) != Some(&Value::Bool(true)))
+            .filter(|k| block.get(*k) != Some(&Value::Bool(true)))
             .map(|k| Item {
                 key: k.to_owned(),
                 summary: format!("{k} off"),
@@ -529,5 +533,8 @@ mod tests {
             Some("Allow s3:GetObject on ${B.Arn}/* to *")
         );
         assert!(changes.iter().all(|c| c.broadening));
+        // A bucket without the setting is blocked by AWS's default: nothing to report.
+        let plain = json!({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}});
+        assert!(security_changes(None, &plain).is_empty());
     }
 }
