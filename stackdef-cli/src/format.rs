@@ -497,7 +497,8 @@ pub fn graph_json(graphs: &[StackGraph]) -> Value {
     json!({"stacks": graphs.iter().map(|s| json!({
         "stack": s.stack,
         "dependencies": s.dependencies,
-        "resources": s.resources.iter().map(|(id, t)| json!({"logical_id": id, "type": t})).collect::<Vec<_>>(),
+        "resources": s.resources.iter().map(|(id, t)| json!({"logical_id": id, "type": t, "path": s.paths.get(id)})).collect::<Vec<_>>(),
         "edges": s.edges,
+        "depends_on": s.depends_on,
     })).collect::<Vec<_>>()})
 }

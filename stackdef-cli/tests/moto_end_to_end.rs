@@ -253,6 +253,22 @@ fn two_stacks_with_export_import_deploy_in_order() {
     // Several stacks: names or --all are required.
     moto.run(&["deploy", "--assembly", asm]).expect_code(2);
 
+    let outputs_file = dir.path().join("out").join("outputs.json");
+    std::fs::create_dir_all(dir.path().join("out")).expect("out dir");
+    // A failed deploy writes no file.
+    moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--all",
+        "--require-approval",
+        "any-change",
+        "--outputs-file",
+        outputs_file.to_str().expect("utf-8 path"),
+    ])
+    .expect_code(3);
+    assert!(!outputs_file.exists());
+
     // moto records no outputs or exports after ExecuteChangeSet, so the import can only
     // resolve with the direct method (CreateStack), where it does.
     let run = moto.run(&[
@@ -265,9 +281,22 @@ fn two_stacks_with_export_import_deploy_in_order() {
         "--concurrency",
         "2",
         "--json",
+        "--outputs-file",
+        outputs_file.to_str().expect("utf-8 path"),
     ]);
     run.expect_code(0);
     let r = run.json();
+    // Every deployed stack's outputs, as JSON (the producer's export among them).
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&outputs_file).expect("outputs file"))
+            .expect("outputs file is JSON");
+    assert!(
+        written["Producer"]
+            .as_object()
+            .is_some_and(|o| !o.is_empty()),
+        "{written:#}"
+    );
+    assert_eq!(written["Consumer"], serde_json::json!({}), "{written:#}");
     let order: Vec<&str> = r["stacks"]
         .as_array()
         .expect("stacks")

@@ -176,9 +176,29 @@ fn graph_formats_and_unknown_stacks() {
         "{}",
         dot.stdout
     );
+    // Labels: construct path first, then logical id and type; no literal `\n`.
+    assert!(!dot.stdout.contains("\\n"), "{}", dot.stdout);
+    assert!(
+        dot.stdout
+            .contains("label=<Shared<br/><font point-size=\"8\">Shared · AWS::SQS::Queue</font>>"),
+        "{}",
+        dot.stdout
+    );
     let mermaid = in_dir(
         dir.path(),
         &["graph", "--format", "mermaid", "--assembly", asm],
+    );
+    // Structure Mermaid needs: every subgraph closed, ids without spaces or slashes.
+    let lines: Vec<&str> = mermaid.stdout.lines().map(str::trim).collect();
+    let opened = lines.iter().filter(|l| l.starts_with("subgraph ")).count();
+    let closed = lines.iter().filter(|l| **l == "end").count();
+    assert_eq!(opened, closed, "{}", mermaid.stdout);
+    assert!(
+        mermaid
+            .stdout
+            .contains("stack__Consumer == depends on ==> stack__Producer"),
+        "{}",
+        mermaid.stdout
     );
     mermaid.expect_code(0);
     assert!(
