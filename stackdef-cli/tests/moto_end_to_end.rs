@@ -361,9 +361,25 @@ fn two_stacks_with_export_import_deploy_in_order() {
     none.expect_code(0);
     assert_eq!(none.stdout.trim(), "Stack Consumer has no outputs");
 
-    // Destroy everything: the importer goes first.
-    let destroy = moto.run(&["destroy", "--all", "--assembly", asm, "--yes", "--json"]);
+    // Destroy the producer with its dependants: they are listed before anything is
+    // deleted, and the importer goes first.
+    let destroy = moto.run(&[
+        "destroy",
+        "Producer",
+        "--with-dependents",
+        "--assembly",
+        asm,
+        "--yes",
+        "--json",
+    ]);
     destroy.expect_code(0);
+    assert!(
+        destroy
+            .stderr
+            .contains("the stacks that depend on it are destroyed first: Consumer"),
+        "{}",
+        destroy.stderr
+    );
     let order: Vec<String> = destroy.json()["stacks"]
         .as_array()
         .expect("stacks")
