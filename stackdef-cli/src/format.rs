@@ -502,3 +502,50 @@ pub fn graph_json(graphs: &[StackGraph]) -> Value {
         "depends_on": s.depends_on,
     })).collect::<Vec<_>>()})
 }
+
+#[cfg(test)]
+mod tests {
+    use stackdef_deploy::analysis::plan::{Action, PlannedChange, ReplacementSource};
+    use stackdef_deploy::analysis::security::SecurityKind;
+
+    use super::*;
+
+    #[test]
+    fn plans_show_security_changes_and_masked_parameters_above_resources() {
+        let plan = Plan {
+            stack: "Api".into(),
+            creates_stack: false,
+            change_set_id: String::new(),
+            changes: vec![PlannedChange {
+                logical_id: "Ingress".into(),
+                construct_path: Some("Api/Sg".into()),
+                type_name: "AWS::EC2::SecurityGroup".into(),
+                action: Action::Modify,
+                properties: vec!["SecurityGroupIngress".into()],
+                replacement_source: ReplacementSource::ChangeSet,
+            }],
+            security: vec![SecurityChange {
+                kind: SecurityKind::Network,
+                logical_id: "Ingress".into(),
+                construct_path: Some("Api/Sg".into()),
+                type_name: "AWS::EC2::SecurityGroup".into(),
+                facet: "SecurityGroupIngress".into(),
+                before: Some("ingress tcp port 443 from 10.0.0.0/8".into()),
+                after: Some("ingress tcp port 443 from 0.0.0.0/0 (open to the internet)".into()),
+                broadening: true,
+            }],
+            parameters: vec![("DbPassword".into(), "****".into())],
+        };
+        let text = plan_text(Style::detect(true, false), &plan);
+        let security = text
+            .find("Security changes (1 change, 1 broadening")
+            .unwrap_or(usize::MAX);
+        let resources = text.find("  Resources").unwrap_or(0);
+        assert!(security < resources, "{text}");
+        assert!(
+            text.contains("+ network Api/Sg (Ingress) SecurityGroupIngress: ingress tcp port 443 from 10.0.0.0/8 → ingress tcp port 443 from 0.0.0.0/0 (open to the internet)"),
+            "{text}"
+        );
+        assert!(text.contains("DbPassword = ****"), "{text}");
+    }
+}
