@@ -2,7 +2,7 @@
 //! run next in `stackdef`'s own terms (flags, `stackdef` commands). The library names no
 //! flag or command of a binary its caller may not use; the advice lives here.
 
-use stackdef_deploy::analysis::protection::{Loss, refusal_summary};
+use stackdef_deploy::analysis::protection::refusal_summary;
 use stackdef_deploy::{DeployError, StackFailure};
 
 /// `error`'s message, with the `stackdef` advice that goes with it.
@@ -11,12 +11,14 @@ pub fn describe(error: &DeployError) -> String {
         // One flag per resource, on its own line.
         let mut s = refusal_summary(stack, changes.len());
         for c in changes {
-            let flag = match c.loss {
-                Loss::Replace => "--allow-replace",
-                Loss::Remove => "--allow-remove",
+            let flag = if c.loss.is_replacement() {
+                "--allow-replace"
+            } else {
+                "--allow-remove"
             };
             s.push_str(&format!(
-                "\n  {c}: pass `{flag} {}` to allow it",
+                "\n  {c}: {}; pass `{flag} {}` to allow it",
+                c.consequence(),
                 c.logical_id
             ));
         }
@@ -49,6 +51,17 @@ fn advice(error: &DeployError) -> Option<String> {
             format!(": `stackdef bootstrap --staging-bucket {bucket}`")
         }
         DeployError::StackFailed(failure) => return failed_stack_advice(failure),
+        DeployError::HasDependants { stack, dependants } => {
+            let mut names = vec![stack.as_str()];
+            names.extend(dependants.iter().map(String::as_str));
+            format!(
+                ": `stackdef destroy {stack} --with-dependents`, or `stackdef destroy {}`",
+                names.join(" ")
+            )
+        }
+        DeployError::FollowTimeout { stack, .. } => {
+            format!("; resume following with `stackdef watch {stack}`")
+        }
         _ => return None,
     })
 }
@@ -73,7 +86,7 @@ fn failed_stack_advice(failure: &StackFailure) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use stackdef_deploy::analysis::protection::ProtectedChange;
+    use stackdef_deploy::analysis::protection::{Leftover, Loss, ProtectedChange};
 
     use super::*;
 
@@ -83,6 +96,7 @@ mod tests {
             status: status.into(),
             first_failure: None,
             status_reason: None,
+            cleanup: None,
         }))
     }
 
@@ -121,22 +135,26 @@ mod tests {
                     construct_path: Some("S/Data".into()),
                     type_name: "AWS::S3::Bucket".into(),
                     loss: Loss::Replace,
+                    policy: "Snapshot".into(),
+                    leftover: Leftover::Snapshot,
                 },
                 ProtectedChange {
                     logical_id: "Logs".into(),
                     construct_path: None,
                     type_name: "AWS::Logs::LogGroup".into(),
                     loss: Loss::Remove,
+                    policy: "Retain".into(),
+                    leftover: Leftover::Orphan,
                 },
             ],
         };
         let text = describe(&refused);
         assert!(
-            text.contains("\n  replace S/Data (Data, AWS::S3::Bucket): pass `--allow-replace Data` to allow it"),
+            text.contains("\n  replace S/Data (Data, AWS::S3::Bucket): the stack's resource becomes a new, empty one; UpdateReplacePolicy Snapshot leaves only a snapshot of the old data, which nothing in the stack uses; pass `--allow-replace Data` to allow it"),
             "{text}"
         );
         assert!(
-            text.contains("\n  remove Logs (Logs, AWS::Logs::LogGroup): pass `--allow-remove Logs` to allow it"),
+            text.contains("\n  remove Logs (Logs, AWS::Logs::LogGroup): it leaves the stack; DeletionPolicy Retain leaves the old resource orphaned outside the stack (still billed, nothing points at it); pass `--allow-remove Logs` to allow it"),
             "{text}"
         );
         // The library says the same without the flags.

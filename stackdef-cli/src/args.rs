@@ -1,10 +1,12 @@
 //! Command-line arguments (clap).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use stackdef_deploy::{DeployMethod, ParameterValue};
+use stackdef_deploy::DeployMethod;
+use stackdef_deploy::analysis::plan::RequireApproval;
 
 /// Exit codes, also printed by `stackdef --help`.
 pub const EXIT_CODES: &str = "\
@@ -14,7 +16,8 @@ Exit codes:
        `diff --fail`: there are differences
   2    usage or configuration error: bad arguments, no app command, unreadable assembly,
        unknown stack
-  3    declined at a prompt (nothing was changed)
+  3    declined at a prompt, or approval needed with no terminal to ask (nothing was
+       changed; the message names the flag that approves it)
        (`validate` has its own codes: see `stackdef validate --help`)
   130  interrupted (Ctrl-C): operations already started keep running in AWS";
 
@@ -49,7 +52,8 @@ pub struct Global {
     /// Default region for stacks whose Env has none (default: AWS_REGION / the profile's).
     #[arg(long, global = true)]
     pub region: Option<String>,
-    /// Answer yes to every prompt (implied when standard input is not a terminal).
+    /// Approve: answer yes to every prompt. Without a terminal, a deploy that needs
+    /// approval (see `--require-approval`) and every destroy need it.
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
     /// Machine-readable output on stdout (progress stays on stderr).
@@ -157,8 +161,9 @@ pub struct DeployArgs {
     #[arg(long, value_name = "BUCKET")]
     pub staging_bucket: Option<String>,
     /// Template parameter: KEY=VALUE, or STACK:KEY=VALUE for one stack.
+    // Parsed after clap, whose errors would repeat the text: it may be a secret.
     #[arg(long = "parameter", short = 'p', value_name = "KEY=VALUE")]
-    pub parameters: Vec<ParameterValue>,
+    pub parameters: Vec<String>,
     /// Create a change set even when the template equals the deployed one.
     #[arg(long)]
     pub force: bool,
@@ -171,6 +176,74 @@ pub struct DeployArgs {
     /// fast development loops.
     #[arg(long)]
     pub express: bool,
+    /// Which changes need approval: `never`, `any-change`, or `broadening` (changes that
+    /// add or widen IAM permissions, security group rules, resource policies or public
+    /// access). Without a terminal such a change is refused unless `--yes` is given.
+    #[arg(long, value_enum, default_value = "broadening", value_name = "LEVEL")]
+    pub require_approval: Approval,
+    /// Stop following after this long (e.g. `90s`, `10m`, `1h`; plain numbers are
+    /// seconds): exit 1 with the command that resumes following. The operation goes on
+    /// in AWS.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// After a successful deploy, write the stacks' outputs to FILE as JSON
+    /// (`{"Stack": {"Key": "value"}}`), replacing it atomically.
+    #[arg(long, value_name = "FILE")]
+    pub outputs_file: Option<PathBuf>,
+}
+
+/// Approval levels (CDK's `--require-approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Approval {
+    /// Never ask.
+    Never,
+    /// Ask before any change.
+    AnyChange,
+    /// Ask before changes that add or widen access.
+    Broadening,
+}
+
+impl From<Approval> for RequireApproval {
+    fn from(level: Approval) -> Self {
+        match level {
+            Approval::Never => RequireApproval::Never,
+            Approval::AnyChange => RequireApproval::AnyChange,
+            Approval::Broadening => RequireApproval::Broadening,
+        }
+    }
+}
+
+/// Parses `90`, `90s`, `10m`, `1h` (or combinations such as `1h30m`).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("`{text}` is not a duration: use e.g. 90s, 10m, 1h30m");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = 0u64;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return Err(bad()),
+        };
+        let n: u64 = number.parse().map_err(|_| bad())?;
+        total = total.saturating_add(n.saturating_mul(unit));
+        number.clear();
+    }
+    if !number.is_empty() || total == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(total))
 }
 
 /// Deploy methods.
@@ -194,11 +267,18 @@ impl From<Method> for DeployMethod {
 /// `stackdef destroy`.
 #[derive(Debug, Args)]
 pub struct DestroyArgs {
-    /// Stacks to delete (stacks depending on them are deleted first).
+    /// Stacks to delete. A stack other stacks depend on is refused unless they are named
+    /// too or `--with-dependents` is given.
     pub stacks: Vec<String>,
     /// Delete every stack of the app.
     #[arg(long, conflicts_with = "stacks")]
     pub all: bool,
+    /// Also delete the stacks that depend on the named ones (listed first, deleted first).
+    #[arg(long)]
+    pub with_dependents: bool,
+    /// Stop following after this long (e.g. `10m`): exit 1; the deletion goes on in AWS.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 }
 
 /// `stackdef outputs`.
@@ -238,4 +318,20 @@ pub struct BootstrapArgs {
     /// Bucket to create (default: `staging_bucket` in stackdef.toml).
     #[arg(long, value_name = "BUCKET")]
     pub staging_bucket: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        for bad in ["", "m", "10x", "1.5m", "0s", "5m3"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -6,7 +6,10 @@ use std::io::IsTerminal;
 use serde_json::json;
 use stackdef_deploy::analysis::graph::{GraphFormat, render, stack_graphs};
 use stackdef_deploy::analysis::protection::Allowances;
-use stackdef_deploy::{DeployOptions, Deployer, DestroyOptions};
+use stackdef_deploy::{
+    DeployOptions, Deployer, DestroyOptions, ParameterValue, RunReport, StackOutcome, StackOutput,
+    StackResult,
+};
 use stackdef_synth::assembly::Assembly;
 
 use super::args::{
@@ -181,13 +184,65 @@ pub async fn deploy(
             .staging_bucket
             .clone()
             .or_else(|| ctx.project.config.staging_bucket.clone()),
-        parameters: args.parameters.clone(),
+        parameters: args
+            .parameters
+            .iter()
+            .map(|p| {
+                p.parse::<ParameterValue>()
+                    .map_err(|e| CliError::Usage(format!("invalid --parameter: {e}")))
+            })
+            .collect::<Result<_, _>>()?,
         force: args.force,
         method: args.method.into(),
         express: args.express,
+        timeout: args.timeout,
+        ..DeployOptions::default()
     };
     let report = deployer.deploy(&assembly, &args.stacks, &options).await?;
-    Ok(print_report(ctx, &report))
+    let code = print_report(ctx, &report);
+    if let Some(path) = &args.outputs_file
+        && report.succeeded()
+    {
+        write_outputs_file(path, &report)?;
+    }
+    Ok(code)
+}
+
+/// Writes the outputs of every stack in `report` to `path` as JSON, through a temporary
+/// file in the same directory renamed over it (a reader never sees half a file).
+fn write_outputs_file(path: &std::path::Path, report: &RunReport) -> Result<(), CliError> {
+    let stacks: Vec<(String, Vec<StackOutput>)> = report
+        .stacks
+        .iter()
+        .filter_map(|r| match &r.result {
+            StackResult::Ok(
+                StackOutcome::Done { outputs, .. } | StackOutcome::NoChanges { outputs },
+            ) => Some((r.stack.clone(), outputs.clone())),
+            _ => None,
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&format::outputs_json(&stacks))
+        .map_err(|e| CliError::Usage(format!("cannot encode the outputs: {e}")))?;
+    let failed = |e: std::io::Error| {
+        CliError::Usage(format!(
+            "the deploy succeeded but the outputs file {} could not be written: {e}",
+            path.display()
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "outputs.json".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, format!("{text}\n")).map_err(failed)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e)
+    })
 }
 
 /// `stackdef destroy`.
@@ -200,6 +255,8 @@ pub async fn destroy(
     require_selection(&assembly, &args.stacks, args.all, "destroy")?;
     let options = DestroyOptions {
         concurrency: ctx.concurrency(),
+        with_dependents: args.with_dependents,
+        timeout: args.timeout,
     };
     let report = deployer.destroy(&assembly, &args.stacks, &options).await?;
     Ok(print_report(ctx, &report))
@@ -224,6 +281,16 @@ pub async fn outputs(
             (Some(_), Some(one)) => print_json(one),
             _ => print_json(&v),
         }
+    } else if outputs.iter().all(|(_, o)| o.is_empty()) {
+        let which: Vec<&str> = outputs.iter().map(|(s, _)| s.as_str()).collect();
+        println!(
+            "{} no outputs",
+            if which.len() == 1 {
+                format!("Stack {} has", which[0])
+            } else {
+                format!("Stacks {} have", which.join(", "))
+            }
+        );
     } else {
         print!("{}", format::outputs_text(ctx.out, &outputs));
     }
@@ -280,7 +347,7 @@ fn require_selection(
 }
 
 /// Prints a deploy or destroy report; its exit code.
-fn print_report(ctx: &Context<'_>, report: &stackdef_deploy::RunReport) -> u8 {
+fn print_report(ctx: &Context<'_>, report: &RunReport) -> u8 {
     if ctx.global.json {
         print_json(&format::report_json(report));
     } else {

@@ -42,7 +42,14 @@ impl CliError {
     pub fn code(&self) -> u8 {
         match self {
             CliError::Usage(_) | CliError::Assembly(_) => USAGE,
-            CliError::Deploy(DeployError::UnknownStack { .. } | DeployError::Assembly(_)) => USAGE,
+            CliError::Deploy(
+                DeployError::UnknownStack { .. }
+                | DeployError::Assembly(_)
+                | DeployError::UnknownRegion { .. }
+                | DeployError::ProfileNotFound { .. },
+            ) => USAGE,
+            // Consent missing: nothing was changed, and the message names the flag.
+            CliError::Deploy(DeployError::HasDependants { .. }) => DECLINED,
             CliError::AppFailed { .. } | CliError::Deploy(_) => FAILED,
         }
     }
@@ -64,6 +71,11 @@ impl CliError {
                 DeployError::UpdateRollbackFailed { .. } => "update_rollback_failed",
                 DeployError::StackFailed(_) => "stack_failed",
                 DeployError::UnknownStack { .. } => "unknown_stack",
+                DeployError::UnknownRegion { .. } => "unknown_region",
+                DeployError::ProfileNotFound { .. } => "profile_not_found",
+                DeployError::HasDependants { .. } => "has_dependants",
+                DeployError::FollowTimeout { .. } => "timeout",
+                DeployError::ChangeSetFailed { .. } => "change_set_failed",
                 _ => "aws",
             },
         }

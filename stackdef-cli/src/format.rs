@@ -9,6 +9,7 @@ use super::style::Style;
 use stackdef_deploy::analysis::diff::ChangeKind;
 use stackdef_deploy::analysis::graph::StackGraph;
 use stackdef_deploy::analysis::plan::{Action, Plan, ReplacementSource};
+use stackdef_deploy::analysis::security::SecurityChange;
 use stackdef_deploy::analysis::stateful::is_stateful;
 use stackdef_deploy::{DeployError, RunReport, StackDiff, StackOutcome, StackOutput, StackResult};
 
@@ -28,6 +29,16 @@ pub fn plan_text(st: Style, plan: &Plan) -> String {
             ""
         }
     );
+    s.push_str(&security_text(st, &plan.security));
+    if !plan.parameters.is_empty() {
+        s.push_str(&format!("  {}\n", st.bold("Parameters")));
+        for (k, v) in &plan.parameters {
+            s.push_str(&format!("    {k} = {v}\n"));
+        }
+    }
+    if !plan.security.is_empty() || !plan.parameters.is_empty() {
+        s.push_str(&format!("  {}\n", st.bold("Resources")));
+    }
     for c in &plan.changes {
         let (mark, verb) = match c.action {
             Action::Add => (st.green("+"), st.green(&format!("{:<11}", c.action.verb()))),
@@ -62,6 +73,66 @@ pub fn plan_text(st: Style, plan: &Plan) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The security summary: one row per IAM statement, network rule, resource policy
+/// statement or public access setting the deploy adds, removes or changes, before → after;
+/// `+` marks the ones that broaden access. Empty when there are none.
+pub fn security_text(st: Style, changes: &[SecurityChange]) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
+    let broadening = changes.iter().filter(|c| c.broadening).count();
+    let mut s = format!(
+        "  {} ({} change{}, {broadening} broadening access, marked +)\n",
+        st.bold("Security changes"),
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" },
+    );
+    let name = |c: &SecurityChange| match &c.construct_path {
+        Some(p) => format!("{p} ({})", c.logical_id),
+        None => c.logical_id.clone(),
+    };
+    let width = changes
+        .iter()
+        .map(|c| name(c).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for c in changes {
+        let mark = if c.broadening {
+            st.red("+")
+        } else {
+            st.green("-")
+        };
+        s.push_str(&format!(
+            "    {mark} {:<7} {:<width$} {}: {} → {}\n",
+            c.kind.label(),
+            name(c),
+            c.facet,
+            c.before.as_deref().unwrap_or("(none)"),
+            c.after.as_deref().unwrap_or("(none)"),
+        ));
+    }
+    s
+}
+
+fn security_json(changes: &[SecurityChange]) -> Value {
+    json!(
+        changes
+            .iter()
+            .map(|c| json!({
+                "kind": c.kind.label(),
+                "logical_id": c.logical_id,
+                "path": c.construct_path,
+                "type": c.type_name,
+                "facet": c.facet,
+                "before": c.before,
+                "after": c.after,
+                "broadening": c.broadening,
+            }))
+            .collect::<Vec<_>>()
+    )
 }
 
 fn compact(v: &Option<Value>) -> String {
@@ -102,6 +173,7 @@ pub fn diff_text(st: Style, diffs: &[StackDiff]) -> String {
             s.push_str(&format!("  {}\n", st.green("no differences")));
             continue;
         }
+        s.push_str(&security_text(st, &d.security));
         for r in &d.diff.resources {
             let mark = match r.kind {
                 ChangeKind::Added => st.green("[+]"),
@@ -117,10 +189,21 @@ pub fn diff_text(st: Style, diffs: &[StackDiff]) -> String {
             if r.replacement {
                 s.push_str(&format!(" {}", st.red("REPLACEMENT")));
             }
-            if r.stateful && (r.replacement || r.kind == ChangeKind::Removed) {
-                s.push_str(&format!(" {}", st.red("(stateful: data would be lost)")));
-            }
             s.push('\n');
+            // The deploy's own verdict: the same function decides for both.
+            if let Some(p) = d.protected.iter().find(|p| p.logical_id == r.logical_id) {
+                let flag = if p.loss.is_replacement() {
+                    "--allow-replace"
+                } else {
+                    "--allow-remove"
+                };
+                s.push_str(&format!(
+                    "      {} {}; deploy refuses it without `{flag} {}`\n",
+                    st.red("stateful, data would be lost:"),
+                    p.consequence(),
+                    r.logical_id
+                ));
+            }
             for p in &r.properties {
                 let note = if p.causes_replacement {
                     st.red(" (replaces)")
@@ -164,6 +247,15 @@ pub fn diff_json(diffs: &[StackDiff]) -> Value {
             "stack": d.stack,
             "deployed": d.deployed,
             "differences": !d.diff.is_empty(),
+            "security": security_json(&d.security),
+            "refused_without_allowance": d.protected.iter().map(|p| json!({
+                "logical_id": p.logical_id,
+                "path": p.construct_path,
+                "type": p.type_name,
+                "loss": p.loss.verb(),
+                "policy": p.policy,
+                "consequence": p.consequence(),
+            })).collect::<Vec<_>>(),
             "resources": d.diff.resources.iter().map(|r| json!({
                 "logical_id": r.logical_id,
                 "type": r.type_name,
@@ -438,7 +530,55 @@ pub fn graph_json(graphs: &[StackGraph]) -> Value {
     json!({"stacks": graphs.iter().map(|s| json!({
         "stack": s.stack,
         "dependencies": s.dependencies,
-        "resources": s.resources.iter().map(|(id, t)| json!({"logical_id": id, "type": t})).collect::<Vec<_>>(),
+        "resources": s.resources.iter().map(|(id, t)| json!({"logical_id": id, "type": t, "path": s.paths.get(id)})).collect::<Vec<_>>(),
         "edges": s.edges,
+        "depends_on": s.depends_on,
     })).collect::<Vec<_>>()})
+}
+
+#[cfg(test)]
+mod tests {
+    use stackdef_deploy::analysis::plan::{Action, PlannedChange, ReplacementSource};
+    use stackdef_deploy::analysis::security::SecurityKind;
+
+    use super::*;
+
+    #[test]
+    fn plans_show_security_changes_and_masked_parameters_above_resources() {
+        let plan = Plan {
+            stack: "Api".into(),
+            creates_stack: false,
+            change_set_id: String::new(),
+            changes: vec![PlannedChange {
+                logical_id: "Ingress".into(),
+                construct_path: Some("Api/Sg".into()),
+                type_name: "AWS::EC2::SecurityGroup".into(),
+                action: Action::Modify,
+                properties: vec!["SecurityGroupIngress".into()],
+                replacement_source: ReplacementSource::ChangeSet,
+            }],
+            security: vec![SecurityChange {
+                kind: SecurityKind::Network,
+                logical_id: "Ingress".into(),
+                construct_path: Some("Api/Sg".into()),
+                type_name: "AWS::EC2::SecurityGroup".into(),
+                facet: "SecurityGroupIngress".into(),
+                before: Some("ingress tcp port 443 from 10.0.0.0/8".into()),
+                after: Some("ingress tcp port 443 from 0.0.0.0/0 (open to the internet)".into()),
+                broadening: true,
+            }],
+            parameters: vec![("DbPassword".into(), "****".into())],
+        };
+        let text = plan_text(Style::detect(true, false), &plan);
+        let security = text
+            .find("Security changes (1 change, 1 broadening")
+            .unwrap_or(usize::MAX);
+        let resources = text.find("  Resources").unwrap_or(0);
+        assert!(security < resources, "{text}");
+        assert!(
+            text.contains("+ network Api/Sg (Ingress) SecurityGroupIngress: ingress tcp port 443 from 10.0.0.0/8 → ingress tcp port 443 from 0.0.0.0/0 (open to the internet)"),
+            "{text}"
+        );
+        assert!(text.contains("DbPassword = ****"), "{text}");
+    }
 }

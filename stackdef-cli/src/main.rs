@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use serde_json::json;
 
-use args::{Cli, Command};
+use args::{Approval, Cli, Command};
 use commands::Context;
 use engine::Engine;
 use exit::{CliError, OK};
@@ -33,6 +33,15 @@ fn main() -> ExitCode {
         Ok(cli) => run(cli),
         Err(e) => {
             let code = if e.use_stderr() { exit::USAGE } else { OK };
+            // Under --json a usage error is JSON on stdout too (help and version stay text).
+            if code == exit::USAGE && std::env::args().any(|a| a == "--json") {
+                let message = e.kind().to_string();
+                let detail = e.render().to_string();
+                println!(
+                    "{}",
+                    json!({"error": {"kind": "usage", "message": message, "detail": detail.trim(), "exit_code": code}})
+                );
+            }
             let _ = e.print();
             exit::exit(code)
         }
@@ -71,7 +80,11 @@ fn execute(cli: &Cli) -> Result<u8, CliError> {
         Command::List => commands::list(&ctx),
         Command::Graph(a) => commands::graph(&ctx, a),
         online => {
-            let engine = Engine::start(&ctx)?;
+            let approval = match online {
+                Command::Deploy(a) => a.require_approval,
+                _ => Approval::Broadening,
+            };
+            let engine = Engine::start(&ctx, approval)?;
             let d = engine.deployer();
             engine.block_on(async {
                 match online {

@@ -73,6 +73,38 @@ fn deploy_noop_update_diff_destroy() {
     moto.run(&["diff", "--assembly", v2, "--fail"])
         .expect_code(0);
 
+    // A role that grants something broadens access: without a terminal the default level
+    // (`broadening`) refuses it with exit 3 and names the flag; nothing changes.
+    let v3 = fixtures::synth(dir.path(), "v3", |app| {
+        fixtures::queue_app_with_role(app, 60, &["sqs:ReceiveMessage"])
+    });
+    let v3 = v3.to_str().expect("utf-8 path");
+    let broad = moto.run(&["deploy", "--assembly", v3]);
+    broad.expect_code(3);
+    for needle in [
+        "Security changes",
+        "Queues/Worker (Worker)",
+        "Allow sqs:ReceiveMessage on *",
+        "Not deploying Queues without approval",
+        "pass --yes to approve it",
+    ] {
+        assert!(broad.stderr.contains(needle), "{needle}: {}", broad.stderr);
+    }
+    moto.run(&["diff", "--assembly", v2, "--fail"])
+        .expect_code(0);
+    // `never` does not ask; `--yes` is the explicit approval.
+    let diff = moto.run(&["diff", "--assembly", v3, "--json"]);
+    assert_eq!(
+        diff.json()["stacks"][0]["security"][0]["broadening"],
+        true,
+        "{}",
+        diff.stdout
+    );
+    moto.run(&["deploy", "--assembly", v3, "--yes"])
+        .expect_code(0);
+    // Taking the grant away again narrows access: no approval needed.
+    moto.run(&["deploy", "--assembly", v2]).expect_code(0);
+
     // Destroy: the queue and log group hold data (DeletionPolicy Delete), so without a
     // terminal the deletion needs an explicit --yes.
     let refused = moto.run(&["destroy", "--assembly", v2]);
@@ -90,6 +122,124 @@ fn deploy_noop_update_diff_destroy() {
     let gone = moto.run(&["destroy", "--assembly", v2, "--json"]);
     gone.expect_code(0);
     assert_eq!(gone.json()["stacks"][0]["result"], "absent");
+
+    // On the same server: the stateful guard.
+    stateful_replacements_need_naming(&moto, dir.path());
+}
+
+/// A database replaced by a create-only property change, and a retained log group
+/// renamed: both refused (exit 1) whatever their policies, with what the policy leaves
+/// behind; `diff` gives the same verdicts; `--allow-replace` naming both lets the deploy
+/// through. The NoEcho password shows in no output.
+fn stateful_replacements_need_naming(moto: &Emulator, dir: &std::path::Path) {
+    let v1 = fixtures::synth(dir, "db1", |app| {
+        fixtures::database_app(app, "ledger", "/bank/audit")
+    });
+    let v2 = fixtures::synth(dir, "db2", |app| {
+        fixtures::database_app(app, "ledger2", "/bank/audit-v2")
+    });
+    let (v1, v2) = (
+        v1.to_str().expect("utf-8 path"),
+        v2.to_str().expect("utf-8 path"),
+    );
+    let password = format!("DbPassword={}", fixtures::DB_PASSWORD);
+    let mut runs = Vec::new();
+    let created = moto.run(&["deploy", "--assembly", v1, "-p", &password]);
+    created.expect_code(0);
+    assert!(
+        created.stderr.contains("DbPassword = ****"),
+        "{}",
+        created.stderr
+    );
+    runs.push(created);
+
+    let diff = moto.run(&["diff", "--assembly", v2]);
+    diff.expect_code(0);
+    assert!(
+        diff.stdout
+            .contains("deploy refuses it without `--allow-replace Database`"),
+        "{}",
+        diff.stdout
+    );
+    let diff_json = moto.run(&["diff", "--assembly", v2, "--json"]);
+    let verdicts: Vec<String> = diff_json.json()["stacks"][0]["refused_without_allowance"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .map(|v| v["logical_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    runs.push(diff);
+    runs.push(diff_json);
+
+    let refused = moto.run(&["deploy", "--assembly", v2, "--yes", "-p", &password]);
+    refused.expect_code(1);
+    for needle in [
+        "replace Bank/Database (Database, AWS::RDS::DBInstance)",
+        "becomes a new, empty one",
+        "UpdateReplacePolicy Snapshot leaves only a snapshot",
+        "pass `--allow-replace Database`",
+        "replace Bank/Audit (Audit, AWS::Logs::LogGroup)",
+        "UpdateReplacePolicy Retain leaves the old resource orphaned",
+    ] {
+        assert!(
+            refused.stdout.contains(needle),
+            "{needle}: {}",
+            refused.stdout
+        );
+    }
+    // The deploy refused exactly what diff announced.
+    let mut announced = verdicts.clone();
+    announced.sort();
+    assert_eq!(announced, ["Audit", "Database"]);
+    runs.push(refused);
+    // One named is not enough.
+    let one = moto.run(&[
+        "deploy",
+        "--assembly",
+        v2,
+        "--yes",
+        "-p",
+        &password,
+        "--allow-replace",
+        "Database",
+        "--json",
+    ]);
+    one.expect_code(1);
+    let error = one.json()["stacks"][0]["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        error.contains("--allow-replace Audit") && !error.contains("Bank/Database"),
+        "{error}"
+    );
+    runs.push(one);
+
+    let allowed = moto.run(&[
+        "deploy",
+        "--assembly",
+        v2,
+        "--yes",
+        "-p",
+        &password,
+        "--allow-replace",
+        "Bank/Database",
+        "--allow-replace",
+        "Audit",
+        "--json",
+    ]);
+    allowed.expect_code(0);
+    runs.push(allowed);
+    for run in &runs {
+        for text in [&run.stdout, &run.stderr] {
+            assert!(
+                !text.contains(fixtures::DB_PASSWORD),
+                "secret shown:\n{text}"
+            );
+        }
+    }
+    moto.run(&["destroy", "--assembly", v2, "--yes"])
+        .expect_code(0);
 }
 
 #[test]
@@ -103,6 +253,22 @@ fn two_stacks_with_export_import_deploy_in_order() {
     // Several stacks: names or --all are required.
     moto.run(&["deploy", "--assembly", asm]).expect_code(2);
 
+    let outputs_file = dir.path().join("out").join("outputs.json");
+    std::fs::create_dir_all(dir.path().join("out")).expect("out dir");
+    // A failed deploy writes no file.
+    moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--all",
+        "--require-approval",
+        "any-change",
+        "--outputs-file",
+        outputs_file.to_str().expect("utf-8 path"),
+    ])
+    .expect_code(3);
+    assert!(!outputs_file.exists());
+
     // moto records no outputs or exports after ExecuteChangeSet, so the import can only
     // resolve with the direct method (CreateStack), where it does.
     let run = moto.run(&[
@@ -115,9 +281,22 @@ fn two_stacks_with_export_import_deploy_in_order() {
         "--concurrency",
         "2",
         "--json",
+        "--outputs-file",
+        outputs_file.to_str().expect("utf-8 path"),
     ]);
     run.expect_code(0);
     let r = run.json();
+    // Every deployed stack's outputs, as JSON (the producer's export among them).
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&outputs_file).expect("outputs file"))
+            .expect("outputs file is JSON");
+    assert!(
+        written["Producer"]
+            .as_object()
+            .is_some_and(|o| !o.is_empty()),
+        "{written:#}"
+    );
+    assert_eq!(written["Consumer"], serde_json::json!({}), "{written:#}");
     let order: Vec<&str> = r["stacks"]
         .as_array()
         .expect("stacks")
@@ -149,9 +328,58 @@ fn two_stacks_with_export_import_deploy_in_order() {
     only.expect_code(0);
     assert_eq!(only.json()["stacks"].as_array().map(Vec::len), Some(2));
 
-    // Destroy everything: the importer goes first.
-    let destroy = moto.run(&["destroy", "--all", "--assembly", asm, "--yes", "--json"]);
+    // Destroying the producer alone would break the consumer: refused (exit 3, nothing
+    // deleted), naming the dependant and the flag, with or without --yes.
+    for extra in [None, Some("--yes")] {
+        let mut args = vec!["destroy", "Producer", "--assembly", asm];
+        args.extend(extra);
+        let alone = moto.run(&args);
+        alone.expect_code(3);
+        assert!(
+            alone.stderr.contains("has dependants (Consumer)")
+                && alone.stderr.contains("--with-dependents"),
+            "{}",
+            alone.stderr
+        );
+    }
+    // With the flag but no terminal and no --yes: still nothing without consent.
+    let unconfirmed = moto.run(&[
+        "destroy",
+        "Producer",
+        "--with-dependents",
+        "--assembly",
+        asm,
+    ]);
+    unconfirmed.expect_code(3);
+    assert!(
+        unconfirmed.stderr.contains("pass --yes to confirm"),
+        "{}",
+        unconfirmed.stderr
+    );
+    // Both still there; the consumer has no outputs, which `outputs` says (exit 0).
+    let none = moto.run(&["outputs", "Consumer", "--assembly", asm]);
+    none.expect_code(0);
+    assert_eq!(none.stdout.trim(), "Stack Consumer has no outputs");
+
+    // Destroy the producer with its dependants: they are listed before anything is
+    // deleted, and the importer goes first.
+    let destroy = moto.run(&[
+        "destroy",
+        "Producer",
+        "--with-dependents",
+        "--assembly",
+        asm,
+        "--yes",
+        "--json",
+    ]);
     destroy.expect_code(0);
+    assert!(
+        destroy
+            .stderr
+            .contains("the stacks that depend on it are destroyed first: Consumer"),
+        "{}",
+        destroy.stderr
+    );
     let order: Vec<String> = destroy.json()["stacks"]
         .as_array()
         .expect("stacks")
@@ -206,39 +434,6 @@ fn large_template_goes_through_the_staging_bucket() {
     assert_eq!(deployed.json()["stacks"][0]["status"], "CREATE_COMPLETE");
 }
 
-/// Copies the assembly in `from` to `to`, giving the ECR repository an explicit lowercase
-/// name: moto generates an uppercase repository name for an unnamed `AWS::ECR::Repository`
-/// and then rejects it with its own name check, which real CloudFormation does not do.
-fn name_ecr_repository_for_moto(from: &std::path::Path, to: &std::path::Path) {
-    use stackdef::synth::assembly::{MANIFEST_FILE, Manifest, sha256_hex};
-    std::fs::create_dir_all(to).expect("mkdir");
-    let mut manifest: Manifest =
-        serde_json::from_slice(&std::fs::read(from.join(MANIFEST_FILE)).expect("manifest"))
-            .expect("manifest json");
-    for stack in &mut manifest.stacks {
-        let text = std::fs::read_to_string(from.join(&stack.template_file)).expect("template");
-        let mut template: serde_json::Value = serde_json::from_str(&text).expect("template json");
-        if let Some(resources) = template["Resources"].as_object_mut() {
-            for r in resources.values_mut() {
-                if r["Type"] == "AWS::ECR::Repository"
-                    && r["Properties"]["RepositoryName"].is_null()
-                {
-                    r["Properties"]["RepositoryName"] = serde_json::json!("bank-images");
-                }
-            }
-        }
-        let text = serde_json::to_string_pretty(&template).expect("serialize");
-        stack.template_sha256 = sha256_hex(text.as_bytes());
-        stack.template_size = text.len();
-        std::fs::write(to.join(&stack.template_file), text).expect("write template");
-    }
-    std::fs::write(
-        to.join(MANIFEST_FILE),
-        serde_json::to_vec_pretty(&manifest).expect("serialize"),
-    )
-    .expect("write manifest");
-}
-
 /// The bank app (`cargo run --quiet --example bank_stack`, from this repository's
 /// stackdef.toml) synthesized by the CLI, diffed, deployed, and deployed again.
 #[test]
@@ -262,9 +457,9 @@ fn bank_app_deploys_and_redeploys_without_changes() {
         "{listed:#}"
     );
 
-    let patched = dir.path().join("bank-moto");
-    name_ecr_repository_for_moto(&synthesized, &patched);
-    let asm = patched.to_str().expect("utf-8 path");
+    // As synthesized: the repository's default name (from its construct path) is one
+    // moto accepts, as ECR does.
+    let asm = synthesized.to_str().expect("utf-8 path");
 
     let diff = moto.run(&["diff", "--assembly", asm, "--json"]);
     diff.expect_code(0);
@@ -298,6 +493,30 @@ fn failure_stops_dependants() {
     let dir = tempfile::tempdir().expect("temp dir");
     let asm = fixtures::synth(dir.path(), "failing", fixtures::failing_producer_app);
     let asm = asm.to_str().expect("utf-8 path");
+    // Through a change set, a failed first create leaves no stack behind, and says so.
+    let failed = moto.run(&["deploy", "Producer", "--assembly", asm, "--yes"]);
+    failed.expect_code(1);
+    assert!(
+        failed.stdout.contains("was deleted"),
+        "{}\n{}",
+        failed.stdout,
+        failed.stderr
+    );
+    assert!(
+        !failed.stdout.contains("nothing was changed"),
+        "{}",
+        failed.stdout
+    );
+    let diff = moto.run(&["diff", "Producer", "--assembly", asm, "--json"]);
+    diff.expect_code(0);
+    assert_eq!(
+        diff.json()["stacks"][0]["deployed"],
+        false,
+        "{}",
+        diff.stdout
+    );
+
+    // Directly: the failure stops the dependant.
     let run = moto.run(&[
         "deploy",
         "--all",
@@ -369,9 +588,18 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
 
     // Deploy: the plan, then a question; "n" changes nothing (exit 3) and leaves no
     // REVIEW_IN_PROGRESS stack behind.
+    // (The default level asks only about broadening changes; `any-change` asks always.)
     let mut cmd = moto.stackdef();
-    cmd.args(["deploy", "--assembly", app]);
+    cmd.args([
+        "deploy",
+        "--assembly",
+        app,
+        "--require-approval",
+        "any-change",
+    ]);
     let mut session = on_terminal(cmd);
+    // Typed before the question: discarded, not taken as the answer.
+    session.send_line("y").expect("type ahead");
     let plan = session
         .exp_string("Deploy these changes to Queues? [y/N]")
         .expect("deploy asks");
@@ -384,9 +612,38 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
         "a declined deploy created the stack"
     );
 
+    // Ctrl-C at the question: exit 130 at once, and the stack created to hold the change
+    // set is gone.
+    let mut cmd = moto.stackdef();
+    cmd.args([
+        "deploy",
+        "--assembly",
+        app,
+        "--require-approval",
+        "any-change",
+    ]);
+    let mut session = on_terminal(cmd);
+    session
+        .exp_string("Deploy these changes to Queues? [y/N]")
+        .expect("deploy asks");
+    session.send_control('c').expect("Ctrl-C");
+    let (code, out) = finish(session);
+    assert_eq!(code, 130, "{out}");
+    assert!(out.contains("interrupted before any change"), "{out}");
+    assert!(
+        !queues_exist(&moto, app),
+        "an interrupted deploy left the stack"
+    );
+
     // "y" deploys, with live progress on the terminal.
     let mut cmd = moto.stackdef();
-    cmd.args(["deploy", "--assembly", app]);
+    cmd.args([
+        "deploy",
+        "--assembly",
+        app,
+        "--require-approval",
+        "any-change",
+    ]);
     let mut session = on_terminal(cmd);
     session
         .exp_string("Deploy these changes to Queues? [y/N]")
@@ -412,6 +669,20 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
     assert!(
         queues_exist(&moto, app),
         "a declined destroy deleted the stack"
+    );
+    // Ctrl-C at the destroy question: 130, nothing deleted.
+    let mut cmd = moto.stackdef();
+    cmd.args(["destroy", "--assembly", app]);
+    let mut session = on_terminal(cmd);
+    session
+        .exp_string("Destroy Queues and delete this data? [y/N]")
+        .expect("destroy asks");
+    session.send_control('c').expect("Ctrl-C");
+    let (code, out) = finish(session);
+    assert_eq!(code, 130, "{out}");
+    assert!(
+        queues_exist(&moto, app),
+        "an interrupted destroy deleted the stack"
     );
 
     let mut cmd = moto.stackdef();

@@ -177,9 +177,29 @@ fn graph_formats_and_unknown_stacks() {
         "{}",
         dot.stdout
     );
+    // Labels: construct path first, then logical id and type; no literal `\n`.
+    assert!(!dot.stdout.contains("\\n"), "{}", dot.stdout);
+    assert!(
+        dot.stdout
+            .contains("label=<Shared<br/><font point-size=\"8\">Shared · AWS::SQS::Queue</font>>"),
+        "{}",
+        dot.stdout
+    );
     let mermaid = in_dir(
         dir.path(),
         &["graph", "--format", "mermaid", "--assembly", asm],
+    );
+    // Structure Mermaid needs: every subgraph closed, ids without spaces or slashes.
+    let lines: Vec<&str> = mermaid.stdout.lines().map(str::trim).collect();
+    let opened = lines.iter().filter(|l| l.starts_with("subgraph ")).count();
+    let closed = lines.iter().filter(|l| **l == "end").count();
+    assert_eq!(opened, closed, "{}", mermaid.stdout);
+    assert!(
+        mermaid
+            .stdout
+            .contains("stack__Consumer == depends on ==> stack__Producer"),
+        "{}",
+        mermaid.stdout
     );
     mermaid.expect_code(0);
     assert!(
@@ -256,11 +276,80 @@ fn missing_credentials_and_unreachable_endpoint_are_one_sentence() {
             .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
             .args(["diff", "--assembly", asm, "--profile", "nosuch"]),
     );
-    profile.expect_code(1);
+    profile.expect_code(2);
     assert!(
-        profile.stderr.contains("profile `nosuch` was not defined"),
+        profile.stderr.contains("no profile named `nosuch`"),
         "{}",
         profile.stderr
+    );
+    // Also when credentials in the environment would otherwise be used.
+    let with_env = Run::of(
+        stackdef_cmd()
+            .current_dir(dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args(["diff", "--assembly", asm, "--profile", "nosuch", "--json"]),
+    );
+    with_env.expect_code(2);
+    assert_eq!(with_env.json()["error"]["kind"], "profile_not_found");
+    // A region no partition has: named before any call.
+    let mars = Run::of(
+        stackdef_cmd()
+            .current_dir(dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args(["outputs", "--assembly", asm, "--region", "mars-1"]),
+    );
+    mars.expect_code(2);
+    assert!(
+        mars.stderr.contains("unknown region `mars-1`"),
+        "{}",
+        mars.stderr
+    );
+}
+
+#[test]
+fn bad_input_is_refused_without_echoing_secrets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "asm", |app| fixtures::queue_app(app, 30));
+    let asm = asm.to_str().expect("utf-8 path");
+    // A malformed --parameter does not repeat its text.
+    let bad = Run::of(stackdef_cmd().current_dir(dir.path()).args([
+        "deploy",
+        "--assembly",
+        asm,
+        "-p",
+        "Password:hunter2-secret",
+    ]));
+    bad.expect_code(2);
+    assert!(!bad.stderr.contains("hunter2-secret"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("KEY=VALUE"), "{}", bad.stderr);
+    // Unknown approval level and a bad duration are usage errors.
+    let level = Run::of(stackdef_cmd().current_dir(dir.path()).args([
+        "deploy",
+        "--assembly",
+        asm,
+        "--require-approval",
+        "sometimes",
+    ]));
+    level.expect_code(2);
+    assert!(level.stderr.contains("broadening"), "{}", level.stderr);
+    let timeout = Run::of(stackdef_cmd().current_dir(dir.path()).args([
+        "deploy",
+        "--assembly",
+        asm,
+        "--timeout",
+        "soon",
+    ]));
+    timeout.expect_code(2);
+    assert!(
+        timeout.stderr.contains("not a duration"),
+        "{}",
+        timeout.stderr
     );
 }
 

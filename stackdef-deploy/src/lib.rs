@@ -20,7 +20,7 @@
 //! use std::sync::Arc;
 //! use stackdef_deploy::{AwsOptions, AwsSession, DeployOptions, Deployer, Interrupt, Quiet};
 //! let assembly = stackdef_synth::assembly::Assembly::read("stackdef.out")?;
-//! let session = AwsSession::load(&AwsOptions::default()).await;
+//! let session = AwsSession::load(&AwsOptions::default()).await?;
 //! let deployer = Deployer::new(session, Arc::new(Quiet { yes: true }), Interrupt::never());
 //! let report = deployer.deploy(&assembly, &[], &DeployOptions::default()).await?;
 //! assert!(report.succeeded());

@@ -686,3 +686,254 @@ async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported(
         "{steps:#?}"
     );
 }
+
+/// Records what following reports while nothing happens.
+#[derive(Default)]
+struct Heartbeats(Mutex<Vec<Vec<String>>>);
+
+impl Reporter for Heartbeats {
+    fn progress(&self, event: Progress<'_>) {
+        if let Progress::Waiting { in_progress, .. } = event {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(in_progress.to_vec());
+        }
+    }
+    fn confirm(&self, _q: Confirm<'_>) -> bool {
+        true
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_stack_gets_heartbeats_then_the_time_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    // The stack never gets past CREATE_IN_PROGRESS; the queue started and never finishes.
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::ReviewInProgress, false))
+        .output(|| stack(StackStatus::CreateInProgress, false))
+        .repeatedly()
+        .build();
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
+        CreateChangeSetOutput::builder()
+            .id("cs-1")
+            .stack_id(STACK_ID)
+            .build()
+    });
+    let describe_cs =
+        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(
+                    Change::builder()
+                        .r#type(ChangeType::Resource)
+                        .resource_change(
+                            ResourceChange::builder()
+                                .action(ChangeAction::Add)
+                                .logical_resource_id("Queue")
+                                .resource_type("AWS::SQS::Queue")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let marker = || {
+        event(
+            "e1",
+            "Demo",
+            "AWS::CloudFormation::Stack",
+            ResourceStatus::from("REVIEW_IN_PROGRESS"),
+            "",
+            1,
+        )
+    };
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events)
+        .sequence()
+        .output(move || {
+            DescribeStackEventsOutput::builder()
+                .stack_events(marker())
+                .build()
+        })
+        .output(move || {
+            DescribeStackEventsOutput::builder()
+                .set_stack_events(Some(vec![
+                    event(
+                        "e3",
+                        "Queue",
+                        "AWS::SQS::Queue",
+                        ResourceStatus::CreateInProgress,
+                        "",
+                        3,
+                    ),
+                    event(
+                        "e2",
+                        "Demo",
+                        "AWS::CloudFormation::Stack",
+                        ResourceStatus::CreateInProgress,
+                        "User Initiated",
+                        2,
+                    ),
+                    marker(),
+                ]))
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let beats = Arc::new(Heartbeats::default());
+    let d = deployer(
+        clients(
+            &[&stacks, &create, &describe_cs, &execute, &events],
+            &[&caller("123456789012")],
+        ),
+        beats.clone(),
+    );
+    let options = DeployOptions {
+        heartbeat: std::time::Duration::from_millis(300),
+        timeout: Some(std::time::Duration::from_millis(1500)),
+        ..DeployOptions::default()
+    };
+    let report = d
+        .deploy(&asm, &[], &options)
+        .await
+        .expect("preflight passes");
+    let StackResult::Failed(error @ DeployError::FollowTimeout { status, .. }) =
+        &report.stacks[0].result
+    else {
+        panic!("expected the time limit, got {:?}", report.stacks[0].result);
+    };
+    assert_eq!(status, "CREATE_IN_PROGRESS");
+    assert!(
+        error.to_string().contains("the operation goes on"),
+        "{error}"
+    );
+    let beats = beats.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert!(!beats.is_empty(), "no heartbeat while stalled");
+    assert!(
+        beats
+            .iter()
+            .all(|names| names == &["Demo/Queue".to_owned()]),
+        "{beats:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_conditional_replacement_of_a_database_is_refused_whatever_its_policy() {
+    use aws_sdk_cloudformation::operation::delete_change_set::DeleteChangeSetOutput;
+    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+    use aws_sdk_cloudformation::types::Replacement;
+    use stackdef::RemovalPolicy;
+    use stackdef_deploy::analysis::protection::{Allowances, Leftover, Loss};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::new();
+    let st = app.stack("Demo", Env::aws("123456789012", "us-east-1"));
+    let db = CfnResource::new(&st, "Db", "AWS::RDS::DBInstance");
+    db.set_property("DBInstanceClass", "db.t3.small");
+    db.set_property("StorageEncrypted", true);
+    db.apply_removal_policy(RemovalPolicy::Snapshot);
+    app.synth_to(dir.path()).expect("synth");
+    let asm = Assembly::read(dir.path()).expect("assembly");
+    let deployed = serde_json::json!({"Resources": {"Db": {"Type": "AWS::RDS::DBInstance",
+        "Properties": {"DBInstanceClass": "db.t3.micro", "StorageEncrypted": true},
+        "DeletionPolicy": "Snapshot", "UpdateReplacePolicy": "Snapshot"}}})
+    .to_string();
+
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .then_output(|| stack(StackStatus::UpdateComplete, false));
+    let template = mock!(aws_sdk_cloudformation::Client::get_template).then_output(move || {
+        GetTemplateOutput::builder()
+            .template_body(deployed.clone())
+            .build()
+    });
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
+        CreateChangeSetOutput::builder()
+            .id("cs-1")
+            .stack_id(STACK_ID)
+            .build()
+    });
+    // An instance class change may or may not replace, as CloudFormation decides later.
+    let describe_cs =
+        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(
+                    Change::builder()
+                        .r#type(ChangeType::Resource)
+                        .resource_change(
+                            ResourceChange::builder()
+                                .action(ChangeAction::Modify)
+                                .logical_resource_id("Db")
+                                .resource_type("AWS::RDS::DBInstance")
+                                .replacement(Replacement::Conditional)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let deleted = mock!(aws_sdk_cloudformation::Client::delete_change_set)
+        .then_output(|| DeleteChangeSetOutput::builder().build());
+    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "e1",
+                "Demo",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::UpdateComplete,
+                "",
+                1,
+            ))
+            .build()
+    });
+    let d = deployer(
+        clients(
+            &[
+                &stacks,
+                &template,
+                &create,
+                &describe_cs,
+                &deleted,
+                &execute,
+                &events,
+            ],
+            &[&caller("123456789012")],
+        ),
+        Arc::new(Recorder::default()),
+    );
+    let report = d
+        .deploy(&asm, &[], &DeployOptions::default())
+        .await
+        .expect("preflight passes");
+    let StackResult::Failed(DeployError::StatefulRefused { changes, .. }) =
+        &report.stacks[0].result
+    else {
+        panic!("expected a refusal, got {:?}", report.stacks[0].result);
+    };
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].loss, Loss::MaybeReplace);
+    assert_eq!(changes[0].leftover, Leftover::Snapshot);
+    assert_eq!(execute.num_calls(), 0, "executed a refused change set");
+    let consequence = changes[0].consequence();
+    assert!(
+        consequence.contains("new, empty one") && consequence.contains("snapshot"),
+        "{consequence}"
+    );
+    // Named, it goes on to execution.
+    let options = DeployOptions {
+        allow: Allowances {
+            replace: vec!["Demo/Db".into()],
+            remove: vec![],
+        },
+        ..DeployOptions::default()
+    };
+    let _ = d.deploy(&asm, &[], &options).await;
+    assert_eq!(execute.num_calls(), 1, "the allowed change set did not run");
+}

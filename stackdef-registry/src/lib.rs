@@ -94,8 +94,7 @@ impl LineData {
     }
 }
 
-static EC2_INSTANCE_TYPES: LineData =
-    LineData::new(include_str!("../data/ec2_instance_types.txt"));
+static EC2_INSTANCE_TYPES: LineData = LineData::new(include_str!("../data/ec2_instance_types.txt"));
 static RDS_INSTANCE_CLASSES: LineData =
     LineData::new(include_str!("../data/rds_instance_classes.txt"));
 static RDS_ENGINE_VERSIONS: LineData =
@@ -139,7 +138,8 @@ pub fn iam_actions(prefix: &str) -> Option<impl Iterator<Item = &'static str> + 
 
 /// Every IAM service prefix.
 pub fn iam_services() -> impl Iterator<Item = &'static str> {
-    IAM_ACTIONS.text
+    IAM_ACTIONS
+        .text
         .lines()
         .filter_map(|line| line.split_once(':').map(|(k, _)| k))
 }

@@ -120,3 +120,57 @@ pub fn warned_app(app: &App, acknowledge: bool) {
         );
     }
 }
+
+/// The NoEcho password the database fixtures are deployed with: no output may show it.
+pub const DB_PASSWORD: &str = "Pw-9f3Kq7-never-on-screen";
+
+/// One stack `Bank`: a MySQL instance named `db_name` (UpdateReplacePolicy and
+/// DeletionPolicy Snapshot) whose password is a `NoEcho` parameter, and an audit log group
+/// named `log_name` that is retained. Changing either name replaces the resource.
+pub fn database_app(app: &App, db_name: &str, log_name: &str) {
+    let stack = app.stack("Bank", Env::aws(ACCOUNT, "us-east-1"));
+    let password = CfnParameter::new(&stack, "DbPassword", "String").no_echo();
+    let db = CfnResource::new(&stack, "Database", "AWS::RDS::DBInstance");
+    db.set_property("Engine", "mysql");
+    db.set_property("DBInstanceClass", "db.t3.micro");
+    db.set_property("AllocatedStorage", "20");
+    db.set_property("MasterUsername", "bank");
+    db.set_property("MasterUserPassword", password.value::<String>());
+    db.set_property("DBName", db_name);
+    db.set_property("StorageEncrypted", true);
+    db.apply_removal_policy(RemovalPolicy::Snapshot);
+    let logs = CfnResource::new(&stack, "Audit", "AWS::Logs::LogGroup");
+    logs.set_property("LogGroupName", log_name);
+    logs.set_property("RetentionInDays", 7);
+    logs.apply_removal_policy(RemovalPolicy::Retain);
+    CfnOutput::new(&stack, "DatabaseId", db.ref_value::<String>());
+}
+
+/// [`queue_app`] plus a role the queue's consumers assume, allowed `actions` on the queue:
+/// adding it (or an action) broadens access.
+pub fn queue_app_with_role(app: &App, visibility: u32, actions: &[&str]) {
+    queue_app(app, visibility);
+    let stack = app
+        .stacks()
+        .into_iter()
+        .find(|s| s.name() == "Queues")
+        .expect("queue stack");
+    let role = CfnResource::new(&stack, "Worker", "AWS::IAM::Role");
+    role.set_property(
+        "AssumeRolePolicyDocument",
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]
+        }),
+    );
+    role.set_property(
+        "Policies",
+        serde_json::json!([{
+            "PolicyName": "jobs",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": actions, "Resource": "*"}
+            ]}
+        }]),
+    );
+}

@@ -7,6 +7,9 @@
 //! - [`stateful`]: which resource types hold data, and what a deletion would destroy;
 //! - [`protection`]: the verdict on a plan that would replace or remove such a resource;
 //! - [`managed`]: properties another service owns (CodeDeploy), kept as deployed;
+//! - [`security`]: what a deploy does to IAM, network rules, resource policies and public
+//!   access, and which of those changes broaden access;
+//! - [`secrets`]: `NoEcho` parameters and masking their values;
 //! - [`plan`]: the planned changes of a deploy, and the plan made from the offline diff;
 //! - [`graph`]: resources, references and stack dependencies as dot or Mermaid;
 //! - [`paths`]: logical id to construct path.
@@ -21,4 +24,6 @@ pub mod paths;
 pub mod plan;
 pub mod protection;
 pub mod replacement;
+pub mod secrets;
+pub mod security;
 pub mod stateful;

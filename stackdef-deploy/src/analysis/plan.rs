@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::diff::{ChangeKind, diff_templates};
+use super::security::{SecurityChange, security_changes};
 
 /// What happens to a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,9 +76,40 @@ pub struct Plan {
     pub change_set_id: String,
     /// The resource changes.
     pub changes: Vec<PlannedChange>,
+    /// What the deploy does to IAM, network rules, resource policies and public access.
+    pub security: Vec<SecurityChange>,
+    /// Template parameters and the values the deploy passes (`NoEcho` ones masked).
+    pub parameters: Vec<(String, String)>,
+}
+
+/// When a deploy needs the user's approval before it changes anything (CDK's
+/// `--require-approval` levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequireApproval {
+    /// Never ask.
+    Never,
+    /// Any change needs approval.
+    AnyChange,
+    /// Only changes that add or widen access ([`SecurityChange::broadening`]).
+    #[default]
+    Broadening,
 }
 
 impl Plan {
+    /// Whether some security change adds or widens access.
+    pub fn broadens(&self) -> bool {
+        self.security.iter().any(|c| c.broadening)
+    }
+
+    /// Whether executing this plan needs approval at `level`.
+    pub fn needs_approval(&self, level: RequireApproval) -> bool {
+        match level {
+            RequireApproval::Never => false,
+            RequireApproval::AnyChange => !self.changes.is_empty(),
+            RequireApproval::Broadening => self.broadens(),
+        }
+    }
+
     /// Number of changes of each action: (add, modify, replace, remove).
     pub fn counts(&self) -> (usize, usize, usize, usize) {
         let mut c = (0, 0, 0, 0);
@@ -139,5 +171,7 @@ pub fn offline_plan(
         creates_stack: creates,
         change_set_id: String::new(),
         changes,
+        security: security_changes(deployed, template),
+        parameters: Vec::new(),
     }
 }

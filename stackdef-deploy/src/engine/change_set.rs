@@ -22,6 +22,8 @@ use super::status::says_no_changes;
 use crate::analysis::plan::{Action, Plan, PlannedChange, ReplacementSource};
 use crate::analysis::protection::check;
 use crate::analysis::replacement::predicted_replacements;
+use crate::analysis::secrets::shown_parameters;
+use crate::analysis::security::security_changes;
 
 /// What CloudFormation made of a change set.
 enum Planned {
@@ -48,16 +50,18 @@ pub(crate) async fn deploy(
     let changes = match wait(ctx, &change_set_id, prepared).await? {
         Planned::Ready(changes) => changes,
         Planned::Failed(reason) => {
-            delete_change_set(cfn, name, &change_set_id).await;
             if says_no_changes(&reason) {
+                delete_change_set(cfn, name, &change_set_id).await;
                 ctx.finished("NO_CHANGES", prepared.started);
                 return Ok(StackOutcome::NoChanges {
                     outputs: prepared.existing_outputs(),
                 });
             }
+            let removed_stack = abandon(cfn, name, &change_set_id, creates).await;
             return Err(DeployError::ChangeSetFailed {
                 stack: name.to_owned(),
                 reason,
+                removed_stack,
             });
         }
     };
@@ -66,6 +70,8 @@ pub(crate) async fn deploy(
         creates_stack: creates,
         change_set_id: change_set_id.clone(),
         changes,
+        security: security_changes(prepared.deployed.as_ref(), &prepared.template),
+        parameters: shown_parameters(&prepared.template, &prepared.given_parameters()),
     };
     let refused = check(&plan, prepared.deployed.as_ref(), &options.allow);
     if !refused.is_empty() {
@@ -89,6 +95,10 @@ pub(crate) async fn deploy(
     }
     if !ctx.reporter.confirm(Confirm::Deploy { plan: &plan }) {
         abandon(cfn, name, &change_set_id, creates).await;
+        // A "no" while interrupted is the interrupt (Ctrl-C at the prompt).
+        if ctx.interrupt.is_set() {
+            return Ok(StackOutcome::Interrupted { status: None });
+        }
         ctx.finished("DECLINED", prepared.started);
         return Ok(StackOutcome::Declined);
     }
@@ -98,7 +108,20 @@ pub(crate) async fn deploy(
         None => created_stack_id.unwrap_or_else(|| name.to_owned()),
     };
     let marker = latest_event_id(cfn, &stack_id).await.ok().flatten();
-    execute(ctx, &change_set_id).await?;
+    if let Err(e) = execute(ctx, &change_set_id).await {
+        return Err(match e {
+            DeployError::StackFailed(mut failure) if creates => {
+                // The stack never got past review: remove it, as a refused plan would.
+                if abandon(cfn, name, &change_set_id, true).await {
+                    failure.cleanup = Some(
+                        "the stack created to hold the change set was still under review and was deleted".into(),
+                    );
+                }
+                DeployError::StackFailed(failure)
+            }
+            other => other,
+        });
+    }
     let end = ctx
         .follow(&stack_id, marker, &prepared.paths, plan.changes.len())
         .await?;
@@ -223,6 +246,7 @@ async fn execute(ctx: &StackContext<'_>, change_set_id: &str) -> Result<(), Depl
             status: "ExecuteChangeSet".into(),
             first_failure: None,
             status_reason: Some(format!("{code}: {message}")),
+            cleanup: None,
         }))),
         Err(e) => Err(e),
     }
@@ -274,17 +298,20 @@ fn planned_change(
     }
 }
 
-/// Drops a change set that will not run, and the stack created only to hold it.
-async fn abandon(cfn: &Client, stack: &str, change_set_id: &str, creates: bool) {
+/// Drops a change set that will not run, and the stack created only to hold it; whether
+/// that stack was deleted.
+async fn abandon(cfn: &Client, stack: &str, change_set_id: &str, creates: bool) -> bool {
     delete_change_set(cfn, stack, change_set_id).await;
     if !creates {
-        return;
+        return false;
     }
     if let Ok(Some(s)) = describe_stack(cfn, stack).await
         && s.stack_status() == Some(&StackStatus::ReviewInProgress)
     {
-        let _ = cfn.delete_stack().stack_name(stack).send().await;
+        let id = s.stack_id().unwrap_or(stack).to_owned();
+        return cfn.delete_stack().stack_name(id).send().await.is_ok();
     }
+    false
 }
 
 async fn delete_change_set(cfn: &Client, stack: &str, id: &str) {

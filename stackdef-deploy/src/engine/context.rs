@@ -28,6 +28,12 @@ pub(crate) struct StackContext<'a> {
     pub artifact: &'a StackArtifact,
     /// The synthesized template text (empty for destroy and watch).
     pub template_text: String,
+    /// Stop following after this long.
+    pub timeout: Option<std::time::Duration>,
+    /// Report what is in progress after this long without news.
+    pub heartbeat: std::time::Duration,
+    /// Values masked in everything shown (`NoEcho` parameter values).
+    pub secrets: Vec<String>,
 }
 
 /// A deploy ready to plan: what the preparation found and built, for either path.
@@ -52,6 +58,19 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
+    /// The parameter values the deploy passes, by name.
+    pub fn given_parameters(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .map(|p| {
+                (
+                    p.parameter_key().unwrap_or_default().to_owned(),
+                    p.parameter_value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     /// The outputs the stack had before the deploy.
     pub fn existing_outputs(&self) -> Vec<super::outcome::StackOutput> {
         self.existing.as_ref().map(outputs_of).unwrap_or_default()
@@ -89,6 +108,9 @@ impl StackContext<'_> {
                 marker,
                 paths,
                 total,
+                timeout: self.timeout,
+                heartbeat: self.heartbeat,
+                secrets: &self.secrets,
             },
             self.reporter,
             self.interrupt,
@@ -119,6 +141,9 @@ impl StackContext<'_> {
                 status: Some(end.status),
             });
         }
+        if end.timed_out {
+            return Err(self.timed_out(&end, started));
+        }
         self.finished(end.status.as_str(), started);
         if !deployed(&end.status) {
             return Err(failure(self.name(), end));
@@ -134,6 +159,17 @@ impl StackContext<'_> {
     }
 }
 
+impl StackContext<'_> {
+    /// The error for a follow that stopped at the time limit.
+    pub fn timed_out(&self, end: &FollowEnd, started: Instant) -> DeployError {
+        DeployError::FollowTimeout {
+            stack: self.name().to_owned(),
+            status: end.status.as_str().to_owned(),
+            waited: started.elapsed(),
+        }
+    }
+}
+
 /// The failure a followed operation ended in.
 pub(crate) fn failure(stack: &str, end: FollowEnd) -> DeployError {
     DeployError::StackFailed(Box::new(StackFailure {
@@ -141,6 +177,7 @@ pub(crate) fn failure(stack: &str, end: FollowEnd) -> DeployError {
         status: end.status.as_str().to_owned(),
         first_failure: end.first_failure,
         status_reason: end.status_reason,
+        cleanup: None,
     }))
 }
 

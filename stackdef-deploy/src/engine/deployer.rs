@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use serde_json::Value;
 use stackdef_synth::assembly::{Assembly, StackArtifact};
 
 use super::context::StackContext;
@@ -10,15 +11,18 @@ use super::describe::{deployed_template, stack_outputs};
 use super::error::DeployError;
 use super::events::FollowEnd;
 use super::interrupt::Interrupt;
-use super::options::{DeployOptions, DestroyOptions};
+use super::options::{DeployOptions, DestroyOptions, HEARTBEAT};
 use super::outcome::StackOutput;
-use super::report::Reporter;
+use super::report::{Progress, Reporter};
 use super::run_report::RunReport;
 use super::scheduler::{Crew, Operation, named, run, select};
 use super::session::{AwsSession, Clients};
 use super::staging::create_staging_bucket;
 use super::watch::watch_stack;
 use crate::analysis::diff::{TemplateDiff, diff_templates};
+use crate::analysis::protection::{ProtectedChange, diff_verdicts};
+use crate::analysis::secrets::{MASK, no_echo_parameters};
+use crate::analysis::security::{SecurityChange, security_changes};
 
 /// A stack's diff against what is deployed.
 #[derive(Debug, Clone)]
@@ -27,8 +31,13 @@ pub struct StackDiff {
     pub stack: String,
     /// Whether the stack exists.
     pub deployed: bool,
-    /// The differences.
+    /// The differences (`NoEcho` parameter defaults masked).
     pub diff: TemplateDiff,
+    /// The stateful resources a deploy of this diff would refuse to replace or remove
+    /// without an allowance: the same verdicts the deploy gives.
+    pub protected: Vec<ProtectedChange>,
+    /// What the deploy would do to IAM, network rules, resource policies and public access.
+    pub security: Vec<SecurityChange>,
 }
 
 /// The deploy engine: deploy, destroy, diff, outputs, watch over an assembly.
@@ -80,16 +89,35 @@ impl Deployer {
         .await
     }
 
-    /// Destroys `names` (all stacks when empty) and the stacks that depend on them, dependants
-    /// first.
+    /// Destroys `names` (all stacks when empty). A named stack that other stacks depend on
+    /// is an error ([`DeployError::HasDependants`], nothing deleted) unless those are named
+    /// too or `options.with_dependents` is set; then they are reported and destroyed first.
     pub async fn destroy(
         &self,
         assembly: &Assembly,
         names: &[String],
         options: &DestroyOptions,
     ) -> Result<RunReport, DeployError> {
-        self.run(assembly, names, Operation::Destroy(options.clone()))
-            .await
+        let operation = Operation::Destroy(options.clone());
+        let selected = select(assembly, names, &operation)?;
+        let extra: Vec<&str> = selected
+            .iter()
+            .map(|s| s.name.as_str())
+            .filter(|n| !names.is_empty() && !names.iter().any(|m| m == n))
+            .collect();
+        if !extra.is_empty() {
+            let message = format!(
+                "the stacks that depend on it are destroyed first: {}",
+                extra.join(", ")
+            );
+            for name in names {
+                self.reporter.progress(Progress::Step {
+                    stack: name,
+                    message: &message,
+                });
+            }
+        }
+        self.run(assembly, names, operation).await
     }
 
     /// Diffs `names` (all when empty) against their deployed templates.
@@ -103,10 +131,14 @@ impl Deployer {
             let (_, clients) = self.target(artifact)?;
             let template = assembly.template(artifact)?;
             let deployed = deployed_template(&clients.cloudformation, &artifact.name).await?;
+            let mut diff = diff_templates(deployed.as_ref(), &template);
+            mask_parameter_defaults(&mut diff, deployed.as_ref(), &template);
             out.push(StackDiff {
                 stack: artifact.name.clone(),
                 deployed: deployed.is_some(),
-                diff: diff_templates(deployed.as_ref(), &template),
+                protected: diff_verdicts(&diff, deployed.as_ref()),
+                security: security_changes(deployed.as_ref(), &template),
+                diff,
             });
         }
         Ok(out)
@@ -138,6 +170,9 @@ impl Deployer {
             interrupt: &self.interrupt,
             template_text: String::new(),
             artifact,
+            timeout: None,
+            heartbeat: HEARTBEAT,
+            secrets: Vec::new(),
         };
         watch_stack(&ctx).await
     }
@@ -171,5 +206,21 @@ impl Deployer {
             interrupt: &self.interrupt,
         };
         run(crew, assembly, selected, operation).await
+    }
+}
+
+/// Masks the `Default` of `NoEcho` parameters in a diff's parameter entries.
+fn mask_parameter_defaults(diff: &mut TemplateDiff, deployed: Option<&Value>, template: &Value) {
+    let mut hidden = no_echo_parameters(template);
+    hidden.extend(deployed.map(no_echo_parameters).unwrap_or_default());
+    for e in &mut diff.entries {
+        if e.section != "Parameters" || !hidden.contains(&e.name) {
+            continue;
+        }
+        for v in [&mut e.old, &mut e.new].into_iter().flatten() {
+            if let Some(d) = v.get_mut("Default") {
+                *d = Value::String(MASK.into());
+            }
+        }
     }
 }

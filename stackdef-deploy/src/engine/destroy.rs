@@ -52,6 +52,9 @@ pub(crate) async fn destroy_stack(ctx: &StackContext<'_>) -> Result<StackOutcome
         resources,
         stateful: &stateful,
     }) {
+        if ctx.interrupt.is_set() {
+            return Ok(StackOutcome::Interrupted { status: None });
+        }
         ctx.finished("DECLINED", started);
         return Ok(StackOutcome::Declined);
     }
@@ -66,6 +69,9 @@ pub(crate) async fn destroy_stack(ctx: &StackContext<'_>) -> Result<StackOutcome
         return Ok(StackOutcome::Interrupted {
             status: Some(end.status),
         });
+    }
+    if end.timed_out {
+        return Err(ctx.timed_out(&end, started));
     }
     ctx.finished(end.status.as_str(), started);
     if deleted(&end) {

@@ -12,6 +12,7 @@ use super::staging::TemplateSource;
 use super::status::says_no_changes;
 use crate::analysis::plan::offline_plan;
 use crate::analysis::protection::check;
+use crate::analysis::secrets::shown_parameters;
 
 /// Deploys with `CreateStack` / `UpdateStack`.
 pub(crate) async fn deploy(
@@ -21,12 +22,13 @@ pub(crate) async fn deploy(
 ) -> Result<StackOutcome, DeployError> {
     let name = ctx.name();
     let cfn = &ctx.clients.cloudformation;
-    let plan = offline_plan(
+    let mut plan = offline_plan(
         name,
         prepared.creates,
         prepared.deployed.as_ref(),
         &prepared.template,
     );
+    plan.parameters = shown_parameters(&prepared.template, &prepared.given_parameters());
     let refused = check(&plan, prepared.deployed.as_ref(), &options.allow);
     if !refused.is_empty() {
         return Err(DeployError::StatefulRefused {
@@ -39,6 +41,10 @@ pub(crate) async fn deploy(
         return Ok(StackOutcome::Interrupted { status: None });
     }
     if !ctx.reporter.confirm(Confirm::Deploy { plan: &plan }) {
+        // A "no" while interrupted is the interrupt (Ctrl-C at the prompt).
+        if ctx.interrupt.is_set() {
+            return Ok(StackOutcome::Interrupted { status: None });
+        }
         return Ok(StackOutcome::Declined);
     }
     let marker = match prepared.existing.as_ref().and_then(|s| s.stack_id()) {

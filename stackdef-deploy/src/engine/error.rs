@@ -6,6 +6,7 @@ use stackdef_synth::assembly::AssemblyError;
 
 use super::outcome::StackFailure;
 use crate::analysis::protection::{ProtectedChange, describe_refusal};
+use crate::analysis::secrets::mask;
 
 /// What can go wrong in the deploy engine.
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +22,7 @@ pub enum DeployError {
     NoCredentials,
     /// The named profile is not in the AWS configuration files.
     #[error(
-        "the AWS profile could not be loaded ({detail}); check the profile name and ~/.aws/config"
+        "the AWS profile could not be loaded ({detail}); check the profile name, or add it to the AWS configuration"
     )]
     ProfileNotFound {
         /// What aws-config said.
@@ -65,7 +66,7 @@ pub enum DeployError {
         detail: String,
     },
     /// Any other AWS error.
-    #[error("{operation} failed: {}{message}", code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default())]
+    #[error("{operation} failed: {}{}", code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default(), if message.is_empty() { "AWS gave no reason" } else { message.as_str() })]
     Aws {
         /// The API operation.
         operation: &'static str,
@@ -151,12 +152,46 @@ pub enum DeployError {
         bucket: String,
     },
     /// CloudFormation could not make a change set.
-    #[error("the change set for `{stack}` failed: {reason}")]
+    #[error("the change set for `{stack}` failed: {reason}; nothing was changed{}", if *removed_stack { " (the empty stack created to hold the change set was deleted)" } else { "" })]
     ChangeSetFailed {
         /// The stack.
         stack: String,
         /// CloudFormation's reason.
         reason: String,
+        /// The stack existed only to hold this change set (a first create) and was deleted.
+        removed_stack: bool,
+    },
+    /// Following stopped at the time limit; the operation goes on in AWS.
+    #[error(
+        "stopped following `{stack}` after {}s (the time limit): it is still {status} in AWS, where the operation goes on",
+        waited.as_secs()
+    )]
+    FollowTimeout {
+        /// The stack.
+        stack: String,
+        /// Its status when following stopped.
+        status: String,
+        /// How long it was followed.
+        waited: std::time::Duration,
+    },
+    /// Destroying a stack that other stacks depend on, without including them.
+    #[error(
+        "stack `{stack}` has dependants ({}): destroying it alone would break them, so nothing was deleted; name them too, or ask for dependants to be destroyed with it",
+        dependants.join(", ")
+    )]
+    HasDependants {
+        /// The stack asked for.
+        stack: String,
+        /// The stacks that depend on it (directly or not).
+        dependants: Vec<String>,
+    },
+    /// A region name no AWS partition has.
+    #[error(
+        "unknown region `{region}`: AWS regions look like us-east-1 or eu-west-3; check the region setting (AWS_REGION, the profile, or the stack's Env)"
+    )]
+    UnknownRegion {
+        /// The name given.
+        region: String,
     },
     /// The stack operation ended in failure.
     #[error("{0}")]
@@ -179,4 +214,56 @@ pub enum DeployError {
         /// What there is.
         available: String,
     },
+}
+
+impl DeployError {
+    /// The same error with every value of `secrets` masked in the texts that come from AWS
+    /// (reasons and messages can quote parameter values).
+    pub fn masked(self, secrets: &[String]) -> DeployError {
+        if secrets.is_empty() {
+            return self;
+        }
+        let m = |s: String| mask(&s, secrets);
+        match self {
+            DeployError::Aws {
+                operation,
+                code,
+                message,
+            } => DeployError::Aws {
+                operation,
+                code,
+                message: m(message),
+            },
+            DeployError::ChangeSetFailed {
+                stack,
+                reason,
+                removed_stack,
+            } => DeployError::ChangeSetFailed {
+                stack,
+                reason: m(reason),
+                removed_stack,
+            },
+            DeployError::StackFailed(mut f) => {
+                f.status_reason = f.status_reason.map(m);
+                if let Some(e) = f.first_failure.as_mut() {
+                    e.reason = e.reason.take().map(m);
+                }
+                DeployError::StackFailed(f)
+            }
+            DeployError::Stuck {
+                stack,
+                status,
+                hint,
+            } => DeployError::Stuck {
+                stack,
+                status,
+                hint: m(hint),
+            },
+            DeployError::Unreachable { operation, detail } => DeployError::Unreachable {
+                operation,
+                detail: m(detail),
+            },
+            other => other,
+        }
+    }
 }

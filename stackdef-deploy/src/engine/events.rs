@@ -14,6 +14,7 @@ use super::interrupt::Interrupt;
 use super::report::{Progress, Reporter, ResourceEvent};
 use super::retry::{is_stack_missing, retry_throttled};
 use super::status::{in_progress, status_of};
+use crate::analysis::secrets::mask;
 
 /// How a followed operation ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct FollowEnd {
     pub first_failure: Option<ResourceEvent>,
     /// Following stopped on an interrupt; the operation goes on in AWS.
     pub interrupted: bool,
+    /// Following stopped at the time limit; the operation goes on in AWS.
+    pub timed_out: bool,
 }
 
 impl FollowEnd {
@@ -34,6 +37,7 @@ impl FollowEnd {
     /// `UPDATE_COMPLETE`, `DELETE_COMPLETE` or `IMPORT_COMPLETE`, not interrupted.
     pub fn completed(&self) -> bool {
         !self.interrupted
+            && !self.timed_out
             && matches!(
                 self.status,
                 StackStatus::CreateComplete
@@ -142,6 +146,12 @@ pub(crate) struct FollowTarget<'a> {
     pub paths: &'a HashMap<String, String>,
     /// Resources expected to change (for the progress bar).
     pub total: usize,
+    /// Stop following after this long.
+    pub timeout: Option<Duration>,
+    /// Report what is in progress after this long without news.
+    pub heartbeat: Duration,
+    /// Values masked in event reasons.
+    pub secrets: &'a [String],
 }
 
 fn to_event(e: &StackEvent, paths: &HashMap<String, String>) -> ResourceEvent {
@@ -204,7 +214,9 @@ async fn new_events(
     Ok(out)
 }
 
-/// Follows the stack until its status is final (or `interrupt` fires), reporting events.
+/// Follows the stack until its status is final (or `interrupt` fires, or the time limit
+/// passes), reporting events, and what is still in progress when nothing happens for a
+/// while.
 pub(crate) async fn follow(
     cfn: &Client,
     target: FollowTarget<'_>,
@@ -214,8 +226,12 @@ pub(crate) async fn follow(
     let started = Instant::now();
     let mut seen = HashSet::new();
     let mut finished: HashSet<String> = HashSet::new();
+    // Logical id -> shown name, for resources whose latest status is in progress.
+    let mut running: Vec<(String, String)> = Vec::new();
     let mut first_failure: Option<ResourceEvent> = None;
     let mut delay = Duration::from_millis(150);
+    let mut last_news = Instant::now();
+    let mut last_heartbeat = Instant::now();
     loop {
         let stack = describe_stack(cfn, target.stack_id).await?;
         let (status, reason) = match &stack {
@@ -223,7 +239,7 @@ pub(crate) async fn follow(
                 status_of(s),
                 s.stack_status_reason()
                     .filter(|r| !r.is_empty())
-                    .map(str::to_owned),
+                    .map(|r| mask(r, target.secrets)),
             ),
             // Not described any more: the stack was deleted.
             None => (StackStatus::DeleteComplete, None),
@@ -231,11 +247,23 @@ pub(crate) async fn follow(
         let events = new_events(cfn, &target, &mut seen).await?;
         if !events.is_empty() {
             delay = Duration::from_millis(300);
+            last_news = Instant::now();
         }
         for e in &events {
-            let event = to_event(e, target.paths);
+            let mut event = to_event(e, target.paths);
+            event.reason = event.reason.map(|r| mask(&r, target.secrets));
             let is_stack = event.logical_id == target.stack
                 || e.physical_resource_id() == Some(target.stack_id);
+            if !is_stack {
+                running.retain(|(id, _)| *id != event.logical_id);
+                if event.status.ends_with("_IN_PROGRESS") {
+                    let shown = event
+                        .construct_path
+                        .clone()
+                        .unwrap_or_else(|| event.logical_id.clone());
+                    running.push((event.logical_id.clone(), shown));
+                }
+            }
             if !is_stack
                 && (event.status.ends_with("_COMPLETE") || event.status.ends_with("_FAILED"))
             {
@@ -252,18 +280,39 @@ pub(crate) async fn follow(
                 elapsed: started.elapsed(),
             });
         }
-        if !in_progress(&status) {
-            return Ok(FollowEnd {
-                status,
-                status_reason: reason,
+        let end =
+            |interrupted: bool, timed_out: bool, first_failure: Option<ResourceEvent>| FollowEnd {
+                status: status.clone(),
+                status_reason: reason.clone(),
                 first_failure,
-                interrupted: false,
+                interrupted,
+                timed_out,
+            };
+        if !in_progress(&status) {
+            return Ok(end(false, false, first_failure));
+        }
+        if target.timeout.is_some_and(|t| started.elapsed() >= t) {
+            return Ok(end(false, true, first_failure));
+        }
+        let quiet = last_news.elapsed().min(last_heartbeat.elapsed());
+        if quiet >= target.heartbeat {
+            let names: Vec<String> = running.iter().map(|(_, n)| n.clone()).collect();
+            reporter.progress(Progress::Waiting {
+                stack: target.stack,
+                in_progress: &names,
+                quiet: last_news.elapsed(),
+                elapsed: started.elapsed(),
             });
+            last_heartbeat = Instant::now();
+        }
+        let mut wait = delay;
+        if let Some(t) = target.timeout {
+            wait = wait.min(t.saturating_sub(started.elapsed()));
         }
         tokio::select! {
-            _ = tokio::time::sleep(delay) => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = interrupt.wait() => {
-                return Ok(FollowEnd { status, status_reason: reason, first_failure, interrupted: true });
+                return Ok(end(true, false, first_failure));
             }
         }
         delay = (delay.mul_f32(1.5)).min(Duration::from_secs(3));

@@ -35,7 +35,7 @@ pub use deployer::{Deployer, StackDiff};
 pub use error::DeployError;
 pub use events::FollowEnd;
 pub use interrupt::{Interrupt, InterruptHandle, interrupt_pair};
-pub use options::{DeployMethod, DeployOptions, DestroyOptions, ParameterValue};
+pub use options::{DeployMethod, DeployOptions, DestroyOptions, HEARTBEAT, ParameterValue};
 pub use outcome::{StackFailure, StackOutcome, StackOutput};
 pub use report::{Confirm, Progress, Quiet, Reporter, ResourceEvent};
 pub use run_report::{RunReport, StackReport, StackResult};

@@ -1,10 +1,17 @@
 //! What a deploy or destroy is asked to do: [`DeployOptions`] (with its [`DeployMethod`] and
 //! [`ParameterValue`]s) and [`DestroyOptions`].
 
+use std::time::Duration;
+
 use crate::analysis::protection::Allowances;
 
-/// A template parameter value, for one stack or for every stack that declares it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How long following waits without news before it reports which resources are still in
+/// progress ([`crate::Progress::Waiting`]).
+pub const HEARTBEAT: Duration = Duration::from_secs(30);
+
+/// A template parameter value, for one stack or for every stack that declares it. Its
+/// `Debug` output masks the value: it may be a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ParameterValue {
     /// Only for this stack (`Stack:Key=Value`), or all (`Key=Value`).
     pub stack: Option<String>,
@@ -14,18 +21,33 @@ pub struct ParameterValue {
     pub value: String,
 }
 
+impl std::fmt::Debug for ParameterValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParameterValue")
+            .field("stack", &self.stack)
+            .field("key", &self.key)
+            .field("value", &"****")
+            .finish()
+    }
+}
+
+/// Parses `KEY=VALUE` or `STACK:KEY=VALUE`. Errors never repeat the text: it may hold a
+/// secret.
 impl std::str::FromStr for ParameterValue {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let (lhs, value) = s
-            .split_once('=')
-            .ok_or_else(|| format!("`{s}` is not KEY=VALUE or STACK:KEY=VALUE"))?;
+        let (lhs, value) = s.split_once('=').ok_or_else(|| {
+            "expected KEY=VALUE or STACK:KEY=VALUE, with no `=` found (the text is not repeated: it may hold a secret)".to_owned()
+        })?;
         let (stack, key) = match lhs.split_once(':') {
             Some((st, k)) => (Some(st.to_owned()), k.to_owned()),
             None => (None, lhs.to_owned()),
         };
         if key.is_empty() {
-            return Err(format!("`{s}` has no parameter name"));
+            return Err(
+                "the parameter has no name before `=` (expected KEY=VALUE or STACK:KEY=VALUE)"
+                    .to_owned(),
+            );
         }
         Ok(ParameterValue {
             stack,
@@ -69,6 +91,10 @@ pub struct DeployOptions {
     /// keep becoming ready in the background). For fast development loops; not for
     /// production deploys that must be serving when the command returns.
     pub express: bool,
+    /// Stop following a stack after this long (the operation goes on in AWS).
+    pub timeout: Option<Duration>,
+    /// How long following waits without news before it reports what is still in progress.
+    pub heartbeat: Duration,
 }
 
 impl Default for DeployOptions {
@@ -82,6 +108,8 @@ impl Default for DeployOptions {
             force: false,
             method: DeployMethod::ChangeSet,
             express: false,
+            timeout: None,
+            heartbeat: HEARTBEAT,
         }
     }
 }
@@ -121,11 +149,20 @@ impl DeployOptions {
 pub struct DestroyOptions {
     /// Stacks deleted at the same time, at most (at least 1).
     pub concurrency: usize,
+    /// Also destroy the stacks that depend on the named ones (dependants first). Without
+    /// it, naming a stack that others depend on is an error and nothing is deleted.
+    pub with_dependents: bool,
+    /// Stop following a deletion after this long (it goes on in AWS).
+    pub timeout: Option<Duration>,
 }
 
 impl Default for DestroyOptions {
     fn default() -> Self {
-        DestroyOptions { concurrency: 4 }
+        DestroyOptions {
+            concurrency: 4,
+            with_dependents: false,
+            timeout: None,
+        }
     }
 }
 
@@ -140,7 +177,18 @@ mod tests {
             .parse()
             .unwrap_or_else(|e: String| panic!("{e}"));
         assert_eq!(one.stack.as_deref(), Some("Api"));
-        assert!("novalue".parse::<ParameterValue>().is_err());
+        let err = "Password:hunter2"
+            .parse::<ParameterValue>()
+            .err()
+            .unwrap_or_default();
+        assert!(
+            !err.contains("hunter2") && err.contains("KEY=VALUE"),
+            "{err}"
+        );
+        let secret: ParameterValue = "Pw=hunter2"
+            .parse()
+            .unwrap_or_else(|e: String| panic!("{e}"));
+        assert!(!format!("{secret:?}").contains("hunter2"));
         assert!("=x".parse::<ParameterValue>().is_err());
         let options = DeployOptions {
             parameters: vec![one, all],

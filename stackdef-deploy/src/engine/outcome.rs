@@ -67,6 +67,9 @@ pub struct StackFailure {
     pub first_failure: Option<ResourceEvent>,
     /// The stack's own status reason.
     pub status_reason: Option<String>,
+    /// What the engine cleaned up after the failure (e.g. the empty stack it created to
+    /// hold the change set), when it did.
+    pub cleanup: Option<String>,
 }
 
 impl StackFailure {
@@ -88,7 +91,8 @@ impl StackFailure {
             StackStatus::CreateFailed | StackStatus::UpdateFailed => {
                 "rollback is disabled; the stack keeps the partial change".into()
             }
-            _ => "CloudFormation refused the operation; nothing was changed".into(),
+            _ if self.status == "ExecuteChangeSet" => "CloudFormation failed the ExecuteChangeSet call itself; resources it had started may exist, so check the stack's resources before deploying again".into(),
+            _ => "CloudFormation refused the operation".into(),
         }
     }
 }
@@ -109,6 +113,10 @@ impl std::fmt::Display for StackFailure {
         } else if let Some(r) = &self.status_reason {
             write!(f, "\n  reason: {r}")?;
         }
-        write!(f, "\n  {}", self.rollback_outcome())
+        write!(f, "\n  {}", self.rollback_outcome())?;
+        if let Some(c) = &self.cleanup {
+            write!(f, "\n  {c}")?;
+        }
+        Ok(())
     }
 }

@@ -71,6 +71,18 @@ pub enum Progress<'a> {
         /// Time since execution started.
         elapsed: Duration,
     },
+    /// Nothing happened on a followed stack for a while: what is still in progress.
+    Waiting {
+        /// Stack name.
+        stack: &'a str,
+        /// Construct paths (else logical ids) of the resources still in progress; empty
+        /// when CloudFormation has not started any yet.
+        in_progress: &'a [String],
+        /// How long nothing happened.
+        quiet: Duration,
+        /// Time since following started.
+        elapsed: Duration,
+    },
     /// A stack reached a final state.
     StackFinished {
         /// Stack name.
@@ -105,6 +117,10 @@ pub enum Confirm<'a> {
 
 /// Receives progress and answers confirmations. Implementations must be thread-safe: stacks
 /// deploy concurrently.
+///
+/// A confirmation answered `false` while the engine's [`crate::Interrupt`] is set counts as
+/// an interruption, not a refusal: the engine removes what it prepared (the change set, and
+/// the empty stack created to hold it) and reports the stack as interrupted.
 pub trait Reporter: Send + Sync {
     /// Something happened.
     fn progress(&self, event: Progress<'_>);

@@ -15,11 +15,12 @@ use super::deploy::deploy_stack;
 use super::destroy::destroy_stack;
 use super::error::DeployError;
 use super::interrupt::Interrupt;
-use super::options::{DeployOptions, DestroyOptions};
+use super::options::{DeployOptions, DestroyOptions, HEARTBEAT};
 use super::outcome::StackOutcome;
 use super::report::{Progress, Reporter};
 use super::run_report::{RunReport, StackReport, StackResult};
 use super::session::AwsSession;
+use crate::analysis::secrets::no_echo_parameters;
 
 /// What the scheduler does to each stack.
 #[derive(Debug, Clone)]
@@ -68,9 +69,56 @@ impl Operation {
         }
     }
 
+    /// Stop following after this long.
+    fn timeout(&self) -> Option<Duration> {
+        match self {
+            Operation::Deploy(o) => o.timeout,
+            Operation::Destroy(o) => o.timeout,
+        }
+    }
+
+    /// Report what is in progress after this long without news.
+    fn heartbeat(&self) -> Duration {
+        match self {
+            Operation::Deploy(o) => o.heartbeat,
+            Operation::Destroy(_) => HEARTBEAT,
+        }
+    }
+
+    /// The values to mask for `stack`: the values given to (or defaulted for) its `NoEcho`
+    /// parameters.
+    fn secrets(&self, stack: &str, template_text: &str) -> Vec<String> {
+        let Operation::Deploy(options) = self else {
+            return Vec::new();
+        };
+        let Ok(template) = serde_json::from_str::<serde_json::Value>(template_text) else {
+            return Vec::new();
+        };
+        let hidden = no_echo_parameters(&template);
+        let mut out: Vec<String> = options
+            .parameters_for(stack)
+            .into_iter()
+            .filter(|(k, _)| hidden.contains(k))
+            .map(|(_, v)| v)
+            .collect();
+        for name in &hidden {
+            if let Some(serde_json::Value::String(d)) = template
+                .get("Parameters")
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("Default"))
+            {
+                out.push(d.clone());
+            }
+        }
+        out.retain(|v| !v.is_empty());
+        out
+    }
+
     async fn run(&self, ctx: &StackContext<'_>) -> Result<StackOutcome, DeployError> {
         match self {
-            Operation::Deploy(options) => deploy_stack(ctx, options).await,
+            Operation::Deploy(options) => deploy_stack(ctx, options)
+                .await
+                .map_err(|e| e.masked(&ctx.secrets)),
             Operation::Destroy(_) => destroy_stack(ctx).await,
         }
     }
@@ -127,6 +175,11 @@ pub(crate) fn select(
                     if !wanted.contains(&s.name)
                         && s.dependencies.iter().any(|d| wanted.contains(d)) =>
                 {
+                    if let Operation::Destroy(o) = operation
+                        && !o.with_dependents
+                    {
+                        return Err(has_dependants(assembly, names, &s.name));
+                    }
                     wanted.push(s.name.clone());
                 }
                 _ => {}
@@ -145,6 +198,44 @@ pub(crate) fn select(
         out.reverse();
     }
     Ok(out)
+}
+
+/// The error for destroying named stacks that `dependant` (not named) depends on: the first
+/// named stack it depends on, directly or not, with all of that stack's dependants.
+fn has_dependants(assembly: &Assembly, names: &[String], dependant: &str) -> DeployError {
+    let stacks = &assembly.manifest.stacks;
+    // Every stack depending on `root`, directly or not, in manifest order.
+    let dependants_of = |root: &str| -> Vec<String> {
+        let mut found = vec![root.to_owned()];
+        loop {
+            let before = found.len();
+            for s in stacks {
+                if !found.contains(&s.name) && s.dependencies.iter().any(|d| found.contains(d)) {
+                    found.push(s.name.clone());
+                }
+            }
+            if found.len() == before {
+                break;
+            }
+        }
+        found.remove(0);
+        found
+    };
+    let named: Vec<&String> = if names.is_empty() {
+        stacks.iter().map(|s| &s.name).collect()
+    } else {
+        names.iter().collect()
+    };
+    let stack = named
+        .into_iter()
+        .find(|n| dependants_of(n).iter().any(|d| d == dependant))
+        .cloned()
+        .unwrap_or_default();
+    let dependants = dependants_of(&stack)
+        .into_iter()
+        .filter(|d| !names.contains(d))
+        .collect();
+    DeployError::HasDependants { stack, dependants }
 }
 
 /// Where the engine is: what runs the stack operations and who hears about them.
@@ -187,6 +278,7 @@ pub(crate) async fn run(
                 let reporter = crew.reporter.clone();
                 let interrupt = crew.interrupt.clone();
                 let template_text = templates.remove(&artifact.name).unwrap_or_default();
+                let secrets = operation.secrets(&artifact.name, &template_text);
                 let operation = operation.clone();
                 tasks.spawn(async move {
                     let started = Instant::now();
@@ -196,6 +288,9 @@ pub(crate) async fn run(
                         interrupt: &interrupt,
                         artifact: &artifact,
                         template_text,
+                        timeout: operation.timeout(),
+                        heartbeat: operation.heartbeat(),
+                        secrets,
                     };
                     let result = operation.run(&ctx).await;
                     (artifact.name.clone(), result, started.elapsed())

@@ -52,7 +52,17 @@ pub struct AwsSession {
 impl AwsSession {
     /// Loads the configuration the way the AWS CLI does (environment, profiles, SSO,
     /// `AWS_ENDPOINT_URL`), with `options` on top.
-    pub async fn load(options: &AwsOptions) -> Self {
+    ///
+    /// A profile named in `options` must exist in the AWS configuration or credentials
+    /// file, even when credentials in the environment would be used otherwise; a region
+    /// that no AWS partition has is refused here, before any call.
+    pub async fn load(options: &AwsOptions) -> Result<Self, DeployError> {
+        if let Some(profile) = &options.profile {
+            check_profile(profile)?;
+        }
+        if let Some(region) = &options.region {
+            check_region(region)?;
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(
             aws_config::retry::RetryConfig::standard()
                 .with_max_attempts(5)
@@ -66,12 +76,15 @@ impl AwsSession {
         }
         let config = loader.load().await;
         let default_region = config.region().map(|r| r.to_string());
-        AwsSession {
+        if let Some(region) = &default_region {
+            check_region(region)?;
+        }
+        Ok(AwsSession {
             source: Source::Config(Box::new(config)),
             default_region,
             clients: Mutex::new(HashMap::new()),
             accounts: tokio::sync::Mutex::new(HashMap::new()),
-        }
+        })
     }
 
     /// A session that always uses `clients`, whatever region a stack names (for tests with
@@ -92,12 +105,14 @@ impl AwsSession {
 
     /// The region a stack deploys to: its own `Env` region wins over the default.
     pub fn region_for(&self, stack: &str, env_region: Option<&str>) -> Result<String, DeployError> {
-        env_region
+        let region = env_region
             .map(str::to_owned)
             .or_else(|| self.default_region.clone())
             .ok_or_else(|| DeployError::NoRegion {
                 stack: stack.to_owned(),
-            })
+            })?;
+        check_region(&region)?;
+        Ok(region)
     }
 
     /// Clients for `region`.
@@ -171,6 +186,120 @@ impl AwsSession {
                 })
             }
             _ => Ok(()),
+        }
+    }
+}
+
+/// Region name prefixes of the AWS partitions (commercial, China, GovCloud, isolated).
+const REGION_PREFIXES: &[&str] = &[
+    "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob",
+    "eu-isoe", "us-isof",
+];
+
+/// Whether `region` has the shape of an AWS region: a partition prefix, a direction word and
+/// a number (`us-east-1`, `ap-southeast-4`, `us-gov-west-1`).
+pub(crate) fn is_known_region(region: &str) -> bool {
+    let Some((rest, number)) = region.rsplit_once('-') else {
+        return false;
+    };
+    let Some((prefix, word)) = rest.rsplit_once('-') else {
+        return false;
+    };
+    !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !word.is_empty()
+        && word.bytes().all(|b| b.is_ascii_lowercase())
+        && REGION_PREFIXES.contains(&prefix)
+}
+
+fn check_region(region: &str) -> Result<(), DeployError> {
+    if is_known_region(region) {
+        Ok(())
+    } else {
+        Err(DeployError::UnknownRegion {
+            region: region.to_owned(),
+        })
+    }
+}
+
+/// The AWS configuration and credentials files, as the SDK finds them.
+fn profile_files() -> Vec<std::path::PathBuf> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let file = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+    };
+    [
+        file("AWS_CONFIG_FILE", "config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Refuses a profile that neither file defines.
+fn check_profile(profile: &str) -> Result<(), DeployError> {
+    let files = profile_files();
+    for (i, path) in files.iter().enumerate() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let found = text.lines().any(|line| {
+            let Some(section) = line
+                .trim()
+                .strip_prefix('[')
+                .and_then(|l| l.strip_suffix(']'))
+            else {
+                return false;
+            };
+            let section = section.trim();
+            // The config file names profiles `[profile NAME]` (and `[default]`); the
+            // credentials file `[NAME]`.
+            let name = if i == 0 {
+                section
+                    .strip_prefix("profile ")
+                    .map(str::trim)
+                    .unwrap_or(section)
+            } else {
+                section
+            };
+            name == profile
+        });
+        if found {
+            return Ok(());
+        }
+    }
+    Err(DeployError::ProfileNotFound {
+        detail: format!(
+            "no profile named `{profile}` in {}",
+            files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names() {
+        for ok in [
+            "us-east-1",
+            "eu-west-3",
+            "ap-southeast-4",
+            "us-gov-west-1",
+            "cn-north-1",
+        ] {
+            assert!(is_known_region(ok), "{ok}");
+        }
+        for bad in ["mars-1", "us-east", "useast1", "US-EAST-1", "", "xx-east-1"] {
+            assert!(!is_known_region(bad), "{bad}");
         }
     }
 }
