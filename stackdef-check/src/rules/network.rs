@@ -160,6 +160,8 @@ fn rules(v: &ModelView<'_>, out: &mut Vec<Finding>) {
 }
 
 fn check_rule(rule: &RuleView<'_>, out: &mut Vec<Finding>) {
+    // Whatever the protocol and ports: a block is read the same way for every rule.
+    host_bits(rule, out);
     let Some(protocol) = rule.props.get("IpProtocol").and_then(text) else {
         return;
     };
@@ -190,7 +192,6 @@ fn check_rule(rule: &RuleView<'_>, out: &mut Vec<Finding>) {
         ));
         return;
     }
-    host_bits(rule, out);
     if !rule.ingress {
         return;
     }
