@@ -133,6 +133,12 @@ rules! {
     DB_SUBNETS_ONE_AZ = "SD3007" "db-subnet-group-one-az" Error &[],
         "A DB subnet group whose subnets are all in one availability zone (RDS needs two).",
         r#"a DBSubnetGroup of two subnets both in us-east-1a"#;
+    CIDR_HOST_BITS = "SD3008" "cidr-host-bits" Warning &["E3002"],
+        "A security group rule whose `CidrIp` or `CidrIpv6` has bits set past its prefix (`10.0.0.1/16`): EC2 accepts it but keeps only the network (`10.0.0.0/16`), which may be far wider than the one address meant, and the stored rule then differs from the template. Write the network address, or `/32` (`/128`) for one host.",
+        r#"{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.1/16"}"#;
+    LOAD_BALANCER_SUBNETS_SAME_AZ = "SD3009" "load-balancer-subnets-same-az" Error &[],
+        "A load balancer given two subnets in the same availability zone: Elastic Load Balancing takes one subnet per zone and rejects the load balancer. Keep one subnet of each zone. cfn-lint does not resolve the subnets' zones.",
+        r#"an ALB with subnets in us-east-1a, us-east-1b and us-east-1b"#;
 
     USER_DATA_NOT_BASE64 = "SD4001" "user-data-not-base64" Error &[],
         "An instance's or launch template's user data written as plain text: EC2 expects base64 (wrap it in Fn::Base64). cfn-lint accepts it.",
@@ -146,6 +152,9 @@ rules! {
     IMDSV1_ALLOWED = "SD4004" "imdsv1-allowed" Warning &[],
         "An instance that allows the instance metadata service's version 1 (no `HttpTokens: required`), which server-side request forgery can reach.",
         r#"{"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-1"}}"#;
+    RESERVED_LAMBDA_ENVIRONMENT = "SD4005" "reserved-lambda-environment-variable" Error &["E3663"],
+        "A Lambda function environment variable whose name Lambda reserves (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`, `_HANDLER`, `AWS_ACCESS_KEY_ID`, ...): Lambda sets these itself and rejects the function. Rename the variable.",
+        r#"{"Type": "AWS::Lambda::Function", "Properties": {"Environment": {"Variables": {"AWS_REGION": "us-east-1"}}, ...}}"#;
 
     UNENCRYPTED_STORAGE = "SD5001" "unencrypted-storage" Risk &[],
         "Storage written without encryption at rest (an RDS instance or cluster, an EBS volume or block device, an EFS file system, an ElastiCache replication group). cfn-lint has no such rule (checkov does).",
@@ -168,6 +177,9 @@ rules! {
     UNKNOWN_ENGINE_VERSION = "SD5007" "unknown-engine-version" Error &["E3691"],
         "An RDS engine version the engine does not have (a major version alone picks the newest minor one).",
         r#"{"Engine": "mysql", "EngineVersion": "8.0.99"}"#;
+    MULTI_AZ_WITH_ZONE = "SD5008" "multi-az-instance-with-zone" Error &[],
+        "A DB instance with `MultiAZ: true` and an `AvailabilityZone`: RDS places a Multi-AZ deployment itself and rejects a zone. Remove AvailabilityZone (or turn MultiAZ off). cfn-lint only warns that the zone is hard-coded (W3010).",
+        r#"{"Type": "AWS::RDS::DBInstance", "Properties": {"MultiAZ": true, "AvailabilityZone": "us-east-1a", ...}}"#;
 
     PLAINTEXT_SECRET_IN_ENVIRONMENT = "SD6001" "plaintext-secret-in-environment" Risk &[],
         "A literal value in a container's or function's environment under a name that says it is secret (PASSWORD, SECRET, TOKEN, API_KEY, ...): anyone who can read the task definition reads it. Inject it from Secrets Manager or SSM instead.",
@@ -234,6 +246,9 @@ rules! {
     GRACE_PERIOD_WITHOUT_LOAD_BALANCER = "SD8010" "grace-period-without-load-balancer" Warning &[],
         "`HealthCheckGracePeriodSeconds` on a service with no load balancer, VPC Lattice or container health check: ECS ignores it.",
         r#"{"HealthCheckGracePeriodSeconds": 60} and no LoadBalancers"#;
+    CONTAINER_MEMORY_OVER_TASK = "SD8011" "container-memory-over-task" Error &[],
+        "A container whose `Memory` or `MemoryReservation` is above the task's `Memory`, or containers whose reserved memory (MemoryReservation, else Memory) adds up to more than it: ECS rejects the task definition. Raise the task's memory or lower the containers'.",
+        r#"{"Memory": "512", "ContainerDefinitions": [{"Name": "app", "Memory": 1024, ...}]}"#;
 
     RULE_PRIORITY_DUPLICATE = "SD9001" "listener-rule-priority-duplicate" Error &[],
         "Two rules of one listener with the same priority.",
@@ -250,6 +265,12 @@ rules! {
     TARGET_GROUP_PORT = "SD9005" "target-group-without-port" Error &["E3681"],
         "An instance or ip target group without `Port` or `Protocol`.",
         r#"{"TargetType": "ip", "VpcId": "vpc-1"}"#;
+    LISTENER_PORT_DUPLICATE = "SD9006" "listener-port-duplicate" Error &[],
+        "Two listeners of one load balancer on the same port: a load balancer has one listener per port. Merge them (with listener rules) or move one to another port.",
+        r#"two Listeners of one load balancer both with Port 443"#;
+    LISTENER_TARGET_GROUP_PROTOCOL = "SD9007" "listener-target-group-protocol" Error &[],
+        "A listener whose default action forwards to a target group of the other kind of load balancer: an application load balancer forwards to HTTP, HTTPS (or gRPC) target groups only, a network load balancer to TCP, UDP, TCP_UDP or TLS ones. Give the target group the protocol its load balancer speaks.",
+        r#"an application load balancer's listener forwarding to a target group with Protocol TCP"#;
     RECORD_OUTSIDE_ZONE = "SD9101" "record-outside-zone" Error &["E3041"],
         "A DNS record whose name is not in its hosted zone.",
         r#"a record www.example.org in the zone example.com"#;

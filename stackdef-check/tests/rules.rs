@@ -125,10 +125,13 @@ rule_tests! {
     sd3005 => "SD3005",
     sd3006 => "SD3006",
     sd3007 => "SD3007",
+    sd3008 => "SD3008",
+    sd3009 => "SD3009",
     sd4001 => "SD4001",
     sd4002 => "SD4002",
     sd4003 => "SD4003",
     sd4004 => "SD4004",
+    sd4005 => "SD4005",
     sd5001 => "SD5001",
     sd5002 => "SD5002",
     sd5003 => "SD5003",
@@ -136,6 +139,7 @@ rule_tests! {
     sd5005 => "SD5005",
     sd5006 => "SD5006",
     sd5007 => "SD5007",
+    sd5008 => "SD5008",
     sd6001 => "SD6001",
     sd6002 => "SD6002",
     sd6003 => "SD6003",
@@ -157,11 +161,14 @@ rule_tests! {
     sd8008 => "SD8008",
     sd8009 => "SD8009",
     sd8010 => "SD8010",
+    sd8011 => "SD8011",
     sd9001 => "SD9001",
     sd9002 => "SD9002",
     sd9003 => "SD9003",
     sd9004 => "SD9004",
     sd9005 => "SD9005",
+    sd9006 => "SD9006",
+    sd9007 => "SD9007",
     sd9101 => "SD9101",
     sd9102 => "SD9102",
     sd0001 => "SD0001",
@@ -397,4 +404,377 @@ fn names_about_secrets_are_not_secrets() {
             }}
         }
     }));
+}
+
+// ---- the relationship rules' near misses: what they must leave alone ----
+
+/// The rules found in `template`, as `(rule, item, path)`.
+fn findings_of(template: &serde_json::Value) -> Vec<(String, String, String)> {
+    common::check(template)
+        .into_iter()
+        .map(|f| (f.rule.to_string(), f.item.to_string(), f.path.to_string()))
+        .collect()
+}
+
+/// A task definition `Task` of `memory` (any JSON) and `containers`, with parameters
+/// `TaskMemory` and `AppMemory`.
+fn task_of(memory: serde_json::Value, containers: serde_json::Value) -> serde_json::Value {
+    json!({
+        "Parameters": {
+            "TaskMemory": {"Type": "String", "Default": "1024"},
+            "AppMemory": {"Type": "Number", "Default": 512}
+        },
+        "Resources": {"Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "RequiresCompatibilities": ["EC2"],
+            "NetworkMode": "bridge",
+            "Memory": memory,
+            "ContainerDefinitions": containers
+        }}}
+    })
+}
+
+#[test]
+fn container_memory_is_judged_against_literal_task_memory_only() {
+    let app = |extra: serde_json::Value| {
+        let mut c = json!({"Name": "app", "Image": "nginx", "Essential": true});
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            c[k] = v;
+        }
+        c
+    };
+    // A task memory from a parameter, or a container's from one: not judged.
+    assert_silent(task_of(
+        json!({"Ref": "TaskMemory"}),
+        json!([app(json!({"Memory": 4096}))]),
+    ));
+    assert_silent(task_of(
+        json!("512"),
+        json!([app(json!({"Memory": {"Ref": "AppMemory"}}))]),
+    ));
+    // Exactly the task's memory, in MiB or written as GB.
+    assert_silent(task_of(
+        json!("1 GB"),
+        json!([app(json!({"Memory": 1024}))]),
+    ));
+    // Hard limits may add up past the task's memory when the reservations do not: ECS
+    // counts a container's reservation where it has one.
+    assert_silent(task_of(
+        json!("1024"),
+        json!([
+            app(json!({"Memory": 1024, "MemoryReservation": 256})),
+            {"Name": "sidecar", "Image": "envoy", "Essential": false, "Memory": 1024, "MemoryReservation": 256}
+        ]),
+    ));
+    // The other side: reservations adding up past it are reported once, on the list.
+    let found = findings_of(&task_of(
+        json!("1024"),
+        json!([
+            app(json!({"MemoryReservation": 768})),
+            {"Name": "sidecar", "Image": "envoy", "Essential": false, "Memory": 512}
+        ]),
+    ));
+    assert_eq!(
+        found,
+        vec![(
+            "SD8011".to_owned(),
+            "Task".to_owned(),
+            "ContainerDefinitions".to_owned()
+        )]
+    );
+}
+
+/// An internal load balancer `Lb` (of `lb_props` merged in) on three subnets of a VPC, a
+/// target group `Tg` (of `tg_props`) and the given extra resources.
+fn balancer(
+    lb_props: serde_json::Value,
+    tg_props: serde_json::Value,
+    zones: [serde_json::Value; 3],
+    extra: serde_json::Value,
+) -> serde_json::Value {
+    let [za, zb, zc] = zones;
+    let mut lb =
+        json!({"Scheme": "internal", "Subnets": [{"Ref": "A"}, {"Ref": "B"}, {"Ref": "C"}]});
+    for (k, v) in lb_props.as_object().cloned().unwrap_or_default() {
+        lb[k] = v;
+    }
+    let mut tg =
+        json!({"VpcId": {"Ref": "Vpc"}, "TargetType": "ip", "Protocol": "HTTP", "Port": 8000});
+    for (k, v) in tg_props.as_object().cloned().unwrap_or_default() {
+        tg[k] = v;
+    }
+    let subnet = |cidr: &str, zone: serde_json::Value| json!({"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": cidr, "AvailabilityZone": zone}});
+    let mut resources = json!({
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        "A": subnet("10.0.0.0/24", za),
+        "B": subnet("10.0.1.0/24", zb),
+        "C": subnet("10.0.2.0/24", zc),
+        "Lb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": lb},
+        "Tg": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": tg}
+    });
+    for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+        resources[k] = v;
+    }
+    json!({
+        "Parameters": {
+            "LbType": {"Type": "String", "Default": "network", "AllowedValues": ["network", "application"]},
+            "ListenerPort": {"Type": "Number", "Default": 80},
+            "TgProtocol": {"Type": "String", "Default": "HTTP"}
+        },
+        "Conditions": {
+            "IsNetwork": {"Fn::Equals": [{"Ref": "LbType"}, "network"]},
+            "IsApplication": {"Fn::Not": [{"Condition": "IsNetwork"}]}
+        },
+        "Resources": resources
+    })
+}
+
+fn zones3() -> [serde_json::Value; 3] {
+    [
+        json!("us-east-1a"),
+        json!("us-east-1b"),
+        json!("us-east-1c"),
+    ]
+}
+
+/// A listener of `Lb` on `port` forwarding to `Tg`.
+fn listener(port: serde_json::Value, protocol: &str) -> serde_json::Value {
+    json!({"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {
+        "LoadBalancerArn": {"Ref": "Lb"}, "Protocol": protocol, "Port": port,
+        "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}]
+    }})
+}
+
+#[test]
+fn subnets_whose_zones_are_computed_are_not_judged_as_one_zone() {
+    // Zones chosen by Fn::GetAZs may well differ.
+    let az = |i: u64| json!({"Fn::Select": [i, {"Fn::GetAZs": ""}]});
+    assert_silent(balancer(
+        json!({}),
+        json!({}),
+        [az(0), az(1), az(1)],
+        json!({}),
+    ));
+    assert_silent(balancer(
+        json!({}),
+        json!({}),
+        [json!("us-east-1a"), json!("us-east-1b"), az(0)],
+        json!({}),
+    ));
+    // A network load balancer with two subnets in one zone is reported too, through
+    // SubnetMappings.
+    let t = balancer(
+        json!({"Type": "network", "Subnets": null, "SubnetMappings": [{"SubnetId": {"Ref": "A"}}, {"SubnetId": {"Ref": "B"}}, {"SubnetId": {"Ref": "C"}}]}),
+        json!({"Protocol": "TCP"}),
+        [
+            json!("us-east-1a"),
+            json!("us-east-1b"),
+            json!("us-east-1a"),
+        ],
+        json!({}),
+    );
+    let mut t = t;
+    t["Resources"]["Lb"]["Properties"]
+        .as_object_mut()
+        .expect("properties")
+        .shift_remove("Subnets");
+    assert_eq!(
+        findings_of(&t),
+        vec![(
+            "SD3009".to_owned(),
+            "Lb".to_owned(),
+            "SubnetMappings".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn listeners_on_one_port_of_different_balancers_or_alternatives_do_not_clash() {
+    let second_lb = json!({"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {
+        "Scheme": "internal", "Subnets": [{"Ref": "A"}, {"Ref": "B"}]
+    }});
+    // Port 80 on two load balancers.
+    assert_silent(balancer(
+        json!({}),
+        json!({}),
+        zones3(),
+        json!({
+            "Lb2": second_lb,
+            "One": listener(json!(80), "HTTP"),
+            "Two": {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {
+                "LoadBalancerArn": {"Ref": "Lb2"}, "Protocol": "HTTP", "Port": 80,
+                "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]
+            }}
+        }),
+    ));
+    // A port from a parameter; listeners under alternative conditions.
+    let mut alt = listener(json!(80), "HTTP");
+    alt["Condition"] = json!("IsApplication");
+    let mut other = listener(json!(80), "HTTP");
+    other["Condition"] = json!("IsNetwork");
+    assert_silent(balancer(
+        json!({}),
+        json!({}),
+        zones3(),
+        json!({
+            "One": listener(json!(80), "HTTP"),
+            "Two": listener(json!({"Ref": "ListenerPort"}), "HTTP"),
+        }),
+    ));
+    assert_silent(balancer(
+        json!({}),
+        json!({}),
+        zones3(),
+        json!({"One": alt, "Two": other}),
+    ));
+}
+
+#[test]
+fn target_group_protocols_are_judged_only_against_a_known_kind_of_balancer() {
+    // A Type from a parameter may be either kind; a protocol from a parameter either.
+    assert_silent(balancer(
+        json!({"Type": {"Ref": "LbType"}}),
+        json!({"Protocol": "TCP"}),
+        zones3(),
+        json!({"L": listener(json!(80), "TCP")}),
+    ));
+    assert_silent(balancer(
+        json!({}),
+        json!({"Protocol": {"Ref": "TgProtocol"}}),
+        zones3(),
+        json!({"L": listener(json!(80), "HTTP")}),
+    ));
+    // A network load balancer forwarding to TCP; an ALB to HTTPS.
+    assert_silent(balancer(
+        json!({"Type": "network"}),
+        json!({"Protocol": "TCP"}),
+        zones3(),
+        json!({"L": listener(json!(80), "TCP")}),
+    ));
+    assert_silent(balancer(
+        json!({}),
+        json!({"Protocol": "HTTPS", "Port": 8443}),
+        zones3(),
+        json!({"L": listener(json!(80), "HTTP")}),
+    ));
+    // The other side: a network load balancer forwarding (through ForwardConfig) to HTTP.
+    let found = findings_of(&balancer(
+        json!({"Type": "network"}),
+        json!({}),
+        zones3(),
+        json!({"L": {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {
+            "LoadBalancerArn": {"Ref": "Lb"}, "Protocol": "TCP", "Port": 80,
+            "DefaultActions": [{"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": {"Ref": "Tg"}}]}}]
+        }}}),
+    ));
+    assert_eq!(
+        found,
+        vec![(
+            "SD9007".to_owned(),
+            "L".to_owned(),
+            "DefaultActions[0].ForwardConfig.TargetGroups[0].TargetGroupArn".to_owned()
+        )]
+    );
+}
+
+/// A security group `Group` with one ingress rule, and a standalone rule `Extra`.
+fn group_with(inline: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+    json!({
+        "Parameters": {"Office": {"Type": "String", "Default": "203.0.113.0/24"}},
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+            "Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": "Application", "VpcId": {"Ref": "Vpc"},
+                "SecurityGroupIngress": [inline]
+            }},
+            "Extra": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": extra}
+        }
+    })
+}
+
+#[test]
+fn network_addresses_and_computed_blocks_have_no_host_bits() {
+    let rule = |cidr: (&str, serde_json::Value)| {
+        let mut r = json!({"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443});
+        r[cidr.0] = cidr.1;
+        r
+    };
+    let mut extra = rule(("CidrIpv6", json!("2001:db8:1234::/48")));
+    extra["GroupId"] = json!({"Ref": "Group"});
+    for inline in [
+        rule(("CidrIp", json!("10.0.0.5/32"))),
+        rule(("CidrIp", json!("10.0.0.0/8"))),
+        rule(("CidrIp", json!({"Ref": "Office"}))),
+        rule(("CidrIpv6", json!("2001:db8::1/128"))),
+        rule((
+            "CidrIp",
+            json!({"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 4, 8]}]}),
+        )),
+    ] {
+        assert_silent(group_with(inline, extra.clone()));
+    }
+    // The other side: an IPv6 block with host bits, on a standalone rule.
+    let mut extra = rule(("CidrIpv6", json!("2001:db8::1/64")));
+    extra["GroupId"] = json!({"Ref": "Group"});
+    let found = findings_of(&group_with(rule(("CidrIp", json!("10.0.0.0/8"))), extra));
+    assert_eq!(
+        found,
+        vec![(
+            "SD3008".to_owned(),
+            "Extra".to_owned(),
+            "CidrIpv6".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn a_zone_is_judged_only_with_a_literal_multi_az() {
+    let db = |extra: serde_json::Value| {
+        let mut p = json!({
+            "Engine": "postgres", "DBInstanceClass": "db.t4g.micro", "AllocatedStorage": "20",
+            "MasterUsername": "app", "ManageMasterUserPassword": true,
+            "StorageEncrypted": true, "PubliclyAccessible": false
+        });
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            p[k] = v;
+        }
+        json!({
+            "Parameters": {"MultiAz": {"Type": "String", "Default": "false", "AllowedValues": ["true", "false"]}},
+            "Conditions": {"IsMultiAz": {"Fn::Equals": [{"Ref": "MultiAz"}, "true"]}},
+            "Resources": {"Database": {"Type": "AWS::RDS::DBInstance", "Properties": p}}
+        })
+    };
+    assert_silent(db(
+        json!({"MultiAZ": false, "AvailabilityZone": "us-east-1a"}),
+    ));
+    assert_silent(db(
+        json!({"MultiAZ": {"Ref": "MultiAz"}, "AvailabilityZone": "us-east-1a"}),
+    ));
+    assert_silent(db(json!({
+        "MultiAZ": {"Fn::If": ["IsMultiAz", true, false]},
+        "AvailabilityZone": {"Fn::If": ["IsMultiAz", {"Ref": "AWS::NoValue"}, "us-east-1a"]}
+    })));
+}
+
+#[test]
+fn lambda_variables_lambda_does_not_reserve_are_allowed() {
+    // AWS_LAMBDA_EXEC_WRAPPER and the SDKs' settings are the user's to set; ECS containers
+    // may set AWS_REGION.
+    assert_silent(json!({"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]}}},
+        "Function": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "nodejs22.x", "Handler": "index.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+            "Code": {"ZipFile": "exports.handler = async (e) => e;\n"},
+            "Environment": {"Variables": {
+                "AWS_LAMBDA_EXEC_WRAPPER": "/opt/otel-handler",
+                "AWS_NODEJS_CONNECTION_REUSE_ENABLED": "1",
+                "AWS_REGION_OVERRIDE": "eu-west-1"
+            }}
+        }},
+        "Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "ContainerDefinitions": [{"Name": "app", "Image": "nginx", "Memory": 256,
+                "Environment": [{"Name": "AWS_REGION", "Value": "us-east-1"}]}]
+        }}
+    }}));
 }

@@ -1,15 +1,56 @@
-//! EC2 instances and launch templates: user data encoding and size, the metadata service.
+//! EC2 instances and launch templates: user data encoding and size, the metadata service;
+//! Lambda functions' environment variable names.
 
 use stackdef_synth::{Expr, SubPart};
 
 use crate::catalog;
-use crate::view::{ModelView, get, str_of};
+use crate::view::{ModelView, get, map_of, str_of};
 use crate::{Finding, Subject};
 
 /// EC2's limit on user data, once base64-encoded.
 pub(crate) const USER_DATA_LIMIT: usize = 16 * 1024;
 
+/// The environment variable names Lambda sets itself and refuses in a function's
+/// configuration (its developer guide, "Defined runtime environment variables").
+pub(crate) const LAMBDA_RESERVED_VARIABLES: &[&str] = &[
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_RUNTIME_API",
+    "AWS_REGION",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "LAMBDA_RUNTIME_DIR",
+    "LAMBDA_TASK_ROOT",
+];
+
 pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
+    for (i, f) in v.of_type("AWS::Lambda::Function") {
+        let Some(vars) = get(&f.properties, "Environment.Variables").and_then(map_of) else {
+            continue;
+        };
+        for name in vars.keys() {
+            if LAMBDA_RESERVED_VARIABLES.contains(&name.as_str()) {
+                out.push(Finding::new(
+                    catalog::RESERVED_LAMBDA_ENVIRONMENT,
+                    Subject::Resource(i),
+                    format!("Environment.Variables.{name}"),
+                    format!(
+                        "Lambda sets `{name}` itself and rejects a function that defines it; give the variable another name (the function reads Lambda's value from `{name}`)"
+                    ),
+                ));
+            }
+        }
+    }
     for (i, r) in v.of_type("AWS::EC2::Instance") {
         if let Some(ud) = r.properties.get("UserData") {
             user_data(ud, Subject::Resource(i), "UserData", out);

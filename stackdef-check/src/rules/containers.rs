@@ -169,6 +169,7 @@ fn task_definition(i: usize, td: &IndexMap<String, Expr>, out: &mut Vec<Finding>
             ));
         }
     }
+    container_memory(i, td, out);
     let awsvpc = td.get("NetworkMode").and_then(str_of) == Some("awsvpc") || is_fargate(td);
     if awsvpc && let Some(cs) = containers(td) {
         // By port and protocol: 53/tcp in one container and 53/udp in another do not clash.
@@ -193,6 +194,67 @@ fn task_definition(i: usize, td: &IndexMap<String, Expr>, out: &mut Vec<Finding>
                 }
             }
         }
+    }
+}
+
+/// `SD8011`: containers asking for more memory than their task has. Only literal sizes
+/// count: a container whose memory is computed adds nothing to the sum, which then is a
+/// lower bound of the real one, so a sum above the task's memory is above it whatever the
+/// computed values are.
+fn container_memory(i: usize, td: &IndexMap<String, Expr>, out: &mut Vec<Finding>) {
+    let Some(task) = td
+        .get("Memory")
+        .and_then(text)
+        .and_then(|m| units(&m, 1024.0))
+    else {
+        return;
+    };
+    let Some(list) = td.get("ContainerDefinitions").and_then(list_of) else {
+        return;
+    };
+    let mib = |c: &IndexMap<String, Expr>, key: &str| {
+        c.get(key)
+            .and_then(num_of)
+            .filter(|m| m.fract() == 0.0 && *m > 0.0)
+            .map(|m| m as u64)
+    };
+    let mut reserved = 0u64;
+    let mut over_one = false;
+    for (n, c) in list.iter().enumerate() {
+        let Some(c) = map_of(c) else { continue };
+        let name = c
+            .get("Name")
+            .and_then(text)
+            .unwrap_or_else(|| format!("#{n}"));
+        let hard = mib(c, "Memory");
+        let soft = mib(c, "MemoryReservation");
+        for (key, value) in [("Memory", hard), ("MemoryReservation", soft)] {
+            if let Some(m) = value
+                && m > u64::from(task)
+            {
+                over_one = true;
+                out.push(Finding::new(
+                    catalog::CONTAINER_MEMORY_OVER_TASK,
+                    Subject::Resource(i),
+                    format!("ContainerDefinitions[{n}].{key}"),
+                    format!(
+                        "container `{name}` asks for {m} MiB ({key}), more than the task's {task} MiB; raise the task's Memory or lower the container's"
+                    ),
+                ));
+            }
+        }
+        // ECS counts a container's reservation, or its hard limit when it has none.
+        reserved += soft.or(hard).unwrap_or(0);
+    }
+    if !over_one && reserved > u64::from(task) {
+        out.push(Finding::new(
+            catalog::CONTAINER_MEMORY_OVER_TASK,
+            Subject::Resource(i),
+            "ContainerDefinitions",
+            format!(
+                "the containers reserve {reserved} MiB together (MemoryReservation, else Memory), more than the task's {task} MiB; raise the task's Memory or lower the containers'"
+            ),
+        ));
     }
 }
 

@@ -5,7 +5,7 @@ use stackdef_synth::ResourceModel;
 
 use crate::catalog;
 use crate::schema::closest;
-use crate::view::{ModelView, get, str_of, text};
+use crate::view::{ModelView, bool_of, get, str_of, text};
 use crate::{Finding, Subject};
 
 pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
@@ -17,7 +17,33 @@ pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     }
     for (i, r) in v.of_type("AWS::RDS::DBInstance") {
         rds(v, i, r, out);
+        multi_az_zone(i, r, out);
     }
+}
+
+/// `SD5008`: a Multi-AZ instance given an availability zone. Only a literal `true` counts:
+/// a MultiAZ from a parameter or a condition may be false, where a zone is allowed.
+fn multi_az_zone(i: usize, r: &ResourceModel, out: &mut Vec<Finding>) {
+    let p = &r.properties;
+    // An instance of an Aurora or Multi-AZ DB cluster takes its placement from the cluster.
+    if p.contains_key("DBClusterIdentifier") {
+        return;
+    }
+    if p.get("MultiAZ").and_then(bool_of) != Some(true) {
+        return;
+    }
+    // Only a literal zone: `Fn::If [c, zone, AWS::NoValue]` may leave it out.
+    let Some(zone) = p.get("AvailabilityZone").and_then(str_of) else {
+        return;
+    };
+    out.push(Finding::new(
+        catalog::MULTI_AZ_WITH_ZONE,
+        Subject::Resource(i),
+        "AvailabilityZone",
+        format!(
+            "a Multi-AZ DB instance cannot be given an availability zone ({zone}): RDS chooses the primary's and the standby's; remove AvailabilityZone, or set MultiAZ to false to place a single instance there"
+        ),
+    ));
 }
 
 fn instance_type(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use stackdef_synth::Expr;
 
 use crate::catalog;
-use crate::view::{ModelView, get, list_of, num_of, str_of, text};
+use crate::view::{ModelView, get, list_of, map_of, num_of, str_of, text};
 use crate::{Finding, Subject};
 
 pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
@@ -28,8 +28,132 @@ pub(crate) fn check(v: &ModelView<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+    listener_ports(v, out);
+    listener_target_groups(v, out);
     records(v, out);
     cloudfront(v, out);
+}
+
+/// `SD9006`: two listeners of one load balancer on one literal port.
+fn listener_ports(v: &ModelView<'_>, out: &mut Vec<Finding>) {
+    let mut seen: BTreeMap<(usize, i64), Vec<usize>> = BTreeMap::new();
+    for (i, l) in v.of_type("AWS::ElasticLoadBalancingV2::Listener") {
+        let Some(arn) = l.properties.get("LoadBalancerArn") else {
+            continue;
+        };
+        let Some((lb, _)) = v.target(arn).filter(|_| matches!(arn, Expr::Ref(_))) else {
+            continue;
+        };
+        let Some(port) = l
+            .properties
+            .get("Port")
+            .and_then(num_of)
+            .filter(|p| p.fract() == 0.0)
+        else {
+            continue;
+        };
+        let key = (lb, port as i64);
+        // Listeners under different conditions may be alternatives, never created together.
+        let taken = seen.get(&key).and_then(|others| {
+            others
+                .iter()
+                .copied()
+                .find(|&j| super::may_coexist(l, &v.model.resources[j]))
+        });
+        if let Some(first) = taken {
+            out.push(Finding::new(
+                catalog::LISTENER_PORT_DUPLICATE,
+                Subject::Resource(i),
+                "Port",
+                format!(
+                    "port {port} already has the listener {} on the same load balancer, which takes one listener per port; route by listener rules on one listener, or use another port",
+                    v.model.resource_path(&v.model.resources[first])
+                ),
+            ));
+        } else {
+            seen.entry(key).or_default().push(i);
+        }
+    }
+}
+
+/// `SD9007`: a listener forwarding to a target group its kind of load balancer cannot use.
+fn listener_target_groups(v: &ModelView<'_>, out: &mut Vec<Finding>) {
+    for (i, l) in v.of_type("AWS::ElasticLoadBalancingV2::Listener") {
+        let Some((_, lb)) = l
+            .properties
+            .get("LoadBalancerArn")
+            .and_then(|x| v.target(x))
+            .filter(|(_, lb)| lb.type_name == "AWS::ElasticLoadBalancingV2::LoadBalancer")
+        else {
+            continue;
+        };
+        // A computed Type may be either kind: not judged.
+        let kind = match lb.properties.get("Type") {
+            None => "application",
+            Some(t) => match str_of(t) {
+                Some(k) => k,
+                None => continue,
+            },
+        };
+        let allowed: &[&str] = match kind {
+            "application" => &["HTTP", "HTTPS"],
+            "network" => &["TCP", "UDP", "TCP_UDP", "TLS"],
+            _ => continue,
+        };
+        let Some(actions) = l.properties.get("DefaultActions").and_then(list_of) else {
+            continue;
+        };
+        for (n, action) in actions.iter().enumerate() {
+            let Some(action) = map_of(action) else {
+                continue;
+            };
+            let mut groups: Vec<(String, &Expr)> = Vec::new();
+            if let Some(tg) = action.get("TargetGroupArn") {
+                groups.push((format!("DefaultActions[{n}].TargetGroupArn"), tg));
+            }
+            if let Some(list) = get(action, "ForwardConfig.TargetGroups").and_then(list_of) {
+                for (k, t) in list.iter().enumerate() {
+                    if let Some(tg) = map_of(t).and_then(|t| t.get("TargetGroupArn")) {
+                        groups.push((
+                            format!(
+                                "DefaultActions[{n}].ForwardConfig.TargetGroups[{k}].TargetGroupArn"
+                            ),
+                            tg,
+                        ));
+                    }
+                }
+            }
+            for (at, tg) in groups {
+                let Some((_, group)) = v
+                    .target(tg)
+                    .filter(|(_, g)| g.type_name == "AWS::ElasticLoadBalancingV2::TargetGroup")
+                else {
+                    continue;
+                };
+                let Some(protocol) = group.properties.get("Protocol").and_then(str_of) else {
+                    continue;
+                };
+                // GENEVE belongs to gateway load balancers; the schema rules judge values
+                // that are no protocol at all.
+                let known = ["HTTP", "HTTPS", "TCP", "UDP", "TCP_UDP", "TLS", "GENEVE"];
+                if !known.contains(&protocol) || allowed.contains(&protocol) {
+                    continue;
+                }
+                out.push(Finding::new(
+                    catalog::LISTENER_TARGET_GROUP_PROTOCOL,
+                    Subject::Resource(i),
+                    at,
+                    format!(
+                        "forwards to {}, a {protocol} target group, but {} is {} {kind} load balancer, whose target groups use {}; give the target group one of those protocols, or forward from a load balancer of the right kind",
+                        v.model.resource_path(group),
+                        v.model.resource_path(lb),
+                        if kind == "application" { "an" } else { "a" },
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// `SD9001`: two rules of one listener with the same priority.

@@ -2,7 +2,7 @@
 //! and the availability zones of load balancers and database subnet groups.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use indexmap::IndexMap;
 use stackdef_synth::Expr;
@@ -160,6 +160,8 @@ fn rules(v: &ModelView<'_>, out: &mut Vec<Finding>) {
 }
 
 fn check_rule(rule: &RuleView<'_>, out: &mut Vec<Finding>) {
+    // Whatever the protocol and ports: a block is read the same way for every rule.
+    host_bits(rule, out);
     let Some(protocol) = rule.props.get("IpProtocol").and_then(text) else {
         return;
     };
@@ -233,6 +235,53 @@ fn check_rule(rule: &RuleView<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The network of a literal CIDR block whose address has bits set past its prefix
+/// (`10.0.0.1/16` gives `10.0.0.0/16`); `None` for a block written as its network, or for
+/// text that is no block (the schema rules report that).
+pub(crate) fn with_host_bits(cidr: &str) -> Option<String> {
+    let (addr, prefix) = cidr.split_once('/')?;
+    if prefix.is_empty() || prefix.len() > 3 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let prefix: u32 = prefix.parse().ok()?;
+    if let Ok(a) = addr.parse::<Ipv4Addr>() {
+        let mask = u32::MAX.checked_shl(32 - prefix.min(32)).unwrap_or(0);
+        let bits = u32::from(a);
+        return (prefix <= 32 && bits & !mask != 0)
+            .then(|| format!("{}/{prefix}", Ipv4Addr::from(bits & mask)));
+    }
+    let a = addr.parse::<Ipv6Addr>().ok()?;
+    let mask = u128::MAX.checked_shl(128 - prefix.min(128)).unwrap_or(0);
+    let bits = u128::from(a);
+    (prefix <= 128 && bits & !mask != 0)
+        .then(|| format!("{}/{prefix}", Ipv6Addr::from(bits & mask)))
+}
+
+/// `SD3008`: a rule's literal CIDR block with host bits set.
+fn host_bits(rule: &RuleView<'_>, out: &mut Vec<Finding>) {
+    for key in ["CidrIp", "CidrIpv6"] {
+        let Some(cidr) = rule.props.get(key).and_then(str_of) else {
+            continue;
+        };
+        let Some(network) = with_host_bits(cidr) else {
+            continue;
+        };
+        let one = if key == "CidrIp" { "/32" } else { "/128" };
+        out.push(Finding::new(
+            catalog::CIDR_HOST_BITS,
+            rule.subject,
+            if rule.at == "Properties" {
+                key.to_owned()
+            } else {
+                format!("{}.{key}", rule.at)
+            },
+            format!(
+                "{cidr} has bits set past its prefix, so EC2 reads it as {network}; write {network} if that network is meant, or the address with {one} for one host"
+            ),
+        ));
+    }
+}
+
 /// The availability zones of the subnets in `list`, when every one is known.
 fn subnet_zones(v: &ModelView<'_>, list: &[Expr]) -> Option<BTreeSet<String>> {
     let mut zones = BTreeSet::new();
@@ -251,36 +300,52 @@ fn subnet_zones(v: &ModelView<'_>, list: &[Expr]) -> Option<BTreeSet<String>> {
     Some(zones)
 }
 
-/// `SD3006`/`SD3007`: load balancers and DB subnet groups in one availability zone.
+/// `SD3006`/`SD3009`: load balancers in one availability zone, or with two subnets in
+/// one; `SD3007`: DB subnet groups in one zone.
 fn zones(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     for (i, lb) in v.of_type("AWS::ElasticLoadBalancingV2::LoadBalancer") {
-        // A type given by a parameter or a condition may be `network`, which one zone suits.
-        let kind = match lb.properties.get("Type") {
-            None => Some("application"),
-            Some(t) => str_of(t),
-        };
-        if kind != Some("application") {
-            continue;
+        let one_az = one_az_load_balancer(v, i, lb, out);
+        if !one_az {
+            same_zone_subnets(v, i, lb, out);
         }
-        let subnets: Vec<Expr> = match (
-            lb.properties.get("Subnets"),
-            lb.properties.get("SubnetMappings"),
-        ) {
-            (Some(s), _) => list_of(s).map(<[Expr]>::to_vec).unwrap_or_default(),
-            (None, Some(m)) => list_of(m)
-                .into_iter()
-                .flatten()
-                .filter_map(|x| map_of(x).and_then(|m| m.get("SubnetId")).cloned())
-                .collect(),
-            (None, None) => continue,
-        };
-        if subnets.is_empty() {
-            continue;
-        }
-        if let Some(z) = subnet_zones(v, &subnets)
-            && z.len() < 2
-        {
-            out.push(Finding::new(
+    }
+    db_zones(v, out);
+}
+
+/// `SD3006`: an application load balancer in one zone; whether it was reported.
+fn one_az_load_balancer(
+    v: &ModelView<'_>,
+    i: usize,
+    lb: &stackdef_synth::ResourceModel,
+    out: &mut Vec<Finding>,
+) -> bool {
+    // A type given by a parameter or a condition may be `network`, which one zone suits.
+    let kind = match lb.properties.get("Type") {
+        None => Some("application"),
+        Some(t) => str_of(t),
+    };
+    if kind != Some("application") {
+        return false;
+    }
+    let subnets: Vec<Expr> = match (
+        lb.properties.get("Subnets"),
+        lb.properties.get("SubnetMappings"),
+    ) {
+        (Some(s), _) => list_of(s).map(<[Expr]>::to_vec).unwrap_or_default(),
+        (None, Some(m)) => list_of(m)
+            .into_iter()
+            .flatten()
+            .filter_map(|x| map_of(x).and_then(|m| m.get("SubnetId")).cloned())
+            .collect(),
+        (None, None) => return false,
+    };
+    if subnets.is_empty() {
+        return false;
+    }
+    if let Some(z) = subnet_zones(v, &subnets)
+        && z.len() < 2
+    {
+        out.push(Finding::new(
                 catalog::LOAD_BALANCER_ONE_AZ,
                 Subject::Resource(i),
                 "Subnets",
@@ -289,8 +354,68 @@ fn zones(v: &ModelView<'_>, out: &mut Vec<Finding>) {
                     z.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             ));
+        return true;
+    }
+    false
+}
+
+/// `SD3009`: a load balancer given two subnets (of the template) in one literal zone. Items
+/// that are not references to subnets, or subnets whose zone is computed, are passed over:
+/// the two that clash are enough to know.
+fn same_zone_subnets(
+    v: &ModelView<'_>,
+    i: usize,
+    lb: &stackdef_synth::ResourceModel,
+    out: &mut Vec<Finding>,
+) {
+    let (at, refs): (&str, Vec<&Expr>) = match (
+        lb.properties.get("Subnets"),
+        lb.properties.get("SubnetMappings"),
+    ) {
+        (Some(s), _) => ("Subnets", list_of(s).into_iter().flatten().collect()),
+        (None, Some(m)) => (
+            "SubnetMappings",
+            list_of(m)
+                .into_iter()
+                .flatten()
+                .filter_map(|x| map_of(x).and_then(|m| m.get("SubnetId")))
+                .collect(),
+        ),
+        (None, None) => return,
+    };
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for x in refs {
+        let Some((si, s)) = v.target(x) else { continue };
+        if s.type_name != "AWS::EC2::Subnet" || !matches!(x, Expr::Ref(_)) {
+            continue;
+        }
+        let Some(zone) = s.properties.get("AvailabilityZone").and_then(str_of) else {
+            continue;
+        };
+        match seen.get(zone) {
+            Some(&first) if first != si && super::may_coexist(s, &v.model.resources[first]) => {
+                out.push(Finding::new(
+                    catalog::LOAD_BALANCER_SUBNETS_SAME_AZ,
+                    Subject::Resource(i),
+                    at,
+                    format!(
+                        "subnets {} and {} are both in {zone}, and a load balancer takes one subnet per availability zone; keep one of them",
+                        v.model.resource_path(&v.model.resources[first]),
+                        v.model.resource_path(s),
+                    ),
+                ));
+                return;
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(zone.to_owned(), si);
+            }
         }
     }
+}
+
+/// `SD3007`: DB subnet groups whose subnets are all in one zone.
+fn db_zones(v: &ModelView<'_>, out: &mut Vec<Finding>) {
     for (i, group) in v.of_type("AWS::RDS::DBSubnetGroup") {
         let Some(list) = group.properties.get("SubnetIds").and_then(list_of) else {
             continue;
@@ -307,6 +432,39 @@ fn zones(v: &ModelView<'_>, out: &mut Vec<Finding>) {
                     z.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_host_bits;
+
+    #[test]
+    fn host_bits_are_those_past_the_prefix() {
+        assert_eq!(
+            with_host_bits("10.0.0.1/16").as_deref(),
+            Some("10.0.0.0/16")
+        );
+        assert_eq!(with_host_bits("10.0.0.0/0").as_deref(), Some("0.0.0.0/0"));
+        assert_eq!(
+            with_host_bits("2001:db8::1/64").as_deref(),
+            Some("2001:db8::/64")
+        );
+        for network in [
+            "0.0.0.0/0",
+            "10.0.0.0/16",
+            "10.0.0.1/32",
+            "192.168.4.0/22",
+            "::/0",
+            "2001:db8::1/128",
+            "2001:db8::/32",
+        ] {
+            assert_eq!(with_host_bits(network), None, "{network}");
+        }
+        // Not blocks at all: the schema rules' to report.
+        for bad in ["10.0.0.1", "10.0.0.1/33", "10.0.0.1/+8", "x/8", "10.0.0.1/"] {
+            assert_eq!(with_host_bits(bad), None, "{bad}");
         }
     }
 }

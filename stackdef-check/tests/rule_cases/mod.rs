@@ -635,6 +635,44 @@ pub fn cases() -> Vec<Case> {
         ),
         // ---- EC2 ----
         case(
+            "SD3008",
+            "Group",
+            "SecurityGroupIngress[0].CidrIp",
+            template(merge(
+                vpc(),
+                json!({"Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                    "GroupDescription": "Application",
+                    "VpcId": {"Ref": "Vpc"},
+                    "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16"}]
+                }}}),
+            )),
+            &[(
+                "/Resources/Group/Properties/SecurityGroupIngress/0/CidrIp",
+                Some(json!("10.0.0.1/16")),
+            )],
+        ),
+        case(
+            "SD3009",
+            "LoadBalancer",
+            "Subnets",
+            template(merge(
+                vpc(),
+                json!({
+                    "SubnetA": subnet_in("10.0.0.0/24", "us-east-1a"),
+                    "SubnetB": subnet_in("10.0.1.0/24", "us-east-1b"),
+                    "SubnetC": subnet_in("10.0.2.0/24", "us-east-1c"),
+                    "LoadBalancer": {
+                        "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                        "Properties": {"Scheme": "internal", "Subnets": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}, {"Ref": "SubnetC"}]}
+                    }
+                }),
+            )),
+            &[(
+                "/Resources/SubnetC/Properties/AvailabilityZone",
+                Some(json!("us-east-1b")),
+            )],
+        ),
+        case(
             "SD4001",
             "Host",
             "UserData",
@@ -684,6 +722,34 @@ pub fn cases() -> Vec<Case> {
             &[("/Resources/Host/Properties/MetadataOptions", None)],
         ),
         // ---- storage ----
+        case(
+            "SD4005",
+            "Function",
+            "Environment.Variables.AWS_REGION",
+            template(merge(
+                role("lambda.amazonaws.com"),
+                json!({"Function": {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {
+                        "Runtime": "python3.13",
+                        "Handler": "index.handler",
+                        "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                        "Code": {"ZipFile": "def handler(event, context):\n    return event\n"},
+                        "Environment": {"Variables": {"TABLE_REGION": "us-east-1"}}
+                    }
+                }}),
+            )),
+            &[
+                (
+                    "/Resources/Function/Properties/Environment/Variables/TABLE_REGION",
+                    None,
+                ),
+                (
+                    "/Resources/Function/Properties/Environment/Variables/AWS_REGION",
+                    Some(json!("us-east-1")),
+                ),
+            ],
+        ),
         case(
             "SD5001",
             "Volume",
@@ -771,6 +837,21 @@ pub fn cases() -> Vec<Case> {
             )],
         ),
         // ---- secrets ----
+        case(
+            "SD5008",
+            "Database",
+            "AvailabilityZone",
+            template(
+                json!({"Database": {"Type": "AWS::RDS::DBInstance", "Properties": merge(
+                    database_props(),
+                    json!({"MultiAZ": true})
+                )}}),
+            ),
+            &[(
+                "/Resources/Database/Properties/AvailabilityZone",
+                Some(json!("us-east-1a")),
+            )],
+        ),
         case(
             "SD6001",
             "Function",
@@ -1104,6 +1185,18 @@ pub fn cases() -> Vec<Case> {
         ),
         // ---- load balancing, DNS, CDN ----
         case(
+            "SD8011",
+            "Task",
+            "ContainerDefinitions[0].Memory",
+            fargate_task(
+                json!([{"Name": "app", "Image": "public.ecr.aws/nginx/nginx:1.27", "Essential": true, "Memory": 512}]),
+            ),
+            &[(
+                "/Resources/Task/Properties/ContainerDefinitions/0/Memory",
+                Some(json!(2048)),
+            )],
+        ),
+        case(
             "SD9001",
             "StaticRule",
             "Priority",
@@ -1202,6 +1295,37 @@ pub fn cases() -> Vec<Case> {
             "Port",
             fargate_template(),
             &[("/Resources/TargetGroup/Properties/Port", None)],
+        ),
+        case(
+            "SD9006",
+            "AdminListener",
+            "Port",
+            apply(
+                fargate_template(),
+                &[(
+                    "/Resources/AdminListener",
+                    Some(json!({
+                        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+                        "Properties": {
+                            "LoadBalancerArn": {"Ref": "LoadBalancer"},
+                            "Protocol": "HTTP",
+                            "Port": 8080,
+                            "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]
+                        }
+                    })),
+                )],
+            ),
+            &[("/Resources/AdminListener/Properties/Port", Some(json!(80)))],
+        ),
+        case(
+            "SD9007",
+            "Listener",
+            "DefaultActions[0].TargetGroupArn",
+            fargate_template(),
+            &[(
+                "/Resources/TargetGroup/Properties/Protocol",
+                Some(json!("TCP")),
+            )],
         ),
         case(
             "SD9101",
