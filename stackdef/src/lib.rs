@@ -64,10 +64,13 @@ pub use stackdef_registry as registry;
 /// The synthesis layer, for tools that read or post-process assemblies.
 pub use stackdef_synth as synth;
 
-// The READMEs' code blocks compile as doctests.
+// The READMEs' and the CDK guide's code blocks compile as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct CrateReadmeDoctests;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/from-cdk.md")]
+struct CdkGuideDoctests;
