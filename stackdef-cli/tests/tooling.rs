@@ -126,6 +126,7 @@ fn doctor_offline() {
     assert!(line(out, "app").starts_with('✗'), "{out}");
     assert!(out.contains("stackdef init"), "{out}");
     assert!(line(out, "credentials").starts_with('✗'), "{out}");
+    assert!(line(out, "credentials").contains("none found"), "{out}");
     assert!(out.contains("fix: export AWS_ACCESS_KEY_ID"), "{out}");
     assert!(line(out, "endpoint").contains("AWS's own"), "{out}");
     assert!(

@@ -78,12 +78,43 @@ fn credentials_error(err: &(dyn std::error::Error + 'static)) -> DeployError {
     if lower.contains("expired") {
         return DeployError::ExpiredCredentials;
     }
-    if lower.contains("no credentials") || lower.contains("not loaded") {
+    // `CredentialsNotLoaded`: no provider in the chain had any (the SDK's words vary).
+    if lower.contains("no credentials")
+        || lower.contains("not loaded")
+        || lower.contains("credentialsnotloaded")
+        || lower.contains("no providers in chain")
+    {
         return DeployError::NoCredentials;
     }
     DeployError::Aws {
         operation: "resolving credentials",
         code: None,
         message: text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_errors_become_the_engine_sentences() {
+        let none = std::io::Error::other(
+            "the credential provider was not enabled: no providers in chain provided credentials (CredentialsNotLoaded(..))",
+        );
+        assert!(matches!(
+            credentials_error(&none),
+            DeployError::NoCredentials
+        ));
+        let expired = std::io::Error::other("the SSO token has expired");
+        assert!(matches!(
+            credentials_error(&expired),
+            DeployError::ExpiredCredentials
+        ));
+        let profile = std::io::Error::other("profile `nosuch` was not defined");
+        assert!(matches!(
+            credentials_error(&profile),
+            DeployError::ProfileNotFound { .. }
+        ));
     }
 }
