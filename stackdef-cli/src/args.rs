@@ -8,6 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use stackdef_deploy::DeployMethod;
 use stackdef_deploy::analysis::plan::RequireApproval;
 
+pub use super::doctor::DoctorArgs;
+pub use super::init::InitArgs;
+pub use super::manual::{CompletionsArgs, ManArgs};
+
 /// Exit codes, also printed by `stackdef --help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -91,6 +95,17 @@ pub enum Command {
     Bootstrap(BootstrapArgs),
     /// Check existing templates (JSON or YAML) with every synth rule, offline.
     Validate(ValidateArgs),
+    /// Write a new infra crate into DIR: Cargo.toml, a stack that synthesizes, a snapshot
+    /// test, stackdef.toml, .gitignore and a README.
+    Init(InitArgs),
+    /// Say what a deploy would use here (app, assembly, AWS profile, credentials, region,
+    /// account, endpoint, staging bucket, versions), each ✓ or ✗ with the fix; exit 0 only
+    /// when a deploy could run.
+    Doctor(DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page, or write one page per command with --out-dir.
+    Man(ManArgs),
 }
 
 /// `stackdef validate`.

@@ -32,6 +32,17 @@ pub enum CliError {
         /// Its exit status.
         status: Option<i32>,
     },
+    /// `stackdef init` wrote nothing.
+    #[error(transparent)]
+    Init(#[from] super::init::InitError),
+    /// A file (or standard output) could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// Where.
+        path: std::path::PathBuf,
+        /// The system's error.
+        source: std::io::Error,
+    },
     /// The engine failed (printed with this binary's advice).
     #[error("{}", super::advice::describe(.0))]
     Deploy(#[from] DeployError),
@@ -50,7 +61,8 @@ impl CliError {
             ) => USAGE,
             // Consent missing: nothing was changed, and the message names the flag.
             CliError::Deploy(DeployError::HasDependants { .. }) => DECLINED,
-            CliError::AppFailed { .. } | CliError::Deploy(_) => FAILED,
+            CliError::Init(e) => e.code(),
+            CliError::AppFailed { .. } | CliError::Write { .. } | CliError::Deploy(_) => FAILED,
         }
     }
 
@@ -60,6 +72,8 @@ impl CliError {
             CliError::Usage(_) => "usage",
             CliError::Assembly(_) => "assembly",
             CliError::AppFailed { .. } => "app_failed",
+            CliError::Init(_) => "init",
+            CliError::Write { .. } => "write",
             CliError::Deploy(e) => match e {
                 DeployError::NoCredentials => "no_credentials",
                 DeployError::ExpiredCredentials => "expired_credentials",

@@ -1,15 +1,19 @@
 //! The `stackdef` command line: a thin front over the deploy engine (`stackdef-deploy`).
 //!
 //! Commands: `synth`, `list`, `diff`, `deploy`, `destroy`, `outputs`, `graph`, `watch`,
-//! `bootstrap`, `validate`. The app comes from `--app`, `app` in `stackdef.toml`, or `--assembly DIR`.
+//! `bootstrap`, `validate`; `init` (a new infra crate), `doctor` (what a deploy would use),
+//! `completions` and `man`. The app comes from `--app`, `app` in `stackdef.toml`, or `--assembly DIR`.
 //! Exit codes are listed in [`args::EXIT_CODES`].
 
 mod advice;
 mod args;
 mod commands;
+mod doctor;
 mod engine;
 mod exit;
 mod format;
+mod init;
+mod manual;
 mod project;
 mod reporter;
 mod style;
@@ -70,9 +74,16 @@ fn run(cli: Cli) -> ExitCode {
 
 /// Runs the command: offline ones directly, the others on a started engine.
 fn execute(cli: &Cli) -> Result<u8, CliError> {
-    // Needs no project: it checks the files it is given.
-    if let Command::Validate(a) = &cli.command {
-        return validate::run(a, cli.global.region.as_deref(), cli.global.json);
+    // Commands that need no project (or, for `doctor`, report on it themselves).
+    match &cli.command {
+        Command::Validate(a) => {
+            return validate::run(a, cli.global.region.as_deref(), cli.global.json);
+        }
+        Command::Init(a) => return Ok(init::run(a, cli.global.json)?),
+        Command::Doctor(a) => return Ok(doctor::run(&cli.global, a)),
+        Command::Completions(a) => return manual::completions(a),
+        Command::Man(a) => return manual::man(a),
+        _ => {}
     }
     let ctx = Context::new(&cli.global)?;
     match &cli.command {
@@ -97,7 +108,11 @@ fn execute(cli: &Cli) -> Result<u8, CliError> {
                     Command::Synth(_)
                     | Command::List
                     | Command::Graph(_)
-                    | Command::Validate(_) => Ok(OK),
+                    | Command::Validate(_)
+                    | Command::Init(_)
+                    | Command::Doctor(_)
+                    | Command::Completions(_)
+                    | Command::Man(_) => Ok(OK),
                 }
             })
         }

@@ -80,41 +80,60 @@ impl Project {
         })
     }
 
-    /// The assembly: `--assembly DIR` as is, else the app command's output.
-    pub fn assembly(&self, global: &Global) -> Result<Assembly, CliError> {
-        if let Some(dir) = &global.assembly {
-            return Assembly::read(dir).map_err(|e| CliError::Assembly(e.to_string()));
-        }
-        let Some(app) = global.app.clone().or_else(|| self.config.app.clone()) else {
-            return Err(CliError::Usage(format!(
-                "no app to run: pass --app \"<command>\", add `app = \"<command>\"` to {CONFIG_FILE} in the project root, or pass --assembly DIR"
-            )));
-        };
+    /// The app command: `--app`, else `app` in `stackdef.toml`.
+    pub fn app_command(&self, global: &Global) -> Option<String> {
+        global.app.clone().or_else(|| self.config.app.clone())
+    }
+
+    /// Where the app writes the assembly: `--output`, else `output` in `stackdef.toml`
+    /// (relative to the project root), else `stackdef.out` in the project root.
+    pub fn outdir(&self, global: &Global) -> PathBuf {
         let outdir = match (&global.output, &self.config.output) {
             (Some(o), _) => o.clone(),
             (None, Some(o)) => self.root.join(o),
             (None, None) => self.root.join(DEFAULT_OUTDIR),
         };
-        let outdir = if outdir.is_absolute() {
+        if outdir.is_absolute() {
             outdir
         } else {
             std::env::current_dir()
                 .map(|c| c.join(&outdir))
                 .unwrap_or(outdir)
-        };
-        // A stale manifest must not pass for this run's output.
+        }
+    }
+
+    /// The process that runs `app` in the project root, writing to `outdir` (a stale
+    /// manifest there is removed first, so that it cannot pass for this run's output).
+    pub fn app_process(&self, app: &str, outdir: &Path) -> Command {
         let _ = std::fs::remove_file(outdir.join(MANIFEST_FILE));
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(app)
+            .current_dir(&self.root)
+            .env(OUTDIR_ENV, outdir)
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// The assembly: `--assembly DIR` as is, else the app command's output.
+    pub fn assembly(&self, global: &Global) -> Result<Assembly, CliError> {
+        if let Some(dir) = &global.assembly {
+            return Assembly::read(dir).map_err(|e| CliError::Assembly(e.to_string()));
+        }
+        let Some(app) = self.app_command(global) else {
+            return Err(CliError::Usage(format!(
+                "no app to run: pass --app \"<command>\", add `app = \"<command>\"` to {CONFIG_FILE} in the project root, or pass --assembly DIR"
+            )));
+        };
+        let outdir = self.outdir(global);
         // The app's stdout goes to our stderr so that `--json` output stays clean.
         let stdout: Stdio = match std::io::stderr().as_fd().try_clone_to_owned() {
             Ok(fd) => fd.into(),
             Err(_) => Stdio::null(),
         };
-        let status = Command::new("sh")
-            .arg("-c")
-            .arg(&app)
-            .current_dir(&self.root)
-            .env(OUTDIR_ENV, &outdir)
-            .stdin(Stdio::null())
+        let status = self
+            .app_process(&app, &outdir)
             .stdout(stdout)
             .status()
             .map_err(|e| CliError::Usage(format!("cannot run the app command `{app}`: {e}")))?;

@@ -41,6 +41,8 @@
 //! ```
 
 #![deny(missing_docs)]
+// docs.rs shows the cargo feature each item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod analysis;
 #[cfg(feature = "aws")]

@@ -20,6 +20,8 @@
 //! [`check`] (the checks every `app.synth()` runs).
 
 #![deny(missing_docs)]
+// docs.rs shows the cargo feature each item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets `#[derive(Construct)]`, which names `::stackdef`, work on this crate's own constructs.
 extern crate self as stackdef;
@@ -62,7 +64,13 @@ pub use stackdef_registry as registry;
 /// The synthesis layer, for tools that read or post-process assemblies.
 pub use stackdef_synth as synth;
 
-// The README's code blocks compile as doctests.
+// The READMEs' and the CDK guide's code blocks compile as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/from-cdk.md")]
+struct CdkGuideDoctests;

@@ -1,6 +1,7 @@
 //! Project tasks. `cargo xtask codegen` regenerates the L1 types and the registry data;
 //! `cargo xtask test` runs the whole test suite after installing what a bare machine lacks;
-//! `cargo xtask first-build` measures a newcomer's first build.
+//! `cargo xtask first-build` measures a newcomer's first build; `cargo xtask package`
+//! packages the published crates in dependency order and reports their sizes.
 
 use std::process::ExitCode;
 
@@ -10,8 +11,11 @@ fn main() -> ExitCode {
         Some("codegen") => exit(codegen::run(&args[1..])),
         Some("test") => exit(test::run(&args[1..])),
         Some("first-build") => exit(first_build::run(&args[1..])),
+        Some("package") => exit(package::run(&args[1..])),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check]|test|first-build [--timings]>");
+            eprintln!(
+                "usage: cargo xtask <codegen [--check]|test|first-build [--timings]|package [--no-verify]>"
+            );
             ExitCode::from(2)
         }
     }
@@ -30,5 +34,7 @@ fn exit(result: Result<(), String>) -> ExitCode {
 mod codegen;
 
 mod first_build;
+
+mod package;
 
 mod test;

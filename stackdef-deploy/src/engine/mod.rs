@@ -6,7 +6,8 @@
 //! (reading and following a stack), `staging` and `capabilities`, then one stack's
 //! operations (`context`, `preflight`, `deploy` with its `change_set` and `direct`
 //! paths, `destroy`, `watch`), the `scheduler` over many stacks, and the
-//! `Deployer` that users call.
+//! `Deployer` that users call. `probe` looks without changing anything (credentials,
+//! staging bucket), for checks before a deploy.
 
 mod capabilities;
 mod change_set;
@@ -22,6 +23,7 @@ mod interrupt;
 mod options;
 mod outcome;
 mod preflight;
+mod probe;
 mod report;
 mod retry;
 mod run_report;
@@ -37,6 +39,7 @@ pub use events::FollowEnd;
 pub use interrupt::{Interrupt, InterruptHandle, interrupt_pair};
 pub use options::{DeployMethod, DeployOptions, DestroyOptions, HEARTBEAT, ParameterValue};
 pub use outcome::{StackFailure, StackOutcome, StackOutput};
+pub use probe::CredentialsFacts;
 pub use report::{Confirm, Progress, Quiet, Reporter, ResourceEvent};
 pub use run_report::{RunReport, StackReport, StackResult};
 pub use session::{AwsOptions, AwsSession, Clients};

@@ -103,6 +103,26 @@ impl AwsSession {
         self.default_region.as_deref()
     }
 
+    /// The endpoint every client calls instead of AWS's own (`AWS_ENDPOINT_URL`, or the
+    /// profile's `endpoint_url`), if one is set.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        match &self.source {
+            Source::Config(config) => config.endpoint_url(),
+            Source::Fixed(_) => None,
+        }
+    }
+
+    /// The credentials provider the loaded configuration resolved (none for fixed clients,
+    /// whose credentials are their own business).
+    pub(super) fn credentials_provider(
+        &self,
+    ) -> Option<aws_sdk_sts::config::SharedCredentialsProvider> {
+        match &self.source {
+            Source::Config(config) => config.credentials_provider(),
+            Source::Fixed(_) => None,
+        }
+    }
+
     /// The region a stack deploys to: its own `Env` region wins over the default.
     pub fn region_for(&self, stack: &str, env_region: Option<&str>) -> Result<String, DeployError> {
         let region = env_region
