@@ -486,6 +486,68 @@ fn example_apps_deploy_on_moto() {
     // backend refuses (DependencyViolation on the VPC); destroy is covered above.
 
     jenkins_app_deploys_with_outputs(&moto, dir.path());
+    alias_record_points_at_the_load_balancer(&moto, dir.path());
+}
+
+/// W5's Route 53 part on the same server: the alias record exists in the zone, with the
+/// load balancer's name and zone id (taken from the load balancer, never typed). CloudFront,
+/// CodeDeploy and ACM validation are not emulated by moto's CloudFormation (they are checked
+/// at synth and in `examples/tests/blue_green.rs`).
+fn alias_record_points_at_the_load_balancer(moto: &Emulator, dir: &std::path::Path) {
+    let asm = fixtures::synth(dir, "edge", fixtures::alias_app);
+    let asm = asm.to_str().expect("utf-8 path");
+    let created = moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--yes",
+        "--method",
+        "direct",
+        "--json",
+    ]);
+    created.expect_code(0);
+    assert_eq!(created.json()["stacks"][0]["status"], "CREATE_COMPLETE");
+    let outputs = moto.run(&["outputs", "Edge", "--assembly", asm, "--json"]);
+    outputs.expect_code(0);
+    let o = outputs.json();
+    let zone = o["ZoneId"]
+        .as_str()
+        .expect("zone id")
+        .trim_start_matches("/hostedzone/");
+    assert_eq!(o["RecordName"], "www.bank.example.com");
+    // Route 53's REST API, read back: the record moto's CloudFormation created.
+    let port: u16 = moto
+        .endpoint
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let body = get_body(port, &format!("/2013-04-01/hostedzone/{zone}/rrset"));
+    let record = body
+        .split("<ResourceRecordSet>")
+        .find(|r| r.contains("<Name>www.bank.example.com.</Name>"))
+        .unwrap_or_else(|| panic!("no alias record in the zone: {body}"));
+    assert!(record.contains("<Type>A</Type>"), "{record}");
+    assert!(record.contains("<AliasTarget>"), "{record}");
+    assert!(record.contains("<DNSName>dualstack."), "{record}");
+    let destroy = moto.run(&["destroy", "Edge", "--assembly", asm, "--yes"]);
+    eprintln!("edge destroy on moto: exit {}", destroy.code);
+}
+
+/// `GET path` on 127.0.0.1:port: the response body.
+fn get_body(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        s,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nAuthorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/route53/aws4_request\r\n\r\n"
+    )
+    .expect("request");
+    let mut text = String::new();
+    s.read_to_string(&mut text).expect("response");
+    text.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or(text)
 }
 
 /// W3 (`examples/jenkins.rs`) on the same moto server: synthesized by the CLI from the

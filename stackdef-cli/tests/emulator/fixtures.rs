@@ -174,3 +174,32 @@ pub fn queue_app_with_role(app: &App, visibility: u32, actions: &[&str]) {
         }]),
     );
 }
+
+/// W5's DNS part: a public hosted zone with an alias record for an internet-facing load
+/// balancer; outputs the zone's id and the record's name.
+pub fn alias_app(app: &App) {
+    use stackdef::ec2::{Vpc, VpcProps};
+    use stackdef::elbv2::{Alb, AlbProps};
+    use stackdef::route53::{ARecord, HostedZone, HostedZoneProps, RecordProps, RecordTarget};
+    let stack = app.stack("Edge", Env::aws(ACCOUNT, "us-east-1"));
+    let vpc = Vpc::new(
+        &stack,
+        "Vpc",
+        VpcProps {
+            max_azs: 2,
+            nat_gateways: 0,
+            flow_logs: false,
+            ..Default::default()
+        },
+    );
+    let alb = Alb::new(&stack, "Alb", &vpc, AlbProps::default());
+    let zone = HostedZone::new(&stack, "Zone", HostedZoneProps::public("bank.example.com"));
+    let record = ARecord::new(
+        &stack,
+        "Www",
+        &zone,
+        RecordProps::new("www.bank.example.com", RecordTarget::load_balancer(&alb)),
+    );
+    CfnOutput::new(&stack, "ZoneId", zone.zone_id());
+    CfnOutput::new(&stack, "RecordName", record.domain_name());
+}
