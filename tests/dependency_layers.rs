@@ -92,11 +92,12 @@ fn the_engine_does_not_know_the_cli() {
 #[test]
 fn the_cli_does_not_compile_the_construct_tree() {
     let deps = dependency_names("stackdef-cli", &[]);
+    // The rule engine (for `validate`) reads the synth model, not the construct tree.
     assert!(
         !deps
             .iter()
-            .any(|d| d == "stackdef" || d == "stackdef-macros" || d == "stackdef-check"),
-        "stackdef-cli must depend on the assembly and the engine only, not on stackdef: {deps:?}"
+            .any(|d| d == "stackdef" || d == "stackdef-macros"),
+        "stackdef-cli must depend on the assembly, the rule engine and the deploy engine only, not on stackdef: {deps:?}"
     );
 }
 
@@ -375,4 +376,19 @@ fn deploy_modules_have_no_import_circles() {
     for module in uses.keys() {
         visit(module, &uses, &mut Vec::new(), &mut done);
     }
+}
+
+#[test]
+fn the_rule_engine_needs_no_sdk_cli_or_construct_tree() {
+    let deps = dependency_names("stackdef-check", &[]);
+    assert!(deps.iter().any(|d| d == "stackdef-synth"), "{deps:?}");
+    let bad = forbidden(
+        &deps,
+        &["aws-", "tokio", "clap", "hyper", "stackdef-macros"],
+    );
+    assert!(bad.is_empty(), "stackdef-check depends on {bad:?}");
+    assert!(
+        !deps.iter().any(|d| d == "stackdef"),
+        "the rule engine must not depend on the construct tree: {deps:?}"
+    );
 }
