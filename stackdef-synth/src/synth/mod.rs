@@ -88,6 +88,8 @@ struct Synth<'a> {
     /// namespace); hand-written logical id references are checked against it.
     local_ids: Vec<HashMap<String, String>>,
     ordering: Ordering<'a>,
+    /// Set by rendering a NaN or infinity (which has no JSON form).
+    saw_non_finite: bool,
 }
 
 #[derive(Default, Clone)]
@@ -156,6 +158,7 @@ pub fn synthesize_with(
         per_stack: index_by_stack(model),
         local_ids: Vec::new(),
         ordering: Ordering::new(model),
+        saw_non_finite: false,
     };
     s.check_stacks();
     s.assign_logical_ids();

@@ -115,7 +115,13 @@ impl<'a> Synth<'a> {
                             r.location,
                         );
                     }
-                    if let Some((at, n)) = non_finite(v, k) {
+                    // Rendering notes a NaN or infinity; only then is its path looked for,
+                    // so the usual property costs no second walk.
+                    self.saw_non_finite = false;
+                    let rendered = self.render(v, site);
+                    if self.saw_non_finite
+                        && let Some((at, n)) = non_finite(v, k)
+                    {
                         self.err(
                             ErrorKind::InvalidProperty {
                                 type_name: r.type_name.clone(),
@@ -128,7 +134,7 @@ impl<'a> Synth<'a> {
                             r.property_location(&at).or(r.location),
                         );
                     }
-                    props.insert(k.clone(), self.render(v, site));
+                    props.insert(k.clone(), rendered);
                 }
                 o.insert("Properties".into(), Json::Object(props));
             }
@@ -349,7 +355,10 @@ impl<'a> Synth<'a> {
             Expr::Pseudo(p) => json!({ "Ref": p.name() }),
             Expr::NoValue => json!({ "Ref": "AWS::NoValue" }),
             // Reported with its property where resources are rendered.
-            Expr::NonFinite(_) => Json::Null,
+            Expr::NonFinite(_) => {
+                self.saw_non_finite = true;
+                Json::Null
+            }
             Expr::Sub(parts) => self.render_sub(parts, site),
             Expr::Join(d, list) => json!({ "Fn::Join": [d, self.render(list, site)] }),
             Expr::Select(i, list) => {
