@@ -1,6 +1,7 @@
 //! `cargo xtask first-build`: what a newcomer waits for. Creates a throwaway infra crate
-//! that depends on this workspace's `stackdef` by path (default features), builds it cold
-//! into a fresh target directory, and prints the wall-clock and CPU seconds of that build.
+//! with `stackdef init`'s manifest, depending on this workspace's `stackdef` by path
+//! (default features), builds it cold into a fresh target directory, and prints the
+//! wall-clock and CPU seconds of that build.
 //! Run it on an idle machine; `--timings` keeps cargo's per-crate report.
 
 use std::path::Path;
@@ -16,6 +17,9 @@ fn main() -> Result<(), stackdef::Error> {
     Ok(())
 }
 "#;
+
+/// The `Cargo.toml` template of `stackdef init`.
+const INIT_MANIFEST: &str = include_str!("../../stackdef-cli/templates/init/Cargo.toml.tmpl");
 
 /// Runs the measurement.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -70,10 +74,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 fn write_crate(krate: &Path, stackdef: &Path) -> Result<(), String> {
     std::fs::create_dir_all(krate.join("src")).map_err(|e| format!("{e}"))?;
-    let manifest = format!(
-        "[package]\nname = \"infra\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nstackdef = {{ path = {:?} }}\n\n[workspace]\n",
-        stackdef.display().to_string()
+    // The manifest `stackdef init --path` writes (its profile included), so that this
+    // measures what a newcomer builds.
+    let manifest = INIT_MANIFEST.replace("{{name}}", "infra").replace(
+        "{{stackdef}}",
+        &format!(
+            "stackdef = {{ path = {:?} }}",
+            stackdef.display().to_string()
+        ),
     );
+    // Alone, not inside this repository's workspace.
+    let manifest = format!("{manifest}\n[workspace]\n");
     std::fs::write(krate.join("Cargo.toml"), manifest).map_err(|e| format!("{e}"))?;
     std::fs::write(krate.join("src/main.rs"), MAIN_RS).map_err(|e| format!("{e}"))?;
     Ok(())
