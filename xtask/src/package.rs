@@ -72,9 +72,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             over.push(krate);
         }
     }
-    if repository(&root)?.contains(".invalid") {
+    if workspace_package_value(&root, "repository").is_err() {
         println!(
-            "\nwarning: `repository` in Cargo.toml is a placeholder; set the real URL before `cargo publish`"
+            "\nnote: [workspace.package] has no `repository` yet; set the public repository's URL (and `repository.workspace = true` in each crate) before `cargo publish`"
         );
     }
     if over.is_empty() {
@@ -162,8 +162,4 @@ fn workspace_package_value(root: &Path, key: &str) -> Result<String, String> {
 
 fn workspace_version(root: &Path) -> Result<String, String> {
     workspace_package_value(root, "version")
-}
-
-fn repository(root: &Path) -> Result<String, String> {
-    workspace_package_value(root, "repository")
 }
