@@ -182,6 +182,7 @@ impl<T: ToTemplate + ?Sized> ToTemplate for &T {
 macro_rules! impl_literal {
     ($($t:ty),* $(,)?) => {$(
         impl ::core::convert::From<$t> for $crate::value::Value<$t> {
+            #[inline]
             fn from(v: $t) -> Self {
                 $crate::value::Value::literal(v)
             }

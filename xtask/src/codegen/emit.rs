@@ -88,6 +88,9 @@ fn emit_struct(out: &mut String, s: &StructDef, is_props: bool) {
         let list: Vec<String> = required.iter().map(|(_, f)| code(&f.json)).collect();
         let _ = writeln!(out, "    /// The required properties: {}.", list.join(", "));
     }
+    if args.is_empty() {
+        out.push_str("    #[inline]\n");
+    }
     let _ = write!(
         out,
         "    pub fn new({}) -> Self {{\n        Self(crate::Properties::new()",
@@ -173,21 +176,21 @@ pub fn type_file(m: &TypeModel, version: &str, sha: &str) -> String {
         Some((method, id, prop)) => {
             let _ = writeln!(
                 body,
-                "    /// `Ref`: the {} (typed).\n    pub fn ref_value(&self) -> Value<ids::{id}> {{\n        self.resource.ref_value()\n    }}\n\n    /// `Ref`: the {}.\n    pub fn {method}(&self) -> Value<ids::{id}> {{\n        self.resource.ref_value()\n    }}\n",
+                "    /// `Ref`: the {} (typed).\n    #[inline]\n    pub fn ref_value(&self) -> Value<ids::{id}> {{\n        self.resource.ref_value()\n    }}\n\n    /// `Ref`: the {}.\n    #[inline]\n    pub fn {method}(&self) -> Value<ids::{id}> {{\n        self.resource.ref_value()\n    }}\n",
                 code(prop),
                 code(prop)
             );
         }
         None => {
             body.push_str(
-                "    /// `Ref` (the schema's identifier is composite or unclear, so untyped).\n    pub fn ref_value(&self) -> Value<String> {\n        self.resource.ref_value()\n    }\n\n",
+                "    /// `Ref` (the schema's identifier is composite or unclear, so untyped).\n    #[inline]\n    pub fn ref_value(&self) -> Value<String> {\n        self.resource.ref_value()\n    }\n\n",
             );
         }
     }
     for a in &m.attrs {
         let _ = writeln!(
             body,
-            "    /// `Fn::GetAtt` {}.\n    pub fn {}(&self) -> Value<{}> {{\n        self.resource.get_att({})\n    }}\n",
+            "    /// `Fn::GetAtt` {}.\n    #[inline]\n    pub fn {}(&self) -> Value<{}> {{\n        self.resource.get_att({})\n    }}\n",
             code(&a.name),
             a.method,
             a.ty.rust(),

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Analyzer {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AnalyzerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::AnalyzerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AnalyzerArn> {
         self.resource.get_att("Arn")
     }
@@ -109,6 +112,7 @@ crate::l1_struct! {
 
 impl AnalyzerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -141,6 +145,7 @@ crate::l1_struct! {
 
 impl InternalAccessConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -163,6 +168,7 @@ crate::l1_struct! {
 
 impl InternalAccessAnalysisRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -182,6 +188,7 @@ crate::l1_struct! {
 
 impl InternalAccessAnalysisRuleCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -206,6 +213,7 @@ crate::l1_struct! {
 
 impl UnusedAccessConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -230,6 +238,7 @@ crate::l1_struct! {
 
 impl AnalysisRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -246,6 +255,7 @@ crate::l1_struct! {
 
 impl AnalysisRuleCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Certificate {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AcmpcaCertificateArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Certificate`.
+    #[inline]
     pub fn attr_certificate(&self) -> Value<String> {
         self.resource.get_att("Certificate")
     }
@@ -144,6 +147,7 @@ crate::l1_struct! {
 
 impl ApiPassthrough {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -164,6 +168,7 @@ crate::l1_struct! {
 
 impl Extensions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -289,6 +294,7 @@ crate::l1_struct! {
 
 impl ExtendedKeyUsage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -316,6 +322,7 @@ crate::l1_struct! {
 
 impl KeyUsage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -373,6 +380,7 @@ crate::l1_struct! {
 
 impl GeneralName {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -420,6 +428,7 @@ crate::l1_struct! {
 
 impl Subject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CertificateAuthority {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CertificateAuthorityArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CertificateAuthorityArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CertificateAuthorityArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CertificateSigningRequest`.
+    #[inline]
     pub fn attr_certificate_signing_request(&self) -> Value<String> {
         self.resource.get_att("CertificateSigningRequest")
     }
@@ -173,6 +177,7 @@ crate::l1_struct! {
 
 impl CsrExtensions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -199,6 +204,7 @@ crate::l1_struct! {
 
 impl KeyUsage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -275,6 +281,7 @@ crate::l1_struct! {
 
 impl GeneralName {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -322,6 +329,7 @@ crate::l1_struct! {
 
 impl Subject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -461,6 +469,7 @@ crate::l1_struct! {
 
 impl AccessMethod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -499,6 +508,7 @@ crate::l1_struct! {
 
 impl RevocationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

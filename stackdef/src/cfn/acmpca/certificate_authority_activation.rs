@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CertificateAuthorityActivation {
     /// `Ref`: the `CertificateAuthorityArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CertificateAuthorityActivationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CertificateAuthorityArn`.
+    #[inline]
     pub fn certificate_authority_arn(&self) -> Value<ids::CertificateAuthorityActivationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CompleteCertificateChain`.
+    #[inline]
     pub fn attr_complete_certificate_chain(&self) -> Value<String> {
         self.resource.get_att("CompleteCertificateChain")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl InvestigationGroup {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InvestigationGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::InvestigationGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastModifiedBy`.
+    #[inline]
     pub fn attr_last_modified_by(&self) -> Value<String> {
         self.resource.get_att("LastModifiedBy")
     }
 
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Value<String> {
         self.resource.get_att("LastModifiedAt")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InvestigationGroupArn> {
         self.resource.get_att("Arn")
     }
@@ -216,6 +223,7 @@ crate::l1_struct! {
 
 impl ChatbotNotificationChannel {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -240,6 +248,7 @@ crate::l1_struct! {
 
 impl CrossAccountConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -258,6 +267,7 @@ crate::l1_struct! {
 
 impl EncryptionConfigMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

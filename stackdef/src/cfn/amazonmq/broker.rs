@@ -21,71 +21,85 @@ crate::l1_resource! {
 
 impl Broker {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BrokerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::BrokerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::BrokerId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BrokerArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `EngineVersionCurrent`.
+    #[inline]
     pub fn attr_engine_version_current(&self) -> Value<String> {
         self.resource.get_att("EngineVersionCurrent")
     }
 
     /// `Fn::GetAtt` `IpAddresses`.
+    #[inline]
     pub fn attr_ip_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("IpAddresses")
     }
 
     /// `Fn::GetAtt` `MqttEndpoints`.
+    #[inline]
     pub fn attr_mqtt_endpoints(&self) -> Value<List<String>> {
         self.resource.get_att("MqttEndpoints")
     }
 
     /// `Fn::GetAtt` `OpenWireEndpoints`.
+    #[inline]
     pub fn attr_open_wire_endpoints(&self) -> Value<List<String>> {
         self.resource.get_att("OpenWireEndpoints")
     }
 
     /// `Fn::GetAtt` `ConfigurationId`.
+    #[inline]
     pub fn attr_configuration_id(&self) -> Value<String> {
         self.resource.get_att("ConfigurationId")
     }
 
     /// `Fn::GetAtt` `ConfigurationRevision`.
+    #[inline]
     pub fn attr_configuration_revision(&self) -> Value<String> {
         self.resource.get_att("ConfigurationRevision")
     }
 
     /// `Fn::GetAtt` `StompEndpoints`.
+    #[inline]
     pub fn attr_stomp_endpoints(&self) -> Value<List<String>> {
         self.resource.get_att("StompEndpoints")
     }
 
     /// `Fn::GetAtt` `WssEndpoints`.
+    #[inline]
     pub fn attr_wss_endpoints(&self) -> Value<List<String>> {
         self.resource.get_att("WssEndpoints")
     }
 
     /// `Fn::GetAtt` `AmqpEndpoints`.
+    #[inline]
     pub fn attr_amqp_endpoints(&self) -> Value<List<String>> {
         self.resource.get_att("AmqpEndpoints")
     }
 
     /// `Fn::GetAtt` `ConsoleURLs`.
+    #[inline]
     pub fn attr_console_ur_ls(&self) -> Value<List<String>> {
         self.resource.get_att("ConsoleURLs")
     }
@@ -502,6 +516,7 @@ crate::l1_struct! {
 
 impl LogList {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Configuration {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AmazonMqConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ConfigurationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Value<String> {
         self.resource.get_att("Revision")
     }

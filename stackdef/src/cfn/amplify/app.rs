@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl App {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AmplifyAppArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::AmplifyAppArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppId`.
+    #[inline]
     pub fn attr_app_id(&self) -> Value<String> {
         self.resource.get_att("AppId")
     }
 
     /// `Fn::GetAtt` `AppName`.
+    #[inline]
     pub fn attr_app_name(&self) -> Value<String> {
         self.resource.get_att("AppName")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AmplifyAppArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DefaultDomain`.
+    #[inline]
     pub fn attr_default_domain(&self) -> Value<String> {
         self.resource.get_att("DefaultDomain")
     }
@@ -290,6 +296,7 @@ crate::l1_struct! {
 
 impl AutoBranchCreationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -377,6 +384,7 @@ crate::l1_struct! {
 
 impl BasicAuthConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -438,6 +446,7 @@ crate::l1_struct! {
 
 impl CacheConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AmplifyDomainArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::AmplifyDomainArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AmplifyDomainArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainStatus`.
+    #[inline]
     pub fn attr_domain_status(&self) -> Value<String> {
         self.resource.get_att("DomainStatus")
     }
 
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
 
     /// `Fn::GetAtt` `CertificateRecord`.
+    #[inline]
     pub fn attr_certificate_record(&self) -> Value<String> {
         self.resource.get_att("CertificateRecord")
     }
 
     /// `Fn::GetAtt` `UpdateStatus`.
+    #[inline]
     pub fn attr_update_status(&self) -> Value<String> {
         self.resource.get_att("UpdateStatus")
     }
@@ -169,6 +176,7 @@ crate::l1_struct! {
 
 impl CertificateSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

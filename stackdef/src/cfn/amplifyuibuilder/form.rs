@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Form {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -110,6 +112,7 @@ crate::l1_struct! {
 
 impl FormProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -180,6 +183,7 @@ crate::l1_struct! {
 
 impl FormCta {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -208,6 +212,7 @@ crate::l1_struct! {
 
 impl FormButton {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -273,6 +278,7 @@ crate::l1_struct! {
 
 impl FieldConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -459,6 +465,7 @@ crate::l1_struct! {
 
 impl FormInputBindingPropertiesValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -485,6 +492,7 @@ crate::l1_struct! {
 
 impl FormInputBindingPropertiesValueProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -517,6 +525,7 @@ crate::l1_struct! {
 
 impl FormInputValueProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -644,6 +653,7 @@ crate::l1_struct! {
 
 impl FormStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

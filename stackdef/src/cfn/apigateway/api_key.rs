@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ApiKey {
     /// `Ref`: the `APIKeyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiGatewayApiKeyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `APIKeyId`.
+    #[inline]
     pub fn api_key_id(&self) -> Value<ids::ApiGatewayApiKeyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `APIKeyId`.
+    #[inline]
     pub fn attr_api_key_id(&self) -> Value<ids::ApiGatewayApiKeyId> {
         self.resource.get_att("APIKeyId")
     }
@@ -92,6 +95,7 @@ crate::l1_struct! {
 
 impl ApiKeyProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -143,6 +147,7 @@ crate::l1_struct! {
 
 impl StageKey {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl BasePathMappingV2 {
     /// `Ref`: the `BasePathMappingArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BasePathMappingV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BasePathMappingArn`.
+    #[inline]
     pub fn base_path_mapping_arn(&self) -> Value<ids::BasePathMappingV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BasePathMappingArn`.
+    #[inline]
     pub fn attr_base_path_mapping_arn(&self) -> Value<ids::BasePathMappingV2Arn> {
         self.resource.get_att("BasePathMappingArn")
     }

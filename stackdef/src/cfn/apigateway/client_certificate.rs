@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ClientCertificate {
     /// `Ref`: the `ClientCertificateId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClientCertificateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClientCertificateId`.
+    #[inline]
     pub fn client_certificate_id(&self) -> Value<ids::ClientCertificateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ClientCertificateId`.
+    #[inline]
     pub fn attr_client_certificate_id(&self) -> Value<ids::ClientCertificateId> {
         self.resource.get_att("ClientCertificateId")
     }
@@ -55,6 +58,7 @@ crate::l1_struct! {
 
 impl ClientCertificateProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

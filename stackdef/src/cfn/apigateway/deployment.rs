@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Deployment {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Value<String> {
         self.resource.get_att("DeploymentId")
     }
@@ -112,6 +114,7 @@ crate::l1_struct! {
 
 impl DeploymentCanarySettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -139,6 +142,7 @@ crate::l1_struct! {
 
 impl StageDescription {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -266,6 +270,7 @@ crate::l1_struct! {
 
 impl AccessLogSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -286,6 +291,7 @@ crate::l1_struct! {
 
 impl CanarySetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -313,6 +319,7 @@ crate::l1_struct! {
 
 impl MethodSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl DocumentationPart {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DocumentationPartId`.
+    #[inline]
     pub fn attr_documentation_part_id(&self) -> Value<String> {
         self.resource.get_att("DocumentationPartId")
     }
@@ -76,6 +78,7 @@ crate::l1_struct! {
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

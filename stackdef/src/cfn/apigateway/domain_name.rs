@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl DomainName {
     /// `Ref`: the `DomainName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiGatewayDomainNameName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainName`.
+    #[inline]
     pub fn domain_name(&self) -> Value<ids::ApiGatewayDomainNameName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Value<String> {
         self.resource.get_att("DomainNameArn")
     }
 
     /// `Fn::GetAtt` `RegionalHostedZoneId`.
+    #[inline]
     pub fn attr_regional_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("RegionalHostedZoneId")
     }
 
     /// `Fn::GetAtt` `DistributionDomainName`.
+    #[inline]
     pub fn attr_distribution_domain_name(&self) -> Value<String> {
         self.resource.get_att("DistributionDomainName")
     }
 
     /// `Fn::GetAtt` `RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Value<String> {
         self.resource.get_att("RegionalDomainName")
     }
 
     /// `Fn::GetAtt` `DistributionHostedZoneId`.
+    #[inline]
     pub fn attr_distribution_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("DistributionHostedZoneId")
     }
@@ -128,6 +135,7 @@ crate::l1_struct! {
 
 impl DomainNameProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +208,7 @@ crate::l1_struct! {
 
 impl EndpointConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -220,6 +229,7 @@ crate::l1_struct! {
 
 impl MutualTlsAuthentication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -255,6 +265,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

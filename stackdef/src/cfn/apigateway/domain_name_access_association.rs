@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DomainNameAccessAssociation {
     /// `Ref`: the `DomainNameAccessAssociationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DomainNameAccessAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainNameAccessAssociationArn`.
+    #[inline]
     pub fn domain_name_access_association_arn(&self) -> Value<ids::DomainNameAccessAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainNameAccessAssociationArn`.
+    #[inline]
     pub fn attr_domain_name_access_association_arn(
         &self,
     ) -> Value<ids::DomainNameAccessAssociationArn> {

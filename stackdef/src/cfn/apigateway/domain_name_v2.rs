@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DomainNameV2 {
     /// `Ref`: the `DomainNameArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DomainNameV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainNameArn`.
+    #[inline]
     pub fn domain_name_arn(&self) -> Value<ids::DomainNameV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainNameId`.
+    #[inline]
     pub fn attr_domain_name_id(&self) -> Value<String> {
         self.resource.get_att("DomainNameId")
     }
 
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Value<ids::DomainNameV2Arn> {
         self.resource.get_att("DomainNameArn")
     }
@@ -98,6 +102,7 @@ crate::l1_struct! {
 
 impl DomainNameV2Props {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -151,6 +156,7 @@ crate::l1_struct! {
 
 impl EndpointConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -183,6 +189,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

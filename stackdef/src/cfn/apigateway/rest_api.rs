@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl RestApi {
     /// `Ref`: the `RestApiId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RestApiId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RestApiId`.
+    #[inline]
     pub fn rest_api_id(&self) -> Value<ids::RestApiId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RestApiId`.
+    #[inline]
     pub fn attr_rest_api_id(&self) -> Value<ids::RestApiId> {
         self.resource.get_att("RestApiId")
     }
 
     /// `Fn::GetAtt` `RootResourceId`.
+    #[inline]
     pub fn attr_root_resource_id(&self) -> Value<String> {
         self.resource.get_att("RootResourceId")
     }
@@ -154,6 +158,7 @@ crate::l1_struct! {
 
 impl RestApiProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -261,6 +266,7 @@ crate::l1_struct! {
 
 impl S3Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -289,6 +295,7 @@ crate::l1_struct! {
 
 impl EndpointConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

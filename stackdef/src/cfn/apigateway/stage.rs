@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl Stage {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -202,6 +203,7 @@ crate::l1_struct! {
 
 impl AccessLogSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -222,6 +224,7 @@ crate::l1_struct! {
 
 impl CanarySetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -254,6 +257,7 @@ crate::l1_struct! {
 
 impl MethodSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl UsagePlan {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UsagePlanId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::UsagePlanId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::UsagePlanId> {
         self.resource.get_att("Id")
     }
@@ -79,6 +82,7 @@ crate::l1_struct! {
 
 impl UsagePlanProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -115,6 +119,7 @@ crate::l1_struct! {
 
 impl ApiStage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -139,6 +144,7 @@ crate::l1_struct! {
 
 impl ThrottleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -161,6 +167,7 @@ crate::l1_struct! {
 
 impl QuotaSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

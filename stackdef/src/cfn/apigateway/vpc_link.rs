@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VpcLink {
     /// `Ref`: the `VpcLinkId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiGatewayVpcLinkId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpcLinkId`.
+    #[inline]
     pub fn vpc_link_id(&self) -> Value<ids::ApiGatewayVpcLinkId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpcLinkId`.
+    #[inline]
     pub fn attr_vpc_link_id(&self) -> Value<ids::ApiGatewayVpcLinkId> {
         self.resource.get_att("VpcLinkId")
     }

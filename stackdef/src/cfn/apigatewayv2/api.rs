@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Api {
     /// `Ref`: the `ApiId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApiId`.
+    #[inline]
     pub fn api_id(&self) -> Value<ids::ApiId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApiId`.
+    #[inline]
     pub fn attr_api_id(&self) -> Value<ids::ApiId> {
         self.resource.get_att("ApiId")
     }
 
     /// `Fn::GetAtt` `ApiEndpoint`.
+    #[inline]
     pub fn attr_api_endpoint(&self) -> Value<String> {
         self.resource.get_att("ApiEndpoint")
     }
@@ -161,6 +165,7 @@ crate::l1_struct! {
 
 impl ApiProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -269,6 +274,7 @@ crate::l1_struct! {
 
 impl BodyS3Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -297,6 +303,7 @@ crate::l1_struct! {
 
 impl Cors {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

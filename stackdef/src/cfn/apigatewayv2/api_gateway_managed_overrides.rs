@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ApiGatewayManagedOverrides {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiGatewayManagedOverridesId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ApiGatewayManagedOverridesId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ApiGatewayManagedOverridesId> {
         self.resource.get_att("Id")
     }
@@ -91,6 +94,7 @@ crate::l1_struct! {
 
 impl IntegrationOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -128,6 +132,7 @@ crate::l1_struct! {
 
 impl RouteOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +171,7 @@ crate::l1_struct! {
 
 impl StageOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -208,6 +214,7 @@ crate::l1_struct! {
 
 impl AccessLogSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +235,7 @@ crate::l1_struct! {
 
 impl RouteSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Authorizer {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AuthorizerId`.
+    #[inline]
     pub fn attr_authorizer_id(&self) -> Value<String> {
         self.resource.get_att("AuthorizerId")
     }
@@ -187,6 +189,7 @@ crate::l1_struct! {
 
 impl JwtConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DomainName {
     /// `Ref`: the `DomainName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiGatewayV2DomainNameName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainName`.
+    #[inline]
     pub fn domain_name(&self) -> Value<ids::ApiGatewayV2DomainNameName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Value<String> {
         self.resource.get_att("RegionalDomainName")
     }
 
     /// `Fn::GetAtt` `RegionalHostedZoneId`.
+    #[inline]
     pub fn attr_regional_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("RegionalHostedZoneId")
     }
 
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Value<String> {
         self.resource.get_att("DomainNameArn")
     }
@@ -128,6 +133,7 @@ crate::l1_struct! {
 
 impl DomainNameConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -171,6 +177,7 @@ crate::l1_struct! {
 
 impl MutualTlsAuthentication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

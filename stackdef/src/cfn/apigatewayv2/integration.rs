@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Integration {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IntegrationId`.
+    #[inline]
     pub fn attr_integration_id(&self) -> Value<String> {
         self.resource.get_att("IntegrationId")
     }
@@ -268,6 +270,7 @@ crate::l1_struct! {
 
 impl ResponseParameterMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +290,7 @@ crate::l1_struct! {
 
 impl ResponseParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -307,6 +311,7 @@ crate::l1_struct! {
 
 impl TlsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Model {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ModelId`.
+    #[inline]
     pub fn attr_model_id(&self) -> Value<String> {
         self.resource.get_att("ModelId")
     }

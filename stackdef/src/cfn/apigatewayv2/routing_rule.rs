@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl RoutingRule {
     /// `Ref`: the `RoutingRuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RoutingRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RoutingRuleArn`.
+    #[inline]
     pub fn routing_rule_arn(&self) -> Value<ids::RoutingRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RoutingRuleArn`.
+    #[inline]
     pub fn attr_routing_rule_arn(&self) -> Value<ids::RoutingRuleArn> {
         self.resource.get_att("RoutingRuleArn")
     }
 
     /// `Fn::GetAtt` `RoutingRuleId`.
+    #[inline]
     pub fn attr_routing_rule_id(&self) -> Value<String> {
         self.resource.get_att("RoutingRuleId")
     }
@@ -127,6 +131,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Stage {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StageId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::StageId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::StageId> {
         self.resource.get_att("Id")
     }
@@ -173,6 +176,7 @@ crate::l1_struct! {
 
 impl AccessLogSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -193,6 +197,7 @@ crate::l1_struct! {
 
 impl RouteSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppConfigApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationId`.
+    #[inline]
     pub fn application_id(&self) -> Value<ids::AppConfigApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Value<ids::AppConfigApplicationId> {
         self.resource.get_att("ApplicationId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ConfigurationProfile {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigurationProfileId`.
+    #[inline]
     pub fn attr_configuration_profile_id(&self) -> Value<String> {
         self.resource.get_att("ConfigurationProfileId")
     }
 
     /// `Fn::GetAtt` `KmsKeyArn`.
+    #[inline]
     pub fn attr_kms_key_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("KmsKeyArn")
     }
@@ -185,6 +188,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -207,6 +211,7 @@ crate::l1_struct! {
 
 impl Validators {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl Deployment {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeploymentNumber`.
+    #[inline]
     pub fn attr_deployment_number(&self) -> Value<String> {
         self.resource.get_att("DeploymentNumber")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -172,6 +175,7 @@ crate::l1_struct! {
 
 impl DynamicExtensionParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -199,6 +203,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DeploymentStrategy {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeploymentStrategyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DeploymentStrategyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DeploymentStrategyId> {
         self.resource.get_att("Id")
     }
@@ -161,6 +164,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Extension {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ExtensionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ExtensionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ExtensionId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ExtensionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Value<i64> {
         self.resource.get_att("VersionNumber")
     }

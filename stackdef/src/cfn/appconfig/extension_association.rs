@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ExtensionAssociation {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ExtensionAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ExtensionAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ExtensionAssociationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ExtensionAssociationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceArn")
     }
 
     /// `Fn::GetAtt` `ExtensionArn`.
+    #[inline]
     pub fn attr_extension_arn(&self) -> Value<String> {
         self.resource.get_att("ExtensionArn")
     }
@@ -91,6 +97,7 @@ crate::l1_struct! {
 
 impl ExtensionAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

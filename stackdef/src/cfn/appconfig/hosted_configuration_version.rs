@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl HostedConfigurationVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Value<String> {
         self.resource.get_att("VersionNumber")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Connector {
     /// `Ref`: the `ConnectorLabel` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppFlowConnectorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorLabel`.
+    #[inline]
     pub fn connector_label(&self) -> Value<ids::AppFlowConnectorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Value<String> {
         self.resource.get_att("ConnectorArn")
     }
@@ -112,6 +115,7 @@ crate::l1_struct! {
 
 impl ConnectorProvisioningConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ConnectorProfile {
     /// `Ref`: the `ConnectorProfileName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectorProfileName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorProfileName`.
+    #[inline]
     pub fn connector_profile_name(&self) -> Value<ids::ConnectorProfileName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectorProfileArn`.
+    #[inline]
     pub fn attr_connector_profile_arn(&self) -> Value<String> {
         self.resource.get_att("ConnectorProfileArn")
     }
 
     /// `Fn::GetAtt` `CredentialsArn`.
+    #[inline]
     pub fn attr_credentials_arn(&self) -> Value<String> {
         self.resource.get_att("CredentialsArn")
     }
@@ -143,6 +147,7 @@ crate::l1_struct! {
 
 impl ConnectorProfileConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -175,6 +180,7 @@ crate::l1_struct! {
 
 impl ConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -401,6 +407,7 @@ crate::l1_struct! {
 
 impl OAuth2Credentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -441,6 +448,7 @@ crate::l1_struct! {
 
 impl ConnectorOAuthRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -589,6 +597,7 @@ crate::l1_struct! {
 
 impl PardotConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -629,6 +638,7 @@ crate::l1_struct! {
 
 impl RedshiftConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -653,6 +663,7 @@ crate::l1_struct! {
 
 impl SapoDataConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -679,6 +690,7 @@ crate::l1_struct! {
 
 impl OAuthCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -722,6 +734,7 @@ crate::l1_struct! {
 
 impl SalesforceConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -787,6 +800,7 @@ crate::l1_struct! {
 
 impl ServiceNowConnectorProfileCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -938,6 +952,7 @@ crate::l1_struct! {
 
 impl ConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1018,6 +1033,7 @@ crate::l1_struct! {
 
 impl CustomConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1046,6 +1062,7 @@ crate::l1_struct! {
 
 impl OAuth2Properties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1221,6 +1238,7 @@ crate::l1_struct! {
 
 impl SapoDataConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1288,6 +1306,7 @@ crate::l1_struct! {
 
 impl OAuthProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1318,6 +1337,7 @@ crate::l1_struct! {
 
 impl SalesforceConnectorProfileProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Flow {
     /// `Ref`: the `FlowName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FlowName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FlowName`.
+    #[inline]
     pub fn flow_name(&self) -> Value<ids::FlowName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FlowArn`.
+    #[inline]
     pub fn attr_flow_arn(&self) -> Value<String> {
         self.resource.get_att("FlowArn")
     }
@@ -257,6 +260,7 @@ crate::l1_struct! {
 
 impl DestinationConnectorProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -364,6 +368,7 @@ crate::l1_struct! {
 
 impl ErrorHandlingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -427,6 +432,7 @@ crate::l1_struct! {
 
 impl LookoutMetricsDestinationProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -523,6 +529,7 @@ crate::l1_struct! {
 
 impl S3OutputFormatConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -557,6 +564,7 @@ crate::l1_struct! {
 
 impl AggregationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -602,6 +610,7 @@ crate::l1_struct! {
 
 impl PrefixConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -711,6 +720,7 @@ crate::l1_struct! {
 
 impl SuccessResponseHandlingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -917,6 +927,7 @@ crate::l1_struct! {
 
 impl MetadataCatalogConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1002,6 +1013,7 @@ crate::l1_struct! {
 
 impl IncrementalPullConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1022,6 +1034,7 @@ crate::l1_struct! {
 
 impl SourceConnectorProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1283,6 +1296,7 @@ crate::l1_struct! {
 
 impl S3InputFormatConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1538,6 +1552,7 @@ crate::l1_struct! {
 
 impl ConnectorOperator {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppIntegrationsApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationArn`.
+    #[inline]
     pub fn application_arn(&self) -> Value<ids::AppIntegrationsApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<ids::AppIntegrationsApplicationArn> {
         self.resource.get_att("ApplicationArn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -189,6 +193,7 @@ crate::l1_struct! {
 
 impl ApplicationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -280,6 +285,7 @@ crate::l1_struct! {
 
 impl IframeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

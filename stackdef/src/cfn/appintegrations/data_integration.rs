@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataIntegration {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataIntegrationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DataIntegrationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DataIntegrationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `DataIntegrationArn`.
+    #[inline]
     pub fn attr_data_integration_arn(&self) -> Value<String> {
         self.resource.get_att("DataIntegrationArn")
     }

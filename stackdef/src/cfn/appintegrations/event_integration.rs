@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EventIntegration {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventIntegrationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::EventIntegrationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EventIntegrationArn`.
+    #[inline]
     pub fn attr_event_integration_arn(&self) -> Value<String> {
         self.resource.get_att("EventIntegrationArn")
     }

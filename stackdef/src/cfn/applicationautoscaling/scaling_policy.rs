@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ScalingPolicy {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ApplicationAutoScalingScalingPolicyArn> {
         self.resource.get_att("Arn")
     }
@@ -354,6 +356,7 @@ crate::l1_struct! {
 
 impl PredictiveScalingMetricDataQuery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -388,6 +391,7 @@ crate::l1_struct! {
 
 impl PredictiveScalingMetricStat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -413,6 +417,7 @@ crate::l1_struct! {
 
 impl PredictiveScalingMetric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -442,6 +447,7 @@ crate::l1_struct! {
 
 impl PredictiveScalingMetricDimension {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -663,6 +669,7 @@ crate::l1_struct! {
 
 impl StepScalingPolicyConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -810,6 +817,7 @@ crate::l1_struct! {
 
 impl CustomizedMetricSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -862,6 +870,7 @@ crate::l1_struct! {
 
 impl TargetTrackingMetricDataQuery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -896,6 +905,7 @@ crate::l1_struct! {
 
 impl TargetTrackingMetricStat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -921,6 +931,7 @@ crate::l1_struct! {
 
 impl TargetTrackingMetric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -947,6 +958,7 @@ crate::l1_struct! {
 
 impl TargetTrackingMetricDimension {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApplicationInsightsApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationARN`.
+    #[inline]
     pub fn application_arn(&self) -> Value<ids::ApplicationInsightsApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationARN`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<ids::ApplicationInsightsApplicationArn> {
         self.resource.get_att("ApplicationARN")
     }
@@ -297,6 +300,7 @@ crate::l1_struct! {
 
 impl ComponentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -328,6 +332,7 @@ crate::l1_struct! {
 
 impl ConfigurationDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -448,6 +453,7 @@ crate::l1_struct! {
 
 impl HaClusterPrometheusExporter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -495,6 +501,7 @@ crate::l1_struct! {
 
 impl JmxPrometheusExporter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -696,6 +703,7 @@ crate::l1_struct! {
 
 impl SubComponentConfigurationDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

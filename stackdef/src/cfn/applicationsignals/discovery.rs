@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Discovery {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DiscoveryId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::DiscoveryId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::DiscoveryId> {
         self.resource.get_att("AccountId")
     }
@@ -43,6 +46,7 @@ crate::l1_struct! {
 
 impl DiscoveryProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ServiceLevelObjective {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceLevelObjectiveArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ServiceLevelObjectiveArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceLevelObjectiveArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<i64> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<i64> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `EvaluationType`.
+    #[inline]
     pub fn attr_evaluation_type(&self) -> Value<String> {
         self.resource.get_att("EvaluationType")
     }
@@ -252,6 +258,7 @@ crate::l1_struct! {
 
 impl Goal {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -279,6 +286,7 @@ crate::l1_struct! {
 
 impl Interval {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -389,6 +397,7 @@ crate::l1_struct! {
 
 impl RequestBasedSliMetric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -478,6 +487,7 @@ crate::l1_struct! {
 
 impl MonitoredRequestCountMetric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -554,6 +564,7 @@ crate::l1_struct! {
 
 impl Metric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -633,6 +644,7 @@ crate::l1_struct! {
 
 impl SliMetric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

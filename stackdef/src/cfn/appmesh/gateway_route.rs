@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl GatewayRoute {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GatewayRouteId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::GatewayRouteId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::GatewayRouteId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Value<String> {
         self.resource.get_att("ResourceOwner")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GatewayRouteArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
@@ -137,6 +143,7 @@ crate::l1_struct! {
 
 impl GatewayRouteSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +207,7 @@ crate::l1_struct! {
 
 impl GrpcGatewayRouteRewrite {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -216,6 +224,7 @@ crate::l1_struct! {
 
 impl GatewayRouteHostnameRewrite {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -271,6 +280,7 @@ crate::l1_struct! {
 
 impl GrpcGatewayRouteMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -299,6 +309,7 @@ crate::l1_struct! {
 
 impl GatewayRouteHostnameMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -339,6 +350,7 @@ crate::l1_struct! {
 
 impl GatewayRouteMetadataMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -422,6 +434,7 @@ crate::l1_struct! {
 
 impl HttpGatewayRouteRewrite {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -446,6 +459,7 @@ crate::l1_struct! {
 
 impl HttpGatewayRoutePathRewrite {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -462,6 +476,7 @@ crate::l1_struct! {
 
 impl HttpGatewayRoutePrefixRewrite {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -482,6 +497,7 @@ crate::l1_struct! {
 
 impl HttpGatewayRouteMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -545,6 +561,7 @@ crate::l1_struct! {
 
 impl HttpGatewayRouteHeaderMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -577,6 +594,7 @@ crate::l1_struct! {
 
 impl HttpPathMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -613,6 +631,7 @@ crate::l1_struct! {
 
 impl HttpQueryParameterMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

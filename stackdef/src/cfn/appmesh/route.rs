@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Route {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouteId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RouteId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RouteId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Value<String> {
         self.resource.get_att("ResourceOwner")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AppMeshRouteArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
@@ -134,6 +140,7 @@ crate::l1_struct! {
 
 impl RouteSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -229,6 +236,7 @@ crate::l1_struct! {
 
 impl GrpcRouteMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -277,6 +285,7 @@ crate::l1_struct! {
 
 impl GrpcRouteMetadataMatchMethod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -378,6 +387,7 @@ crate::l1_struct! {
 
 impl GrpcTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -441,6 +451,7 @@ crate::l1_struct! {
 
 impl HttpRouteMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -504,6 +515,7 @@ crate::l1_struct! {
 
 impl HeaderMatchMethod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -536,6 +548,7 @@ crate::l1_struct! {
 
 impl HttpPathMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -572,6 +585,7 @@ crate::l1_struct! {
 
 impl HttpQueryParameterMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -618,6 +632,7 @@ crate::l1_struct! {
 
 impl HttpTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -674,6 +689,7 @@ crate::l1_struct! {
 
 impl TcpRouteMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -690,6 +706,7 @@ crate::l1_struct! {
 
 impl TcpTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

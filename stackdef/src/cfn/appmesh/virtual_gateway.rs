@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl VirtualGateway {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VirtualGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::VirtualGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::VirtualGatewayId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Value<String> {
         self.resource.get_att("ResourceOwner")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::VirtualGatewayArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
@@ -148,6 +154,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayBackendDefaults {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -164,6 +171,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayClientPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +212,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayClientTlsCertificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -293,6 +302,7 @@ crate::l1_struct! {
 
 impl SubjectAlternativeNameMatchers {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +319,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayTlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -404,6 +415,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayConnectionPool {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -558,6 +570,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayListenerTlsCertificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -620,6 +633,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayListenerTlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -643,6 +657,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayLogging {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -659,6 +674,7 @@ crate::l1_struct! {
 
 impl VirtualGatewayAccessLog {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -691,6 +707,7 @@ crate::l1_struct! {
 
 impl LoggingFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl VirtualNode {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VirtualNodeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::VirtualNodeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::VirtualNodeId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Value<String> {
         self.resource.get_att("ResourceOwner")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::VirtualNodeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
@@ -124,6 +130,7 @@ crate::l1_struct! {
 
 impl VirtualNodeSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -162,6 +169,7 @@ crate::l1_struct! {
 
 impl BackendDefaults {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -178,6 +186,7 @@ crate::l1_struct! {
 
 impl ClientPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -218,6 +227,7 @@ crate::l1_struct! {
 
 impl ClientTlsCertificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -307,6 +317,7 @@ crate::l1_struct! {
 
 impl SubjectAlternativeNameMatchers {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -323,6 +334,7 @@ crate::l1_struct! {
 
 impl TlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -391,6 +403,7 @@ crate::l1_struct! {
 
 impl Backend {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -462,6 +475,7 @@ crate::l1_struct! {
 
 impl VirtualNodeConnectionPool {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -680,6 +694,7 @@ crate::l1_struct! {
 
 impl ListenerTlsCertificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -742,6 +757,7 @@ crate::l1_struct! {
 
 impl ListenerTlsValidationContextTrust {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -762,6 +778,7 @@ crate::l1_struct! {
 
 impl ListenerTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -790,6 +807,7 @@ crate::l1_struct! {
 
 impl GrpcTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -810,6 +828,7 @@ crate::l1_struct! {
 
 impl HttpTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -830,6 +849,7 @@ crate::l1_struct! {
 
 impl TcpTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -846,6 +866,7 @@ crate::l1_struct! {
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -862,6 +883,7 @@ crate::l1_struct! {
 
 impl AccessLog {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -894,6 +916,7 @@ crate::l1_struct! {
 
 impl LoggingFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -916,6 +939,7 @@ crate::l1_struct! {
 
 impl ServiceDiscovery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

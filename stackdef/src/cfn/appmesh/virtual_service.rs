@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl VirtualService {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VirtualServiceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::VirtualServiceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::VirtualServiceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ResourceOwner`.
+    #[inline]
     pub fn attr_resource_owner(&self) -> Value<String> {
         self.resource.get_att("ResourceOwner")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::VirtualServiceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Uid`.
+    #[inline]
     pub fn attr_uid(&self) -> Value<String> {
         self.resource.get_att("Uid")
     }
@@ -123,6 +129,7 @@ crate::l1_struct! {
 
 impl VirtualServiceSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -139,6 +146,7 @@ crate::l1_struct! {
 
 impl VirtualServiceProvider {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AutoScalingConfiguration {
     /// `Ref`: the `AutoScalingConfigurationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AutoScalingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AutoScalingConfigurationArn`.
+    #[inline]
     pub fn auto_scaling_configuration_arn(&self) -> Value<ids::AutoScalingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AutoScalingConfigurationArn`.
+    #[inline]
     pub fn attr_auto_scaling_configuration_arn(&self) -> Value<ids::AutoScalingConfigurationArn> {
         self.resource.get_att("AutoScalingConfigurationArn")
     }
 
     /// `Fn::GetAtt` `AutoScalingConfigurationRevision`.
+    #[inline]
     pub fn attr_auto_scaling_configuration_revision(&self) -> Value<i64> {
         self.resource.get_att("AutoScalingConfigurationRevision")
     }
 
     /// `Fn::GetAtt` `Latest`.
+    #[inline]
     pub fn attr_latest(&self) -> Value<bool> {
         self.resource.get_att("Latest")
     }
@@ -84,6 +89,7 @@ crate::l1_struct! {
 
 impl AutoScalingConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -130,6 +136,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ObservabilityConfiguration {
     /// `Ref`: the `ObservabilityConfigurationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ObservabilityConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ObservabilityConfigurationArn`.
+    #[inline]
     pub fn observability_configuration_arn(&self) -> Value<ids::ObservabilityConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ObservabilityConfigurationArn`.
+    #[inline]
     pub fn attr_observability_configuration_arn(
         &self,
     ) -> Value<ids::ObservabilityConfigurationArn> {
@@ -38,11 +41,13 @@ impl ObservabilityConfiguration {
     }
 
     /// `Fn::GetAtt` `ObservabilityConfigurationRevision`.
+    #[inline]
     pub fn attr_observability_configuration_revision(&self) -> Value<i64> {
         self.resource.get_att("ObservabilityConfigurationRevision")
     }
 
     /// `Fn::GetAtt` `Latest`.
+    #[inline]
     pub fn attr_latest(&self) -> Value<bool> {
         self.resource.get_att("Latest")
     }
@@ -75,6 +80,7 @@ crate::l1_struct! {
 
 impl ObservabilityConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -112,6 +118,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Service {
     /// `Ref`: the `ServiceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppRunnerServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceArn`.
+    #[inline]
     pub fn service_arn(&self) -> Value<ids::AppRunnerServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<ids::AppRunnerServiceArn> {
         self.resource.get_att("ServiceArn")
     }
 
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Value<String> {
         self.resource.get_att("ServiceId")
     }
 
     /// `Fn::GetAtt` `ServiceUrl`.
+    #[inline]
     pub fn attr_service_url(&self) -> Value<String> {
         self.resource.get_att("ServiceUrl")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -221,6 +227,7 @@ crate::l1_struct! {
 
 impl HealthCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -278,6 +285,7 @@ crate::l1_struct! {
 
 impl InstanceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -311,6 +319,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -424,6 +433,7 @@ crate::l1_struct! {
 
 impl SourceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -464,6 +474,7 @@ crate::l1_struct! {
 
 impl AuthenticationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -629,6 +640,7 @@ crate::l1_struct! {
 
 impl KeyValuePair {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -713,6 +725,7 @@ crate::l1_struct! {
 
 impl ImageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -762,6 +775,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

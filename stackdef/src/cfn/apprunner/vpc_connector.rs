@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl VpcConnector {
     /// `Ref`: the `VpcConnectorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpcConnectorArn`.
+    #[inline]
     pub fn vpc_connector_arn(&self) -> Value<ids::VpcConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpcConnectorArn`.
+    #[inline]
     pub fn attr_vpc_connector_arn(&self) -> Value<ids::VpcConnectorArn> {
         self.resource.get_att("VpcConnectorArn")
     }
 
     /// `Fn::GetAtt` `VpcConnectorRevision`.
+    #[inline]
     pub fn attr_vpc_connector_revision(&self) -> Value<i64> {
         self.resource.get_att("VpcConnectorRevision")
     }
@@ -106,6 +110,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl VpcIngressConnection {
     /// `Ref`: the `VpcIngressConnectionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcIngressConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpcIngressConnectionArn`.
+    #[inline]
     pub fn vpc_ingress_connection_arn(&self) -> Value<ids::VpcIngressConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpcIngressConnectionArn`.
+    #[inline]
     pub fn attr_vpc_ingress_connection_arn(&self) -> Value<ids::VpcIngressConnectionArn> {
         self.resource.get_att("VpcIngressConnectionArn")
     }
 
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -137,6 +142,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

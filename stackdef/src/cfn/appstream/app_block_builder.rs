@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AppBlockBuilder {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppBlockBuilderName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::AppBlockBuilderName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AppBlockBuilderArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
@@ -214,6 +218,7 @@ crate::l1_struct! {
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

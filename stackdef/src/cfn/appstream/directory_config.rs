@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DirectoryConfig {
     /// `Ref`: the `DirectoryName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DirectoryConfigName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DirectoryName`.
+    #[inline]
     pub fn directory_name(&self) -> Value<ids::DirectoryConfigName> {
         self.resource.ref_value()
     }
@@ -114,6 +116,7 @@ crate::l1_struct! {
 
 impl CertificateBasedAuthProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

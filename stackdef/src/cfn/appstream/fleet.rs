@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Fleet {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppStreamFleetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::AppStreamFleetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::AppStreamFleetId> {
         self.resource.get_att("Id")
     }
@@ -334,6 +337,7 @@ crate::l1_struct! {
 
 impl ComputeCapacity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -360,6 +364,7 @@ crate::l1_struct! {
 
 impl DomainJoinInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -384,6 +389,7 @@ crate::l1_struct! {
 
 impl VolumeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -421,6 +427,7 @@ crate::l1_struct! {
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ImageBuilder {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImageBuilderName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::ImageBuilderName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StreamingUrl`.
+    #[inline]
     pub fn attr_streaming_url(&self) -> Value<String> {
         self.resource.get_att("StreamingUrl")
     }
@@ -272,6 +275,7 @@ crate::l1_struct! {
 
 impl DomainJoinInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -297,6 +301,7 @@ crate::l1_struct! {
 
 impl VolumeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -315,6 +320,7 @@ crate::l1_struct! {
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Stack {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StackName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::StackName> {
         self.resource.ref_value()
     }
@@ -130,6 +132,7 @@ crate::l1_struct! {
 
 impl StackProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -318,6 +321,7 @@ crate::l1_struct! {
 
 impl StreamingExperienceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Api {
     /// `Ref`: the `ApiArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApiArn`.
+    #[inline]
     pub fn api_arn(&self) -> Value<ids::ApiArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApiId`.
+    #[inline]
     pub fn attr_api_id(&self) -> Value<String> {
         self.resource.get_att("ApiId")
     }
 
     /// `Fn::GetAtt` `Dns.Realtime`.
+    #[inline]
     pub fn attr_dns_realtime(&self) -> Value<String> {
         self.resource.get_att("Dns.Realtime")
     }
 
     /// `Fn::GetAtt` `Dns.Http`.
+    #[inline]
     pub fn attr_dns_http(&self) -> Value<String> {
         self.resource.get_att("Dns.Http")
     }
 
     /// `Fn::GetAtt` `ApiArn`.
+    #[inline]
     pub fn attr_api_arn(&self) -> Value<ids::ApiArn> {
         self.resource.get_att("ApiArn")
     }
@@ -272,6 +278,7 @@ crate::l1_struct! {
 
 impl AuthMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

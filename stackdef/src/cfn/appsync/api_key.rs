@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ApiKey {
     /// `Ref`: the `ApiKeyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppSyncApiKeyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApiKeyId`.
+    #[inline]
     pub fn api_key_id(&self) -> Value<ids::AppSyncApiKeyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApiKeyId`.
+    #[inline]
     pub fn attr_api_key_id(&self) -> Value<ids::AppSyncApiKeyId> {
         self.resource.get_att("ApiKeyId")
     }
 
     /// `Fn::GetAtt` `ApiKey`.
+    #[inline]
     pub fn attr_api_key(&self) -> Value<String> {
         self.resource.get_att("ApiKey")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AppSyncApiKeyArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ChannelNamespace {
     /// `Ref`: the `ChannelNamespaceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ChannelNamespaceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ChannelNamespaceArn`.
+    #[inline]
     pub fn channel_namespace_arn(&self) -> Value<ids::ChannelNamespaceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ChannelNamespaceArn`.
+    #[inline]
     pub fn attr_channel_namespace_arn(&self) -> Value<ids::ChannelNamespaceArn> {
         self.resource.get_att("ChannelNamespaceArn")
     }
@@ -140,6 +143,7 @@ crate::l1_struct! {
 
 impl HandlerConfigs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -231,6 +235,7 @@ crate::l1_struct! {
 
 impl AuthMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DataSource {
     /// `Ref`: the `DataSourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppSyncDataSourceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DataSourceArn`.
+    #[inline]
     pub fn data_source_arn(&self) -> Value<ids::AppSyncDataSourceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DataSourceArn`.
+    #[inline]
     pub fn attr_data_source_arn(&self) -> Value<ids::AppSyncDataSourceArn> {
         self.resource.get_att("DataSourceArn")
     }
@@ -348,6 +351,7 @@ crate::l1_struct! {
 
 impl AwsIamConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

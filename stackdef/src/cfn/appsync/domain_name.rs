@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DomainName {
     /// `Ref`: the `DomainName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppSyncDomainNameName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainName`.
+    #[inline]
     pub fn domain_name(&self) -> Value<ids::AppSyncDomainNameName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppSyncDomainName`.
+    #[inline]
     pub fn attr_app_sync_domain_name(&self) -> Value<String> {
         self.resource.get_att("AppSyncDomainName")
     }
 
     /// `Fn::GetAtt` `HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("HostedZoneId")
     }
 
     /// `Fn::GetAtt` `DomainNameArn`.
+    #[inline]
     pub fn attr_domain_name_arn(&self) -> Value<String> {
         self.resource.get_att("DomainNameArn")
     }

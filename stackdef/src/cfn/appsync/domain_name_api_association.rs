@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DomainNameApiAssociation {
     /// `Ref`: the `ApiAssociationIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DomainNameApiAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApiAssociationIdentifier`.
+    #[inline]
     pub fn api_association_identifier(&self) -> Value<ids::DomainNameApiAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApiAssociationIdentifier`.
+    #[inline]
     pub fn attr_api_association_identifier(&self) -> Value<ids::DomainNameApiAssociationId> {
         self.resource.get_att("ApiAssociationIdentifier")
     }

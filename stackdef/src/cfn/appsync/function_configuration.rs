@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl FunctionConfiguration {
     /// `Ref`: the `FunctionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FunctionConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FunctionArn`.
+    #[inline]
     pub fn function_arn(&self) -> Value<ids::FunctionConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
     pub fn attr_function_arn(&self) -> Value<ids::FunctionConfigurationArn> {
         self.resource.get_att("FunctionArn")
     }
 
     /// `Fn::GetAtt` `FunctionId`.
+    #[inline]
     pub fn attr_function_id(&self) -> Value<String> {
         self.resource.get_att("FunctionId")
     }
@@ -306,6 +310,7 @@ crate::l1_struct! {
 
 impl LambdaConflictHandlerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

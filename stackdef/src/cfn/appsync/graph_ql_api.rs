@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl GraphQlApi {
     /// `Ref`: the `ApiId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GraphQlApiId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApiId`.
+    #[inline]
     pub fn api_id(&self) -> Value<ids::GraphQlApiId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApiId`.
+    #[inline]
     pub fn attr_api_id(&self) -> Value<ids::GraphQlApiId> {
         self.resource.get_att("ApiId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GraphQlApiArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `GraphQLEndpointArn`.
+    #[inline]
     pub fn attr_graph_ql_endpoint_arn(&self) -> Value<String> {
         self.resource.get_att("GraphQLEndpointArn")
     }
 
     /// `Fn::GetAtt` `GraphQLDns`.
+    #[inline]
     pub fn attr_graph_ql_dns(&self) -> Value<String> {
         self.resource.get_att("GraphQLDns")
     }
 
     /// `Fn::GetAtt` `GraphQLUrl`.
+    #[inline]
     pub fn attr_graph_ql_url(&self) -> Value<String> {
         self.resource.get_att("GraphQLUrl")
     }
 
     /// `Fn::GetAtt` `RealtimeDns`.
+    #[inline]
     pub fn attr_realtime_dns(&self) -> Value<String> {
         self.resource.get_att("RealtimeDns")
     }
 
     /// `Fn::GetAtt` `RealtimeUrl`.
+    #[inline]
     pub fn attr_realtime_url(&self) -> Value<String> {
         self.resource.get_att("RealtimeUrl")
     }
@@ -369,6 +378,7 @@ crate::l1_struct! {
 
 impl LambdaAuthorizerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -402,6 +412,7 @@ crate::l1_struct! {
 
 impl OpenIdConnectConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -430,6 +441,7 @@ crate::l1_struct! {
 
 impl CognitoUserPoolConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -604,6 +616,7 @@ crate::l1_struct! {
 
 impl UserPoolConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Resolver {
     /// `Ref`: the `ResolverArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResolverArn`.
+    #[inline]
     pub fn resolver_arn(&self) -> Value<ids::ResolverArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResolverArn`.
+    #[inline]
     pub fn attr_resolver_arn(&self) -> Value<ids::ResolverArn> {
         self.resource.get_att("ResolverArn")
     }
@@ -285,6 +288,7 @@ crate::l1_struct! {
 
 impl PipelineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -382,6 +386,7 @@ crate::l1_struct! {
 
 impl LambdaConflictHandlerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl SourceApiAssociation {
     /// `Ref`: the `AssociationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SourceApiAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationArn`.
+    #[inline]
     pub fn association_arn(&self) -> Value<ids::SourceApiAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<String> {
         self.resource.get_att("AssociationId")
     }
 
     /// `Fn::GetAtt` `AssociationArn`.
+    #[inline]
     pub fn attr_association_arn(&self) -> Value<ids::SourceApiAssociationArn> {
         self.resource.get_att("AssociationArn")
     }
 
     /// `Fn::GetAtt` `SourceApiId`.
+    #[inline]
     pub fn attr_source_api_id(&self) -> Value<String> {
         self.resource.get_att("SourceApiId")
     }
 
     /// `Fn::GetAtt` `SourceApiArn`.
+    #[inline]
     pub fn attr_source_api_arn(&self) -> Value<String> {
         self.resource.get_att("SourceApiArn")
     }
 
     /// `Fn::GetAtt` `MergedApiId`.
+    #[inline]
     pub fn attr_merged_api_id(&self) -> Value<String> {
         self.resource.get_att("MergedApiId")
     }
 
     /// `Fn::GetAtt` `MergedApiArn`.
+    #[inline]
     pub fn attr_merged_api_arn(&self) -> Value<String> {
         self.resource.get_att("MergedApiArn")
     }
 
     /// `Fn::GetAtt` `SourceApiAssociationStatus`.
+    #[inline]
     pub fn attr_source_api_association_status(&self) -> Value<String> {
         self.resource.get_att("SourceApiAssociationStatus")
     }
 
     /// `Fn::GetAtt` `SourceApiAssociationStatusDetail`.
+    #[inline]
     pub fn attr_source_api_association_status_detail(&self) -> Value<String> {
         self.resource.get_att("SourceApiAssociationStatusDetail")
     }
 
     /// `Fn::GetAtt` `LastSuccessfulMergeDate`.
+    #[inline]
     pub fn attr_last_successful_merge_date(&self) -> Value<String> {
         self.resource.get_att("LastSuccessfulMergeDate")
     }
@@ -113,6 +124,7 @@ crate::l1_struct! {
 
 impl SourceApiAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -157,6 +169,7 @@ crate::l1_struct! {
 
 impl SourceApiAssociationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

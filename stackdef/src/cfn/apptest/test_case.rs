@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl TestCase {
     /// `Ref`: the `TestCaseId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TestCaseId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TestCaseId`.
+    #[inline]
     pub fn test_case_id(&self) -> Value<ids::TestCaseId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdateTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `TestCaseArn`.
+    #[inline]
     pub fn attr_test_case_arn(&self) -> Value<String> {
         self.resource.get_att("TestCaseArn")
     }
 
     /// `Fn::GetAtt` `TestCaseId`.
+    #[inline]
     pub fn attr_test_case_id(&self) -> Value<ids::TestCaseId> {
         self.resource.get_att("TestCaseId")
     }
 
     /// `Fn::GetAtt` `TestCaseVersion`.
+    #[inline]
     pub fn attr_test_case_version(&self) -> Value<f64> {
         self.resource.get_att("TestCaseVersion")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AnomalyDetector {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AnomalyDetectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::AnomalyDetectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AnomalyDetectorArn> {
         self.resource.get_att("Arn")
     }
@@ -188,6 +191,7 @@ crate::l1_struct! {
 
 impl IgnoreNearExpected {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -210,6 +214,7 @@ crate::l1_struct! {
 
 impl MissingDataAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ResourcePolicy {
     /// `Ref`: the `WorkspaceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApsResourcePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkspaceArn`.
+    #[inline]
     pub fn workspace_arn(&self) -> Value<ids::ApsResourcePolicyArn> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Scraper {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ScraperArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ScraperArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ScraperId`.
+    #[inline]
     pub fn attr_scraper_id(&self) -> Value<String> {
         self.resource.get_att("ScraperId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ScraperArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
     pub fn attr_role_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("RoleArn")
     }
@@ -153,6 +158,7 @@ crate::l1_struct! {
 
 impl Destination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -184,6 +190,7 @@ crate::l1_struct! {
 
 impl RoleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +211,7 @@ crate::l1_struct! {
 
 impl ScrapeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -250,6 +258,7 @@ crate::l1_struct! {
 
 impl ScraperLoggingDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -266,6 +275,7 @@ crate::l1_struct! {
 
 impl CloudWatchLogDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -299,6 +309,7 @@ crate::l1_struct! {
 
 impl ComponentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -327,6 +338,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Workspace {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApsWorkspaceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ApsWorkspaceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkspaceId`.
+    #[inline]
     pub fn attr_workspace_id(&self) -> Value<String> {
         self.resource.get_att("WorkspaceId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ApsWorkspaceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PrometheusEndpoint`.
+    #[inline]
     pub fn attr_prometheus_endpoint(&self) -> Value<String> {
         self.resource.get_att("PrometheusEndpoint")
     }
@@ -102,6 +107,7 @@ crate::l1_struct! {
 
 impl WorkspaceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -161,6 +167,7 @@ crate::l1_struct! {
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -235,6 +242,7 @@ crate::l1_struct! {
 
 impl WorkspaceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -298,6 +306,7 @@ crate::l1_struct! {
 
 impl LimitsPerLabelSetEntry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Plan {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ArcRegionSwitchPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ArcRegionSwitchPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ArcRegionSwitchPlanArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Value<String> {
         self.resource.get_att("Owner")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `HealthChecksForPlan`.
+    #[inline]
     pub fn attr_health_checks_for_plan(&self) -> Value<Json> {
         self.resource.get_att("HealthChecksForPlan")
     }
 
     /// `Fn::GetAtt` `PlanHealthChecks`.
+    #[inline]
     pub fn attr_plan_health_checks(&self) -> Value<List<String>> {
         self.resource.get_att("PlanHealthChecks")
     }
@@ -263,6 +270,7 @@ crate::l1_struct! {
 
 impl ReportConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl AutoshiftObserverNotificationStatus {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<String> {
         self.resource.get_att("AccountId")
     }
 
     /// `Fn::GetAtt` `Region`.
+    #[inline]
     pub fn attr_region(&self) -> Value<String> {
         self.resource.get_att("Region")
     }

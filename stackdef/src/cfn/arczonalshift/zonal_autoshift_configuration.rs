@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ZonalAutoshiftConfiguration {
     /// `Ref`: the `ResourceIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ZonalAutoshiftConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceIdentifier`.
+    #[inline]
     pub fn resource_identifier(&self) -> Value<ids::ZonalAutoshiftConfigurationId> {
         self.resource.ref_value()
     }
@@ -62,6 +64,7 @@ crate::l1_struct! {
 
 impl ZonalAutoshiftConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

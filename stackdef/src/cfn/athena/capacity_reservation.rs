@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl CapacityReservation {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapacityReservationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CapacityReservationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CapacityReservationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `AllocatedDpus`.
+    #[inline]
     pub fn attr_allocated_dpus(&self) -> Value<i64> {
         self.resource.get_att("AllocatedDpus")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastSuccessfulAllocationTime`.
+    #[inline]
     pub fn attr_last_successful_allocation_time(&self) -> Value<String> {
         self.resource.get_att("LastSuccessfulAllocationTime")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NamedQuery {
     /// `Ref`: the `NamedQueryId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NamedQueryId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NamedQueryId`.
+    #[inline]
     pub fn named_query_id(&self) -> Value<ids::NamedQueryId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NamedQueryId`.
+    #[inline]
     pub fn attr_named_query_id(&self) -> Value<ids::NamedQueryId> {
         self.resource.get_att("NamedQueryId")
     }

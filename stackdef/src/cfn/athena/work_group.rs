@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl WorkGroup {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::WorkGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion`.
+    #[inline]
     pub fn attr_work_group_configuration_engine_version_effective_engine_version(
         &self,
     ) -> Value<String> {
@@ -44,6 +48,7 @@ impl WorkGroup {
     }
 
     /// `Fn::GetAtt` `WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion`.
+    #[inline]
     pub fn attr_work_group_configuration_updates_engine_version_effective_engine_version(
         &self,
     ) -> Value<String> {
@@ -171,6 +176,7 @@ crate::l1_struct! {
 
 impl WorkGroupConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +293,7 @@ crate::l1_struct! {
 
 impl EngineConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -341,6 +348,7 @@ crate::l1_struct! {
 
 impl Classification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -361,6 +369,7 @@ crate::l1_struct! {
 
 impl EngineVersion {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -387,6 +396,7 @@ crate::l1_struct! {
 
 impl ManagedQueryResultsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -413,6 +423,7 @@ crate::l1_struct! {
 
 impl ManagedStorageEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -429,6 +440,7 @@ crate::l1_struct! {
 
 impl MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -469,6 +481,7 @@ crate::l1_struct! {
 
 impl CloudWatchLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -500,6 +513,7 @@ crate::l1_struct! {
 
 impl ManagedLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -520,6 +534,7 @@ crate::l1_struct! {
 
 impl S3LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -544,6 +559,7 @@ crate::l1_struct! {
 
 impl ResultConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -636,6 +652,7 @@ crate::l1_struct! {
 
 impl WorkGroupConfigurationUpdates {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -762,6 +779,7 @@ crate::l1_struct! {
 
 impl ResultConfigurationUpdates {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Assessment {
     /// `Ref`: the `AssessmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AssessmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssessmentId`.
+    #[inline]
     pub fn assessment_id(&self) -> Value<ids::AssessmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssessmentId`.
+    #[inline]
     pub fn attr_assessment_id(&self) -> Value<ids::AssessmentId> {
         self.resource.get_att("AssessmentId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AssessmentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<f64> {
         self.resource.get_att("CreationTime")
     }
@@ -117,6 +122,7 @@ crate::l1_struct! {
 
 impl AssessmentProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -186,6 +192,7 @@ crate::l1_struct! {
 
 impl AssessmentReportsDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -222,6 +229,7 @@ crate::l1_struct! {
 
 impl AwsAccount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -252,6 +260,7 @@ crate::l1_struct! {
 
 impl Delegation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -344,6 +353,7 @@ crate::l1_struct! {
 
 impl Role {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -366,6 +376,7 @@ crate::l1_struct! {
 
 impl Scope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -387,6 +398,7 @@ crate::l1_struct! {
 
 impl AwsService {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

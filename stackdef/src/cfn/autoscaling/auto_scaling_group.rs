@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AutoScalingGroup {
     /// `Ref`: the `AutoScalingGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AutoScalingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AutoScalingGroupName`.
+    #[inline]
     pub fn auto_scaling_group_name(&self) -> Value<ids::AutoScalingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AutoScalingGroupARN`.
+    #[inline]
     pub fn attr_auto_scaling_group_arn(&self) -> Value<String> {
         self.resource.get_att("AutoScalingGroupARN")
     }
@@ -622,6 +625,7 @@ crate::l1_struct! {
 
 impl AvailabilityZoneDistribution {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -734,6 +738,7 @@ crate::l1_struct! {
 
 impl CapacityReservationTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -779,6 +784,7 @@ crate::l1_struct! {
 
 impl InstanceLifecyclePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -798,6 +804,7 @@ crate::l1_struct! {
 
 impl RetentionTriggers {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -827,6 +834,7 @@ crate::l1_struct! {
 
 impl InstanceMaintenancePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -983,6 +991,7 @@ crate::l1_struct! {
 
 impl InstancesDistribution {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1058,6 +1067,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1319,6 +1329,7 @@ crate::l1_struct! {
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1375,6 +1386,7 @@ crate::l1_struct! {
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1421,6 +1433,7 @@ crate::l1_struct! {
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1443,6 +1456,7 @@ crate::l1_struct! {
 
 impl BaselinePerformanceFactorsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1459,6 +1473,7 @@ crate::l1_struct! {
 
 impl CpuPerformanceFactorRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1478,6 +1493,7 @@ crate::l1_struct! {
 
 impl PerformanceFactorReferenceRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1552,6 +1568,7 @@ crate::l1_struct! {
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1574,6 +1591,7 @@ crate::l1_struct! {
 
 impl MemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1596,6 +1614,7 @@ crate::l1_struct! {
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1618,6 +1637,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1640,6 +1660,7 @@ crate::l1_struct! {
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1662,6 +1683,7 @@ crate::l1_struct! {
 
 impl VCpuCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl LaunchConfiguration {
     /// `Ref`: the `LaunchConfigurationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LaunchConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LaunchConfigurationName`.
+    #[inline]
     pub fn launch_configuration_name(&self) -> Value<ids::LaunchConfigurationName> {
         self.resource.ref_value()
     }
@@ -330,6 +332,7 @@ crate::l1_struct! {
 
 impl BlockDevice {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -378,6 +381,7 @@ crate::l1_struct! {
 
 impl MetadataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

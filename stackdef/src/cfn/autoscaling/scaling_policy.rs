@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ScalingPolicy {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AutoScalingScalingPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::AutoScalingScalingPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyName`.
+    #[inline]
     pub fn attr_policy_name(&self) -> Value<String> {
         self.resource.get_att("PolicyName")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AutoScalingScalingPolicyArn> {
         self.resource.get_att("Arn")
     }
@@ -714,6 +718,7 @@ crate::l1_struct! {
 
 impl CustomizedMetricSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl WarmPool {
     /// `Ref`: the `AutoScalingGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WarmPoolName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AutoScalingGroupName`.
+    #[inline]
     pub fn auto_scaling_group_name(&self) -> Value<ids::WarmPoolName> {
         self.resource.ref_value()
     }
@@ -111,6 +113,7 @@ crate::l1_struct! {
 
 impl InstanceReusePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ScalingPlan {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ScalingPlanId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ScalingPlanId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ScalingPlanVersion`.
+    #[inline]
     pub fn attr_scaling_plan_version(&self) -> Value<String> {
         self.resource.get_att("ScalingPlanVersion")
     }
 
     /// `Fn::GetAtt` `ScalingPlanName`.
+    #[inline]
     pub fn attr_scaling_plan_name(&self) -> Value<String> {
         self.resource.get_att("ScalingPlanName")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ScalingPlanId> {
         self.resource.get_att("Id")
     }
@@ -94,6 +99,7 @@ crate::l1_struct! {
 
 impl ApplicationSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

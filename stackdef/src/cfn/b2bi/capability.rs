@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Capability {
     /// `Ref`: the `CapabilityId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapabilityId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CapabilityId`.
+    #[inline]
     pub fn capability_id(&self) -> Value<ids::CapabilityId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CapabilityArn`.
+    #[inline]
     pub fn attr_capability_arn(&self) -> Value<String> {
         self.resource.get_att("CapabilityArn")
     }
 
     /// `Fn::GetAtt` `CapabilityId`.
+    #[inline]
     pub fn attr_capability_id(&self) -> Value<ids::CapabilityId> {
         self.resource.get_att("CapabilityId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
@@ -123,6 +129,7 @@ crate::l1_struct! {
 
 impl S3Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Partnership {
     /// `Ref`: the `PartnershipId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PartnershipId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PartnershipId`.
+    #[inline]
     pub fn partnership_id(&self) -> Value<ids::PartnershipId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `PartnershipArn`.
+    #[inline]
     pub fn attr_partnership_arn(&self) -> Value<String> {
         self.resource.get_att("PartnershipArn")
     }
 
     /// `Fn::GetAtt` `PartnershipId`.
+    #[inline]
     pub fn attr_partnership_id(&self) -> Value<ids::PartnershipId> {
         self.resource.get_att("PartnershipId")
     }
 
     /// `Fn::GetAtt` `TradingPartnerId`.
+    #[inline]
     pub fn attr_trading_partner_id(&self) -> Value<String> {
         self.resource.get_att("TradingPartnerId")
     }
@@ -148,6 +155,7 @@ crate::l1_struct! {
 
 impl CapabilityOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -168,6 +176,7 @@ crate::l1_struct! {
 
 impl InboundEdiOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -184,6 +193,7 @@ crate::l1_struct! {
 
 impl X12InboundEdiOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

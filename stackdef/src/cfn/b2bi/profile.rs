@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Profile {
     /// `Ref`: the `ProfileId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::B2biProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProfileId`.
+    #[inline]
     pub fn profile_id(&self) -> Value<ids::B2biProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LogGroupName`.
+    #[inline]
     pub fn attr_log_group_name(&self) -> Value<ids::LogGroupName> {
         self.resource.get_att("LogGroupName")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Value<String> {
         self.resource.get_att("ProfileArn")
     }
 
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Value<ids::B2biProfileId> {
         self.resource.get_att("ProfileId")
     }

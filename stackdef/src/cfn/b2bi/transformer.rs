@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Transformer {
     /// `Ref`: the `TransformerId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::B2biTransformerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransformerId`.
+    #[inline]
     pub fn transformer_id(&self) -> Value<ids::B2biTransformerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `TransformerArn`.
+    #[inline]
     pub fn attr_transformer_arn(&self) -> Value<String> {
         self.resource.get_att("TransformerArn")
     }
 
     /// `Fn::GetAtt` `TransformerId`.
+    #[inline]
     pub fn attr_transformer_id(&self) -> Value<ids::B2biTransformerId> {
         self.resource.get_att("TransformerId")
     }
@@ -229,6 +235,7 @@ crate::l1_struct! {
 
 impl AdvancedOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -245,6 +252,7 @@ crate::l1_struct! {
 
 impl X12AdvancedOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -268,6 +276,7 @@ crate::l1_struct! {
 
 impl X12SplitOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -294,6 +303,7 @@ crate::l1_struct! {
 
 impl X12ValidationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -402,6 +412,7 @@ crate::l1_struct! {
 
 impl SampleDocumentKeys {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

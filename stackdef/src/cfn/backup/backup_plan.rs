@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl BackupPlan {
     /// `Ref`: the `BackupPlanId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BackupPlanId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BackupPlanId`.
+    #[inline]
     pub fn backup_plan_id(&self) -> Value<ids::BackupPlanId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BackupPlanId`.
+    #[inline]
     pub fn attr_backup_plan_id(&self) -> Value<ids::BackupPlanId> {
         self.resource.get_att("BackupPlanId")
     }
 
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Value<String> {
         self.resource.get_att("VersionId")
     }
 
     /// `Fn::GetAtt` `BackupPlanArn`.
+    #[inline]
     pub fn attr_backup_plan_arn(&self) -> Value<String> {
         self.resource.get_att("BackupPlanArn")
     }
@@ -245,6 +250,7 @@ crate::l1_struct! {
 
 impl LifecycleResourceType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -279,6 +285,7 @@ crate::l1_struct! {
 
 impl IndexActionsResourceType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -296,6 +303,7 @@ crate::l1_struct! {
 
 impl ScanActionResourceType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +342,7 @@ crate::l1_struct! {
 
 impl ScanSettingResourceType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

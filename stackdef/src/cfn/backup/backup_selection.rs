@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl BackupSelection {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BackupSelectionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::BackupSelectionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SelectionId`.
+    #[inline]
     pub fn attr_selection_id(&self) -> Value<String> {
         self.resource.get_att("SelectionId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::BackupSelectionId> {
         self.resource.get_att("Id")
     }
@@ -114,6 +118,7 @@ crate::l1_struct! {
 
 impl Conditions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -145,6 +150,7 @@ crate::l1_struct! {
 
 impl ConditionParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl BackupVault {
     /// `Ref`: the `BackupVaultName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BackupVaultName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BackupVaultName`.
+    #[inline]
     pub fn backup_vault_name(&self) -> Value<ids::BackupVaultName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BackupVaultArn`.
+    #[inline]
     pub fn attr_backup_vault_arn(&self) -> Value<String> {
         self.resource.get_att("BackupVaultArn")
     }

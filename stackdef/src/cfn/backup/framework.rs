@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Framework {
     /// `Ref`: the `FrameworkArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FrameworkArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FrameworkArn`.
+    #[inline]
     pub fn framework_arn(&self) -> Value<ids::FrameworkArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FrameworkArn`.
+    #[inline]
     pub fn attr_framework_arn(&self) -> Value<ids::FrameworkArn> {
         self.resource.get_att("FrameworkArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `FrameworkStatus`.
+    #[inline]
     pub fn attr_framework_status(&self) -> Value<String> {
         self.resource.get_att("FrameworkStatus")
     }
 
     /// `Fn::GetAtt` `DeploymentStatus`.
+    #[inline]
     pub fn attr_deployment_status(&self) -> Value<String> {
         self.resource.get_att("DeploymentStatus")
     }
@@ -165,6 +171,7 @@ crate::l1_struct! {
 
 impl ControlScope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -196,6 +203,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl LogicallyAirGappedBackupVault {
     /// `Ref`: the `BackupVaultName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LogicallyAirGappedBackupVaultName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BackupVaultName`.
+    #[inline]
     pub fn backup_vault_name(&self) -> Value<ids::LogicallyAirGappedBackupVaultName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BackupVaultArn`.
+    #[inline]
     pub fn attr_backup_vault_arn(&self) -> Value<String> {
         self.resource.get_att("BackupVaultArn")
     }
 
     /// `Fn::GetAtt` `VaultState`.
+    #[inline]
     pub fn attr_vault_state(&self) -> Value<String> {
         self.resource.get_att("VaultState")
     }
 
     /// `Fn::GetAtt` `VaultType`.
+    #[inline]
     pub fn attr_vault_type(&self) -> Value<String> {
         self.resource.get_att("VaultType")
     }

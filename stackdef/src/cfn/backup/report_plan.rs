@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ReportPlan {
     /// `Ref`: the `ReportPlanArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReportPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReportPlanArn`.
+    #[inline]
     pub fn report_plan_arn(&self) -> Value<ids::ReportPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ReportPlanArn`.
+    #[inline]
     pub fn attr_report_plan_arn(&self) -> Value<ids::ReportPlanArn> {
         self.resource.get_att("ReportPlanArn")
     }
@@ -138,6 +141,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

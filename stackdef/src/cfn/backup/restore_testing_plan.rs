@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RestoreTestingPlan {
     /// `Ref`: the `RestoreTestingPlanName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RestoreTestingPlanName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RestoreTestingPlanName`.
+    #[inline]
     pub fn restore_testing_plan_name(&self) -> Value<ids::RestoreTestingPlanName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RestoreTestingPlanArn`.
+    #[inline]
     pub fn attr_restore_testing_plan_arn(&self) -> Value<String> {
         self.resource.get_att("RestoreTestingPlanArn")
     }

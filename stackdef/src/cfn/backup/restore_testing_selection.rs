@@ -21,6 +21,7 @@ crate::l1_resource! {
 
 impl RestoreTestingSelection {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -157,6 +158,7 @@ crate::l1_struct! {
 
 impl ProtectedResourceConditions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

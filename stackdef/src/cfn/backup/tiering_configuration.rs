@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl TieringConfiguration {
     /// `Ref`: the `TieringConfigurationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TieringConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TieringConfigurationName`.
+    #[inline]
     pub fn tiering_configuration_name(&self) -> Value<ids::TieringConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TieringConfigurationArn`.
+    #[inline]
     pub fn attr_tiering_configuration_arn(&self) -> Value<String> {
         self.resource.get_att("TieringConfigurationArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Hypervisor {
     /// `Ref`: the `HypervisorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HypervisorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HypervisorArn`.
+    #[inline]
     pub fn hypervisor_arn(&self) -> Value<ids::HypervisorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HypervisorArn`.
+    #[inline]
     pub fn attr_hypervisor_arn(&self) -> Value<ids::HypervisorArn> {
         self.resource.get_att("HypervisorArn")
     }
@@ -85,6 +88,7 @@ crate::l1_struct! {
 
 impl HypervisorProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ComputeEnvironment {
     /// `Ref`: the `ComputeEnvironmentArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ComputeEnvironmentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ComputeEnvironmentArn`.
+    #[inline]
     pub fn compute_environment_arn(&self) -> Value<ids::ComputeEnvironmentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ComputeEnvironmentArn`.
+    #[inline]
     pub fn attr_compute_environment_arn(&self) -> Value<ids::ComputeEnvironmentArn> {
         self.resource.get_att("ComputeEnvironmentArn")
     }
@@ -331,6 +334,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -375,6 +379,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateSpecificationOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -436,6 +441,7 @@ crate::l1_struct! {
 
 impl ComputeScalingPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -502,6 +508,7 @@ crate::l1_struct! {
 
 impl UpdatePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ConsumableResource {
     /// `Ref`: the `ConsumableResourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConsumableResourceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConsumableResourceArn`.
+    #[inline]
     pub fn consumable_resource_arn(&self) -> Value<ids::ConsumableResourceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConsumableResourceArn`.
+    #[inline]
     pub fn attr_consumable_resource_arn(&self) -> Value<ids::ConsumableResourceArn> {
         self.resource.get_att("ConsumableResourceArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<i64> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `InUseQuantity`.
+    #[inline]
     pub fn attr_in_use_quantity(&self) -> Value<i64> {
         self.resource.get_att("InUseQuantity")
     }
 
     /// `Fn::GetAtt` `AvailableQuantity`.
+    #[inline]
     pub fn attr_available_quantity(&self) -> Value<i64> {
         self.resource.get_att("AvailableQuantity")
     }

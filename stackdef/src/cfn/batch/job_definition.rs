@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl JobDefinition {
     /// `Ref`: the `JobDefinitionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::JobDefinitionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobDefinitionName`.
+    #[inline]
     pub fn job_definition_name(&self) -> Value<ids::JobDefinitionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Value<String> {
         self.resource.get_att("JobDefinitionArn")
     }
@@ -419,6 +422,7 @@ crate::l1_struct! {
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -451,6 +455,7 @@ crate::l1_struct! {
 
 impl FargatePlatformConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -470,6 +475,7 @@ crate::l1_struct! {
 
 impl LinuxParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -512,6 +518,7 @@ crate::l1_struct! {
 
 impl Device {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -626,6 +633,7 @@ crate::l1_struct! {
 
 impl MountPoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -650,6 +658,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -692,6 +701,7 @@ crate::l1_struct! {
 
 impl ResourceRequirement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -724,6 +734,7 @@ crate::l1_struct! {
 
 impl RuntimePlatform {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -771,6 +782,7 @@ crate::l1_struct! {
 
 impl Volume {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -845,6 +857,7 @@ crate::l1_struct! {
 
 impl EfsAuthorizationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -885,6 +898,7 @@ crate::l1_struct! {
 
 impl Host {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -948,6 +962,7 @@ crate::l1_struct! {
 
 impl EcsTaskProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1169,6 +1184,7 @@ crate::l1_struct! {
 
 impl EksProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1185,6 +1201,7 @@ crate::l1_struct! {
 
 impl EksPodProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1308,6 +1325,7 @@ crate::l1_struct! {
 
 impl EksContainerResourceRequirements {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1328,6 +1346,7 @@ crate::l1_struct! {
 
 impl EksContainerSecurityContext {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1370,6 +1389,7 @@ crate::l1_struct! {
 
 impl EksContainerVolumeMount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1398,6 +1418,7 @@ crate::l1_struct! {
 
 impl ImagePullSecret {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1414,6 +1435,7 @@ crate::l1_struct! {
 
 impl EksMetadata {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1472,6 +1494,7 @@ crate::l1_struct! {
 
 impl EksEmptyDir {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1493,6 +1516,7 @@ crate::l1_struct! {
 
 impl EksHostPath {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1744,6 +1768,7 @@ crate::l1_struct! {
 
 impl MultiNodeEcsTaskProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1800,6 +1825,7 @@ crate::l1_struct! {
 
 impl ResourceRetentionPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1819,6 +1845,7 @@ crate::l1_struct! {
 
 impl RetryStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1873,6 +1900,7 @@ crate::l1_struct! {
 
 impl JobTimeout {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl JobQueue {
     /// `Ref`: the `JobQueueArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::JobQueueArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobQueueArn`.
+    #[inline]
     pub fn job_queue_arn(&self) -> Value<ids::JobQueueArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `JobQueueArn`.
+    #[inline]
     pub fn attr_job_queue_arn(&self) -> Value<ids::JobQueueArn> {
         self.resource.get_att("JobQueueArn")
     }

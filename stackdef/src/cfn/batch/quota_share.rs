@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl QuotaShare {
     /// `Ref`: the `QuotaShareArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QuotaShareArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QuotaShareArn`.
+    #[inline]
     pub fn quota_share_arn(&self) -> Value<ids::QuotaShareArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QuotaShareArn`.
+    #[inline]
     pub fn attr_quota_share_arn(&self) -> Value<ids::QuotaShareArn> {
         self.resource.get_att("QuotaShareArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SchedulingPolicy {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SchedulingPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SchedulingPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SchedulingPolicyArn> {
         self.resource.get_att("Arn")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl SchedulingPolicyProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -104,6 +108,7 @@ crate::l1_struct! {
 
 impl FairsharePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -139,6 +144,7 @@ crate::l1_struct! {
 
 impl ShareAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -163,6 +169,7 @@ crate::l1_struct! {
 
 impl QuotaSharePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ServiceEnvironment {
     /// `Ref`: the `ServiceEnvironmentArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceEnvironmentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceEnvironmentArn`.
+    #[inline]
     pub fn service_environment_arn(&self) -> Value<ids::ServiceEnvironmentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceEnvironmentArn`.
+    #[inline]
     pub fn attr_service_environment_arn(&self) -> Value<ids::ServiceEnvironmentArn> {
         self.resource.get_att("ServiceEnvironmentArn")
     }
@@ -114,6 +117,7 @@ crate::l1_struct! {
 
 impl CapacityLimit {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

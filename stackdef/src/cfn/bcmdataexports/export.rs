@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Export {
     /// `Ref`: the `ExportArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ExportArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ExportArn`.
+    #[inline]
     pub fn export_arn(&self) -> Value<ids::ExportArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ExportArn`.
+    #[inline]
     pub fn attr_export_arn(&self) -> Value<ids::ExportArn> {
         self.resource.get_att("ExportArn")
     }
 
     /// `Fn::GetAtt` `Export.ExportArn`.
+    #[inline]
     pub fn attr_export_export_arn(&self) -> Value<String> {
         self.resource.get_att("Export.ExportArn")
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl Agent {
     /// `Ref`: the `AgentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AgentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentId`.
+    #[inline]
     pub fn agent_id(&self) -> Value<ids::AgentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentArn`.
+    #[inline]
     pub fn attr_agent_arn(&self) -> Value<String> {
         self.resource.get_att("AgentArn")
     }
 
     /// `Fn::GetAtt` `AgentId`.
+    #[inline]
     pub fn attr_agent_id(&self) -> Value<ids::AgentId> {
         self.resource.get_att("AgentId")
     }
 
     /// `Fn::GetAtt` `AgentStatus`.
+    #[inline]
     pub fn attr_agent_status(&self) -> Value<String> {
         self.resource.get_att("AgentStatus")
     }
 
     /// `Fn::GetAtt` `AgentVersion`.
+    #[inline]
     pub fn attr_agent_version(&self) -> Value<String> {
         self.resource.get_att("AgentVersion")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `FailureReasons`.
+    #[inline]
     pub fn attr_failure_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("FailureReasons")
     }
 
     /// `Fn::GetAtt` `PreparedAt`.
+    #[inline]
     pub fn attr_prepared_at(&self) -> Value<String> {
         self.resource.get_att("PreparedAt")
     }
 
     /// `Fn::GetAtt` `RecommendedActions`.
+    #[inline]
     pub fn attr_recommended_actions(&self) -> Value<List<String>> {
         self.resource.get_att("RecommendedActions")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -584,6 +595,7 @@ crate::l1_struct! {
 
 impl AgentDescriptor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -611,6 +623,7 @@ crate::l1_struct! {
 
 impl CustomOrchestration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -639,6 +652,7 @@ crate::l1_struct! {
 
 impl GuardrailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -704,6 +718,7 @@ crate::l1_struct! {
 
 impl MemoryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -745,6 +760,7 @@ crate::l1_struct! {
 
 impl SessionSummaryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -796,6 +812,7 @@ crate::l1_struct! {
 
 impl PromptConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -859,6 +876,7 @@ crate::l1_struct! {
 
 impl InferenceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,36 +20,43 @@ crate::l1_resource! {
 
 impl AgentAlias {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentAliasArn`.
+    #[inline]
     pub fn attr_agent_alias_arn(&self) -> Value<String> {
         self.resource.get_att("AgentAliasArn")
     }
 
     /// `Fn::GetAtt` `AgentAliasHistoryEvents`.
+    #[inline]
     pub fn attr_agent_alias_history_events(&self) -> Value<Json> {
         self.resource.get_att("AgentAliasHistoryEvents")
     }
 
     /// `Fn::GetAtt` `AgentAliasId`.
+    #[inline]
     pub fn attr_agent_alias_id(&self) -> Value<String> {
         self.resource.get_att("AgentAliasId")
     }
 
     /// `Fn::GetAtt` `AgentAliasStatus`.
+    #[inline]
     pub fn attr_agent_alias_status(&self) -> Value<String> {
         self.resource.get_att("AgentAliasStatus")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

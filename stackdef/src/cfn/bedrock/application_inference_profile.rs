@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ApplicationInferenceProfile {
     /// `Ref`: the `InferenceProfileIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApplicationInferenceProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InferenceProfileIdentifier`.
+    #[inline]
     pub fn inference_profile_identifier(&self) -> Value<ids::ApplicationInferenceProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Models`.
+    #[inline]
     pub fn attr_models(&self) -> Value<Json> {
         self.resource.get_att("Models")
     }
 
     /// `Fn::GetAtt` `InferenceProfileArn`.
+    #[inline]
     pub fn attr_inference_profile_arn(&self) -> Value<String> {
         self.resource.get_att("InferenceProfileArn")
     }
 
     /// `Fn::GetAtt` `InferenceProfileId`.
+    #[inline]
     pub fn attr_inference_profile_id(&self) -> Value<String> {
         self.resource.get_att("InferenceProfileId")
     }
 
     /// `Fn::GetAtt` `InferenceProfileIdentifier`.
+    #[inline]
     pub fn attr_inference_profile_identifier(&self) -> Value<ids::ApplicationInferenceProfileId> {
         self.resource.get_att("InferenceProfileIdentifier")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

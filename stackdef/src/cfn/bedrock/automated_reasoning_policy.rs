@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl AutomatedReasoningPolicy {
     /// `Ref`: the `PolicyArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AutomatedReasoningPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyArn`.
+    #[inline]
     pub fn policy_arn(&self) -> Value<ids::AutomatedReasoningPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Value<String> {
         self.resource.get_att("PolicyId")
     }
 
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Value<ids::AutomatedReasoningPolicyArn> {
         self.resource.get_att("PolicyArn")
     }
 
     /// `Fn::GetAtt` `DefinitionHash`.
+    #[inline]
     pub fn attr_definition_hash(&self) -> Value<String> {
         self.resource.get_att("DefinitionHash")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `KmsKeyArn`.
+    #[inline]
     pub fn attr_kms_key_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("KmsKeyArn")
     }
@@ -154,6 +163,7 @@ crate::l1_struct! {
 
 impl PolicyDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

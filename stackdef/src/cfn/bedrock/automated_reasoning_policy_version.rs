@@ -20,41 +20,49 @@ crate::l1_resource! {
 
 impl AutomatedReasoningPolicyVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `Description`.
+    #[inline]
     pub fn attr_description(&self) -> Value<String> {
         self.resource.get_att("Description")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Value<String> {
         self.resource.get_att("PolicyId")
     }
 
     /// `Fn::GetAtt` `DefinitionHash`.
+    #[inline]
     pub fn attr_definition_hash(&self) -> Value<String> {
         self.resource.get_att("DefinitionHash")
     }

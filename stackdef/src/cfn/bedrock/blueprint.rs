@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Blueprint {
     /// `Ref`: the `BlueprintArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BlueprintArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BlueprintArn`.
+    #[inline]
     pub fn blueprint_arn(&self) -> Value<ids::BlueprintArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BlueprintArn`.
+    #[inline]
     pub fn attr_blueprint_arn(&self) -> Value<ids::BlueprintArn> {
         self.resource.get_att("BlueprintArn")
     }
 
     /// `Fn::GetAtt` `BlueprintStage`.
+    #[inline]
     pub fn attr_blueprint_stage(&self) -> Value<String> {
         self.resource.get_att("BlueprintStage")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl DataAutomationLibrary {
     /// `Ref`: the `LibraryArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataAutomationLibraryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LibraryArn`.
+    #[inline]
     pub fn library_arn(&self) -> Value<ids::DataAutomationLibraryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `EntityTypes`.
+    #[inline]
     pub fn attr_entity_types(&self) -> Value<Json> {
         self.resource.get_att("EntityTypes")
     }
 
     /// `Fn::GetAtt` `LibraryArn`.
+    #[inline]
     pub fn attr_library_arn(&self) -> Value<ids::DataAutomationLibraryArn> {
         self.resource.get_att("LibraryArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

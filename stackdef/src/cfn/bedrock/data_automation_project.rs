@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl DataAutomationProject {
     /// `Ref`: the `ProjectArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataAutomationProjectArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProjectArn`.
+    #[inline]
     pub fn project_arn(&self) -> Value<ids::DataAutomationProjectArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `ProjectArn`.
+    #[inline]
     pub fn attr_project_arn(&self) -> Value<ids::DataAutomationProjectArn> {
         self.resource.get_att("ProjectArn")
     }
 
     /// `Fn::GetAtt` `ProjectStage`.
+    #[inline]
     pub fn attr_project_stage(&self) -> Value<String> {
         self.resource.get_att("ProjectStage")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -196,6 +203,7 @@ crate::l1_struct! {
 
 impl CustomOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -247,6 +255,7 @@ crate::l1_struct! {
 
 impl OverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -282,6 +291,7 @@ crate::l1_struct! {
 
 impl AudioOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -324,6 +334,7 @@ crate::l1_struct! {
 
 impl AudioLanguageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -395,6 +406,7 @@ crate::l1_struct! {
 
 impl ModalityProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -421,6 +433,7 @@ crate::l1_struct! {
 
 impl SensitiveDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -474,6 +487,7 @@ crate::l1_struct! {
 
 impl PiiEntitiesConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -577,6 +591,7 @@ crate::l1_struct! {
 
 impl DocumentOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -613,6 +628,7 @@ crate::l1_struct! {
 
 impl SplitterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -629,6 +645,7 @@ crate::l1_struct! {
 
 impl ImageOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -661,6 +678,7 @@ crate::l1_struct! {
 
 impl ModalityRoutingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -703,6 +721,7 @@ crate::l1_struct! {
 
 impl VideoOverrideConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -745,6 +764,7 @@ crate::l1_struct! {
 
 impl StandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -773,6 +793,7 @@ crate::l1_struct! {
 
 impl AudioStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -834,6 +855,7 @@ crate::l1_struct! {
 
 impl AudioExtractionCategoryTypeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -850,6 +872,7 @@ crate::l1_struct! {
 
 impl TranscriptConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -940,6 +963,7 @@ crate::l1_struct! {
 
 impl DocumentStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1001,6 +1025,7 @@ crate::l1_struct! {
 
 impl DocumentExtractionGranularity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1080,6 +1105,7 @@ crate::l1_struct! {
 
 impl DocumentOutputTextFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1110,6 +1136,7 @@ crate::l1_struct! {
 
 impl ImageStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1218,6 +1245,7 @@ crate::l1_struct! {
 
 impl VideoStandardOutputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

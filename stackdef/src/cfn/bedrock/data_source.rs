@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl DataSource {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DataSourceId`.
+    #[inline]
     pub fn attr_data_source_id(&self) -> Value<String> {
         self.resource.get_att("DataSourceId")
     }
 
     /// `Fn::GetAtt` `DataSourceStatus`.
+    #[inline]
     pub fn attr_data_source_status(&self) -> Value<String> {
         self.resource.get_att("DataSourceStatus")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `FailureReasons`.
+    #[inline]
     pub fn attr_failure_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("FailureReasons")
     }
 
     /// `Fn::GetAtt` `DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader`.
+    #[inline]
     pub fn attr_data_source_configuration_web_configuration_crawler_configuration_user_agent_header(
         &self,
     ) -> Value<String> {
@@ -270,6 +277,7 @@ crate::l1_struct! {
 
 impl ConfluenceCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -462,6 +470,7 @@ crate::l1_struct! {
 
 impl SalesforceCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -540,6 +549,7 @@ crate::l1_struct! {
 
 impl SharePointCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -654,6 +664,7 @@ crate::l1_struct! {
 
 impl WebCrawlerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -705,6 +716,7 @@ crate::l1_struct! {
 
 impl WebCrawlerLimits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -777,6 +789,7 @@ crate::l1_struct! {
 
 impl ServerSideEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -795,6 +808,7 @@ crate::l1_struct! {
 
 impl VectorIngestionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1209,6 +1223,7 @@ crate::l1_struct! {
 
 impl BedrockDataAutomationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

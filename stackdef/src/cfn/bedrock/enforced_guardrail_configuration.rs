@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl EnforcedGuardrailConfiguration {
     /// `Ref`: the `ConfigId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EnforcedGuardrailConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfigId`.
+    #[inline]
     pub fn config_id(&self) -> Value<ids::EnforcedGuardrailConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigId`.
+    #[inline]
     pub fn attr_config_id(&self) -> Value<ids::EnforcedGuardrailConfigurationId> {
         self.resource.get_att("ConfigId")
     }
 
     /// `Fn::GetAtt` `GuardrailArn`.
+    #[inline]
     pub fn attr_guardrail_arn(&self) -> Value<String> {
         self.resource.get_att("GuardrailArn")
     }
 
     /// `Fn::GetAtt` `GuardrailId`.
+    #[inline]
     pub fn attr_guardrail_id(&self) -> Value<String> {
         self.resource.get_att("GuardrailId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedBy`.
+    #[inline]
     pub fn attr_updated_by(&self) -> Value<String> {
         self.resource.get_att("UpdatedBy")
     }
 
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Value<String> {
         self.resource.get_att("Owner")
     }
@@ -170,6 +180,7 @@ crate::l1_struct! {
 
 impl SelectiveContentGuarding {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

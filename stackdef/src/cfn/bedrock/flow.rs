@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Flow {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BedrockFlowArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::BedrockFlowArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BedrockFlowArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `Validations`.
+    #[inline]
     pub fn attr_validations(&self) -> Value<Json> {
         self.resource.get_att("Validations")
     }
@@ -216,6 +225,7 @@ crate::l1_struct! {
 
 impl FlowDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl FlowVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ExecutionRoleArn`.
+    #[inline]
     pub fn attr_execution_role_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("ExecutionRoleArn")
     }
 
     /// `Fn::GetAtt` `FlowId`.
+    #[inline]
     pub fn attr_flow_id(&self) -> Value<String> {
         self.resource.get_att("FlowId")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `CustomerEncryptionKeyArn`.
+    #[inline]
     pub fn attr_customer_encryption_key_arn(&self) -> Value<String> {
         self.resource.get_att("CustomerEncryptionKeyArn")
     }

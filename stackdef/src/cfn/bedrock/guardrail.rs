@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Guardrail {
     /// `Ref`: the `GuardrailArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GuardrailArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GuardrailArn`.
+    #[inline]
     pub fn guardrail_arn(&self) -> Value<ids::GuardrailArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `FailureRecommendations`.
+    #[inline]
     pub fn attr_failure_recommendations(&self) -> Value<List<String>> {
         self.resource.get_att("FailureRecommendations")
     }
 
     /// `Fn::GetAtt` `GuardrailArn`.
+    #[inline]
     pub fn attr_guardrail_arn(&self) -> Value<ids::GuardrailArn> {
         self.resource.get_att("GuardrailArn")
     }
 
     /// `Fn::GetAtt` `GuardrailId`.
+    #[inline]
     pub fn attr_guardrail_id(&self) -> Value<String> {
         self.resource.get_att("GuardrailId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("StatusReasons")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
@@ -523,6 +533,7 @@ crate::l1_struct! {
 
 impl SensitiveInformationPolicyConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -809,6 +820,7 @@ crate::l1_struct! {
 
 impl WordPolicyConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

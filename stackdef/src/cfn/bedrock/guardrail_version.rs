@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl GuardrailVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GuardrailArn`.
+    #[inline]
     pub fn attr_guardrail_arn(&self) -> Value<String> {
         self.resource.get_att("GuardrailArn")
     }
 
     /// `Fn::GetAtt` `GuardrailId`.
+    #[inline]
     pub fn attr_guardrail_id(&self) -> Value<String> {
         self.resource.get_att("GuardrailId")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }

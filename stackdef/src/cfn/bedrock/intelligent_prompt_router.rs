@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl IntelligentPromptRouter {
     /// `Ref`: the `PromptRouterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IntelligentPromptRouterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PromptRouterArn`.
+    #[inline]
     pub fn prompt_router_arn(&self) -> Value<ids::IntelligentPromptRouterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `PromptRouterArn`.
+    #[inline]
     pub fn attr_prompt_router_arn(&self) -> Value<ids::IntelligentPromptRouterArn> {
         self.resource.get_att("PromptRouterArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl KnowledgeBase {
     /// `Ref`: the `KnowledgeBaseId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BedrockKnowledgeBaseId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KnowledgeBaseId`.
+    #[inline]
     pub fn knowledge_base_id(&self) -> Value<ids::BedrockKnowledgeBaseId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `KnowledgeBaseId`.
+    #[inline]
     pub fn attr_knowledge_base_id(&self) -> Value<ids::BedrockKnowledgeBaseId> {
         self.resource.get_att("KnowledgeBaseId")
     }
 
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Value<String> {
         self.resource.get_att("KnowledgeBaseArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `FailureReasons`.
+    #[inline]
     pub fn attr_failure_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("FailureReasons")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -429,6 +437,7 @@ crate::l1_struct! {
 
 impl QueryGenerationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -456,6 +465,7 @@ crate::l1_struct! {
 
 impl QueryGenerationContext {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -519,6 +529,7 @@ crate::l1_struct! {
 
 impl QueryGenerationColumn {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -678,6 +689,7 @@ crate::l1_struct! {
 
 impl EmbeddingModelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -701,6 +713,7 @@ crate::l1_struct! {
 
 impl BedrockEmbeddingModelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1255,6 +1268,7 @@ crate::l1_struct! {
 
 impl S3VectorsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl PromptVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PromptVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PromptVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PromptVersionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `PromptId`.
+    #[inline]
     pub fn attr_prompt_id(&self) -> Value<String> {
         self.resource.get_att("PromptId")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `DefaultVariant`.
+    #[inline]
     pub fn attr_default_variant(&self) -> Value<String> {
         self.resource.get_att("DefaultVariant")
     }
 
     /// `Fn::GetAtt` `Variants`.
+    #[inline]
     pub fn attr_variants(&self) -> Value<Json> {
         self.resource.get_att("Variants")
     }
 
     /// `Fn::GetAtt` `CustomerEncryptionKeyArn`.
+    #[inline]
     pub fn attr_customer_encryption_key_arn(&self) -> Value<String> {
         self.resource.get_att("CustomerEncryptionKeyArn")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ResourcePolicy {
     /// `Ref`: the `ResourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BedrockResourcePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceArn`.
+    #[inline]
     pub fn resource_arn(&self) -> Value<ids::BedrockResourcePolicyArn> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ApiKeyCredentialProvider {
     /// `Ref`: the `CredentialProviderArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiKeyCredentialProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CredentialProviderArn`.
+    #[inline]
     pub fn credential_provider_arn(&self) -> Value<ids::ApiKeyCredentialProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CredentialProviderArn`.
+    #[inline]
     pub fn attr_credential_provider_arn(&self) -> Value<ids::ApiKeyCredentialProviderArn> {
         self.resource.get_att("CredentialProviderArn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }

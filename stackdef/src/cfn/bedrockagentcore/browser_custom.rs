@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl BrowserCustom {
     /// `Ref`: the `BrowserId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BrowserCustomId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BrowserId`.
+    #[inline]
     pub fn browser_id(&self) -> Value<ids::BrowserCustomId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BrowserId`.
+    #[inline]
     pub fn attr_browser_id(&self) -> Value<ids::BrowserCustomId> {
         self.resource.get_att("BrowserId")
     }
 
     /// `Fn::GetAtt` `BrowserArn`.
+    #[inline]
     pub fn attr_browser_arn(&self) -> Value<String> {
         self.resource.get_att("BrowserArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
@@ -198,6 +206,7 @@ crate::l1_struct! {
 
 impl BrowserSigning {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -332,6 +341,7 @@ crate::l1_struct! {
 
 impl RecordingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl BrowserProfile {
     /// `Ref`: the `ProfileId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BrowserProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProfileId`.
+    #[inline]
     pub fn profile_id(&self) -> Value<ids::BrowserProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Value<ids::BrowserProfileId> {
         self.resource.get_att("ProfileId")
     }
 
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Value<String> {
         self.resource.get_att("ProfileArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `LastSavedAt`.
+    #[inline]
     pub fn attr_last_saved_at(&self) -> Value<String> {
         self.resource.get_att("LastSavedAt")
     }
 
     /// `Fn::GetAtt` `LastSavedBrowserSessionId`.
+    #[inline]
     pub fn attr_last_saved_browser_session_id(&self) -> Value<String> {
         self.resource.get_att("LastSavedBrowserSessionId")
     }
 
     /// `Fn::GetAtt` `LastSavedBrowserId`.
+    #[inline]
     pub fn attr_last_saved_browser_id(&self) -> Value<String> {
         self.resource.get_att("LastSavedBrowserId")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl CodeInterpreterCustom {
     /// `Ref`: the `CodeInterpreterId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeInterpreterCustomId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CodeInterpreterId`.
+    #[inline]
     pub fn code_interpreter_id(&self) -> Value<ids::CodeInterpreterCustomId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CodeInterpreterId`.
+    #[inline]
     pub fn attr_code_interpreter_id(&self) -> Value<ids::CodeInterpreterCustomId> {
         self.resource.get_att("CodeInterpreterId")
     }
 
     /// `Fn::GetAtt` `CodeInterpreterArn`.
+    #[inline]
     pub fn attr_code_interpreter_arn(&self) -> Value<String> {
         self.resource.get_att("CodeInterpreterArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Evaluator {
     /// `Ref`: the `EvaluatorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EvaluatorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EvaluatorArn`.
+    #[inline]
     pub fn evaluator_arn(&self) -> Value<ids::EvaluatorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EvaluatorId`.
+    #[inline]
     pub fn attr_evaluator_id(&self) -> Value<String> {
         self.resource.get_att("EvaluatorId")
     }
 
     /// `Fn::GetAtt` `EvaluatorArn`.
+    #[inline]
     pub fn attr_evaluator_arn(&self) -> Value<ids::EvaluatorArn> {
         self.resource.get_att("EvaluatorArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -136,6 +143,7 @@ crate::l1_struct! {
 
 impl EvaluatorConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -254,6 +262,7 @@ crate::l1_struct! {
 
 impl InferenceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -281,6 +290,7 @@ crate::l1_struct! {
 
 impl RatingScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

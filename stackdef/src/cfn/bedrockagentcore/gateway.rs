@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Gateway {
     /// `Ref`: the `GatewayIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BedrockAgentCoreGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GatewayIdentifier`.
+    #[inline]
     pub fn gateway_identifier(&self) -> Value<ids::BedrockAgentCoreGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Value<String> {
         self.resource.get_att("GatewayArn")
     }
 
     /// `Fn::GetAtt` `GatewayIdentifier`.
+    #[inline]
     pub fn attr_gateway_identifier(&self) -> Value<ids::BedrockAgentCoreGatewayId> {
         self.resource.get_att("GatewayIdentifier")
     }
 
     /// `Fn::GetAtt` `GatewayUrl`.
+    #[inline]
     pub fn attr_gateway_url(&self) -> Value<String> {
         self.resource.get_att("GatewayUrl")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("StatusReasons")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

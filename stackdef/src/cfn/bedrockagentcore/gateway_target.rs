@@ -20,41 +20,49 @@ crate::l1_resource! {
 
 impl GatewayTarget {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Value<String> {
         self.resource.get_att("GatewayArn")
     }
 
     /// `Fn::GetAtt` `LastSynchronizedAt`.
+    #[inline]
     pub fn attr_last_synchronized_at(&self) -> Value<String> {
         self.resource.get_att("LastSynchronizedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("StatusReasons")
     }
 
     /// `Fn::GetAtt` `TargetId`.
+    #[inline]
     pub fn attr_target_id(&self) -> Value<String> {
         self.resource.get_att("TargetId")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -201,6 +209,7 @@ crate::l1_struct! {
 
 impl MetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

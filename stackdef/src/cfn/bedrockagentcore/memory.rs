@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Memory {
     /// `Ref`: the `MemoryArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MemoryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MemoryArn`.
+    #[inline]
     pub fn memory_arn(&self) -> Value<ids::MemoryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MemoryArn`.
+    #[inline]
     pub fn attr_memory_arn(&self) -> Value<ids::MemoryArn> {
         self.resource.get_att("MemoryArn")
     }
 
     /// `Fn::GetAtt` `MemoryId`.
+    #[inline]
     pub fn attr_memory_id(&self) -> Value<String> {
         self.resource.get_att("MemoryId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
@@ -225,6 +233,7 @@ crate::l1_struct! {
 
 impl MemoryStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -340,6 +349,7 @@ crate::l1_struct! {
 
 impl CustomConfigurationInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -390,6 +400,7 @@ crate::l1_struct! {
 
 impl EpisodicOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -502,6 +513,7 @@ crate::l1_struct! {
 
 impl MemoryRecordSchema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -542,6 +554,7 @@ crate::l1_struct! {
 
 impl ExtractionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -585,6 +598,7 @@ crate::l1_struct! {
 
 impl Validation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -618,6 +632,7 @@ crate::l1_struct! {
 
 impl NumberValidation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -638,6 +653,7 @@ crate::l1_struct! {
 
 impl StringListValidation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -672,6 +688,7 @@ crate::l1_struct! {
 
 impl SelfManagedConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -710,6 +727,7 @@ crate::l1_struct! {
 
 impl InvocationConfigurationInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -735,6 +753,7 @@ crate::l1_struct! {
 
 impl TriggerConditionInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -768,6 +787,7 @@ crate::l1_struct! {
 
 impl MessageBasedTriggerInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -785,6 +805,7 @@ crate::l1_struct! {
 
 impl TimeBasedTriggerInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -805,6 +826,7 @@ crate::l1_struct! {
 
 impl TokenBasedTriggerInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -822,6 +844,7 @@ crate::l1_struct! {
 
 impl SemanticOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -886,6 +909,7 @@ crate::l1_struct! {
 
 impl SummaryOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -924,6 +948,7 @@ crate::l1_struct! {
 
 impl UserPreferenceOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1088,6 +1113,7 @@ crate::l1_struct! {
 
 impl EpisodicReflectionConfigurationInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1434,6 +1460,7 @@ crate::l1_struct! {
 
 impl StreamDeliveryResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl OAuth2CredentialProvider {
     /// `Ref`: the `CredentialProviderArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OAuth2CredentialProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CredentialProviderArn`.
+    #[inline]
     pub fn credential_provider_arn(&self) -> Value<ids::OAuth2CredentialProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CredentialProviderArn`.
+    #[inline]
     pub fn attr_credential_provider_arn(&self) -> Value<ids::OAuth2CredentialProviderArn> {
         self.resource.get_att("CredentialProviderArn")
     }
 
     /// `Fn::GetAtt` `CallbackUrl`.
+    #[inline]
     pub fn attr_callback_url(&self) -> Value<String> {
         self.resource.get_att("CallbackUrl")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -185,6 +191,7 @@ crate::l1_struct! {
 
 impl Oauth2ProviderConfigInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -348,6 +355,7 @@ crate::l1_struct! {
 
 impl Oauth2Discovery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl OnlineEvaluationConfig {
     /// `Ref`: the `OnlineEvaluationConfigArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OnlineEvaluationConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OnlineEvaluationConfigArn`.
+    #[inline]
     pub fn online_evaluation_config_arn(&self) -> Value<ids::OnlineEvaluationConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OnlineEvaluationConfigId`.
+    #[inline]
     pub fn attr_online_evaluation_config_id(&self) -> Value<String> {
         self.resource.get_att("OnlineEvaluationConfigId")
     }
 
     /// `Fn::GetAtt` `OnlineEvaluationConfigArn`.
+    #[inline]
     pub fn attr_online_evaluation_config_arn(&self) -> Value<ids::OnlineEvaluationConfigArn> {
         self.resource.get_att("OnlineEvaluationConfigArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -291,6 +298,7 @@ crate::l1_struct! {
 
 impl FilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Policy {
     /// `Ref`: the `PolicyArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BedrockAgentCorePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyArn`.
+    #[inline]
     pub fn policy_arn(&self) -> Value<ids::BedrockAgentCorePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Value<String> {
         self.resource.get_att("PolicyId")
     }
 
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Value<ids::BedrockAgentCorePolicyArn> {
         self.resource.get_att("PolicyArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("StatusReasons")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl PolicyEngine {
     /// `Ref`: the `PolicyEngineArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PolicyEngineArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyEngineArn`.
+    #[inline]
     pub fn policy_engine_arn(&self) -> Value<ids::PolicyEngineArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyEngineId`.
+    #[inline]
     pub fn attr_policy_engine_id(&self) -> Value<String> {
         self.resource.get_att("PolicyEngineId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `PolicyEngineArn`.
+    #[inline]
     pub fn attr_policy_engine_arn(&self) -> Value<ids::PolicyEngineArn> {
         self.resource.get_att("PolicyEngineArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReasons`.
+    #[inline]
     pub fn attr_status_reasons(&self) -> Value<List<String>> {
         self.resource.get_att("StatusReasons")
     }

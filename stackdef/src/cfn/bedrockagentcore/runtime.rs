@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Runtime {
     /// `Ref`: the `AgentRuntimeId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RuntimeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentRuntimeId`.
+    #[inline]
     pub fn agent_runtime_id(&self) -> Value<ids::RuntimeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentRuntimeArn`.
+    #[inline]
     pub fn attr_agent_runtime_arn(&self) -> Value<String> {
         self.resource.get_att("AgentRuntimeArn")
     }
 
     /// `Fn::GetAtt` `AgentRuntimeId`.
+    #[inline]
     pub fn attr_agent_runtime_id(&self) -> Value<ids::RuntimeId> {
         self.resource.get_att("AgentRuntimeId")
     }
 
     /// `Fn::GetAtt` `AgentRuntimeVersion`.
+    #[inline]
     pub fn attr_agent_runtime_version(&self) -> Value<String> {
         self.resource.get_att("AgentRuntimeVersion")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
@@ -258,6 +267,7 @@ crate::l1_struct! {
 
 impl AgentRuntimeArtifact {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -305,6 +315,7 @@ crate::l1_struct! {
 
 impl Code {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -372,6 +383,7 @@ crate::l1_struct! {
 
 impl AuthorizerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -498,6 +510,7 @@ crate::l1_struct! {
 
 impl ClaimMatchValueType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -537,6 +550,7 @@ crate::l1_struct! {
 
 impl FilesystemConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -565,6 +579,7 @@ crate::l1_struct! {
 
 impl LifecycleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -652,6 +667,7 @@ crate::l1_struct! {
 
 impl RequestHeaderConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl RuntimeEndpoint {
     /// `Ref`: the `AgentRuntimeEndpointArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RuntimeEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentRuntimeEndpointArn`.
+    #[inline]
     pub fn agent_runtime_endpoint_arn(&self) -> Value<ids::RuntimeEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `AgentRuntimeEndpointArn`.
+    #[inline]
     pub fn attr_agent_runtime_endpoint_arn(&self) -> Value<ids::RuntimeEndpointArn> {
         self.resource.get_att("AgentRuntimeEndpointArn")
     }
 
     /// `Fn::GetAtt` `AgentRuntimeArn`.
+    #[inline]
     pub fn attr_agent_runtime_arn(&self) -> Value<String> {
         self.resource.get_att("AgentRuntimeArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
 
     /// `Fn::GetAtt` `TargetVersion`.
+    #[inline]
     pub fn attr_target_version(&self) -> Value<String> {
         self.resource.get_att("TargetVersion")
     }
 
     /// `Fn::GetAtt` `LiveVersion`.
+    #[inline]
     pub fn attr_live_version(&self) -> Value<String> {
         self.resource.get_att("LiveVersion")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl WorkloadIdentity {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkloadIdentityName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::WorkloadIdentityName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkloadIdentityArn`.
+    #[inline]
     pub fn attr_workload_identity_arn(&self) -> Value<String> {
         self.resource.get_att("WorkloadIdentityArn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<f64> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<f64> {
         self.resource.get_att("LastUpdatedTime")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl BillingView {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BillingViewArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::BillingViewArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BillingViewArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<f64> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<f64> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Value<String> {
         self.resource.get_att("OwnerAccountId")
     }
 
     /// `Fn::GetAtt` `BillingViewType`.
+    #[inline]
     pub fn attr_billing_view_type(&self) -> Value<String> {
         self.resource.get_att("BillingViewType")
     }
@@ -132,6 +139,7 @@ crate::l1_struct! {
 
 impl DataFilterExpression {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -156,6 +164,7 @@ crate::l1_struct! {
 
 impl Dimensions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -187,6 +196,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -212,6 +222,7 @@ crate::l1_struct! {
 
 impl TimeRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl BillingGroup {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BillingConductorBillingGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::BillingConductorBillingGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BillingConductorBillingGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Size`.
+    #[inline]
     pub fn attr_size(&self) -> Value<i64> {
         self.resource.get_att("Size")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<i64> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<i64> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -148,6 +156,7 @@ crate::l1_struct! {
 
 impl AccountGrouping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

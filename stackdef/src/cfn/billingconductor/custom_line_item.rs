@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl CustomLineItem {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomLineItemArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CustomLineItemArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CustomLineItemArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<i64> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<i64> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `AssociationSize`.
+    #[inline]
     pub fn attr_association_size(&self) -> Value<i64> {
         self.resource.get_att("AssociationSize")
     }
 
     /// `Fn::GetAtt` `CurrencyCode`.
+    #[inline]
     pub fn attr_currency_code(&self) -> Value<String> {
         self.resource.get_att("CurrencyCode")
     }
 
     /// `Fn::GetAtt` `ProductCode`.
+    #[inline]
     pub fn attr_product_code(&self) -> Value<String> {
         self.resource.get_att("ProductCode")
     }
@@ -195,6 +203,7 @@ crate::l1_struct! {
 
 impl BillingPeriodRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

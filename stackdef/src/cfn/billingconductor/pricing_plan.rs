@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl PricingPlan {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PricingPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PricingPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PricingPlanArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Size`.
+    #[inline]
     pub fn attr_size(&self) -> Value<i64> {
         self.resource.get_att("Size")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<i64> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<i64> {
         self.resource.get_att("LastModifiedTime")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl PricingRule {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PricingRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PricingRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PricingRuleArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `AssociatedPricingPlanCount`.
+    #[inline]
     pub fn attr_associated_pricing_plan_count(&self) -> Value<i64> {
         self.resource.get_att("AssociatedPricingPlanCount")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<i64> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<i64> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -221,6 +227,7 @@ crate::l1_struct! {
 
 impl Tiering {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl SpendingLimit {
     /// `Ref`: the `SpendingLimitArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SpendingLimitArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SpendingLimitArn`.
+    #[inline]
     pub fn spending_limit_arn(&self) -> Value<ids::SpendingLimitArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SpendingLimitArn`.
+    #[inline]
     pub fn attr_spending_limit_arn(&self) -> Value<ids::SpendingLimitArn> {
         self.resource.get_att("SpendingLimitArn")
     }
 
     /// `Fn::GetAtt` `QueuedSpend`.
+    #[inline]
     pub fn attr_queued_spend(&self) -> Value<String> {
         self.resource.get_att("QueuedSpend")
     }
 
     /// `Fn::GetAtt` `TotalSpend`.
+    #[inline]
     pub fn attr_total_spend(&self) -> Value<String> {
         self.resource.get_att("TotalSpend")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

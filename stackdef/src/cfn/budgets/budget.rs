@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Budget {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BudgetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::BudgetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::BudgetId> {
         self.resource.get_att("Id")
     }
@@ -210,6 +213,7 @@ crate::l1_struct! {
 
 impl CostTypes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -278,6 +282,7 @@ crate::l1_struct! {
 
 impl Expression {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -315,6 +320,7 @@ crate::l1_struct! {
 
 impl CostCategoryValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -339,6 +345,7 @@ crate::l1_struct! {
 
 impl ExpressionDimensionValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -363,6 +370,7 @@ crate::l1_struct! {
 
 impl TagValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -387,6 +395,7 @@ crate::l1_struct! {
 
 impl TimePeriod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl BudgetsAction {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ActionId`.
+    #[inline]
     pub fn attr_action_id(&self) -> Value<String> {
         self.resource.get_att("ActionId")
     }
@@ -186,6 +188,7 @@ crate::l1_struct! {
 
 impl Definition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

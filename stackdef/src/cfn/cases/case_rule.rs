@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl CaseRule {
     /// `Ref`: the `CaseRuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CaseRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CaseRuleArn`.
+    #[inline]
     pub fn case_rule_arn(&self) -> Value<ids::CaseRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CaseRuleId`.
+    #[inline]
     pub fn attr_case_rule_id(&self) -> Value<String> {
         self.resource.get_att("CaseRuleId")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `CaseRuleArn`.
+    #[inline]
     pub fn attr_case_rule_arn(&self) -> Value<ids::CaseRuleArn> {
         self.resource.get_att("CaseRuleArn")
     }

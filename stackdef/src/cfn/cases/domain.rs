@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `DomainArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CasesDomainArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainArn`.
+    #[inline]
     pub fn domain_arn(&self) -> Value<ids::CasesDomainArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Value<ids::CasesDomainArn> {
         self.resource.get_att("DomainArn")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `DomainStatus`.
+    #[inline]
     pub fn attr_domain_status(&self) -> Value<String> {
         self.resource.get_att("DomainStatus")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Field {
     /// `Ref`: the `FieldArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FieldArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FieldArn`.
+    #[inline]
     pub fn field_arn(&self) -> Value<ids::FieldArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FieldArn`.
+    #[inline]
     pub fn attr_field_arn(&self) -> Value<ids::FieldArn> {
         self.resource.get_att("FieldArn")
     }
 
     /// `Fn::GetAtt` `FieldId`.
+    #[inline]
     pub fn attr_field_id(&self) -> Value<String> {
         self.resource.get_att("FieldId")
     }
 
     /// `Fn::GetAtt` `Namespace`.
+    #[inline]
     pub fn attr_namespace(&self) -> Value<String> {
         self.resource.get_att("Namespace")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -134,6 +141,7 @@ crate::l1_struct! {
 
 impl FieldAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Layout {
     /// `Ref`: the `LayoutArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LayoutArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LayoutArn`.
+    #[inline]
     pub fn layout_arn(&self) -> Value<ids::LayoutArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `LayoutArn`.
+    #[inline]
     pub fn attr_layout_arn(&self) -> Value<ids::LayoutArn> {
         self.resource.get_att("LayoutArn")
     }
 
     /// `Fn::GetAtt` `LayoutId`.
+    #[inline]
     pub fn attr_layout_id(&self) -> Value<String> {
         self.resource.get_att("LayoutId")
     }

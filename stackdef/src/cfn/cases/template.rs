@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Template {
     /// `Ref`: the `TemplateArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CasesTemplateArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TemplateArn`.
+    #[inline]
     pub fn template_arn(&self) -> Value<ids::CasesTemplateArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Value<ids::CasesTemplateArn> {
         self.resource.get_att("TemplateArn")
     }
 
     /// `Fn::GetAtt` `TemplateId`.
+    #[inline]
     pub fn attr_template_id(&self) -> Value<String> {
         self.resource.get_att("TemplateId")
     }
@@ -155,6 +161,7 @@ crate::l1_struct! {
 
 impl LayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Keyspace {
     /// `Ref`: the `KeyspaceName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KeyspaceName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KeyspaceName`.
+    #[inline]
     pub fn keyspace_name(&self) -> Value<ids::KeyspaceName> {
         self.resource.ref_value()
     }
@@ -64,6 +66,7 @@ crate::l1_struct! {
 
 impl KeyspaceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -104,6 +107,7 @@ crate::l1_struct! {
 
 impl ReplicationSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl Table {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -259,6 +260,7 @@ crate::l1_struct! {
 
 impl AutoScalingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -285,6 +287,7 @@ crate::l1_struct! {
 
 impl AutoScalingSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -318,6 +321,7 @@ crate::l1_struct! {
 
 impl ScalingPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -578,6 +582,7 @@ crate::l1_struct! {
 
 impl WarmThroughput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,31 +20,37 @@ crate::l1_resource! {
 
 impl Type {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DirectReferringTables`.
+    #[inline]
     pub fn attr_direct_referring_tables(&self) -> Value<List<String>> {
         self.resource.get_att("DirectReferringTables")
     }
 
     /// `Fn::GetAtt` `DirectParentTypes`.
+    #[inline]
     pub fn attr_direct_parent_types(&self) -> Value<List<String>> {
         self.resource.get_att("DirectParentTypes")
     }
 
     /// `Fn::GetAtt` `MaxNestingDepth`.
+    #[inline]
     pub fn attr_max_nesting_depth(&self) -> Value<i64> {
         self.resource.get_att("MaxNestingDepth")
     }
 
     /// `Fn::GetAtt` `LastModifiedTimestamp`.
+    #[inline]
     pub fn attr_last_modified_timestamp(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTimestamp")
     }
 
     /// `Fn::GetAtt` `KeyspaceArn`.
+    #[inline]
     pub fn attr_keyspace_arn(&self) -> Value<String> {
         self.resource.get_att("KeyspaceArn")
     }

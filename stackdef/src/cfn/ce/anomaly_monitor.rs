@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl AnomalyMonitor {
     /// `Ref`: the `MonitorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AnomalyMonitorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MonitorArn`.
+    #[inline]
     pub fn monitor_arn(&self) -> Value<ids::AnomalyMonitorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MonitorArn`.
+    #[inline]
     pub fn attr_monitor_arn(&self) -> Value<ids::AnomalyMonitorArn> {
         self.resource.get_att("MonitorArn")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `LastEvaluatedDate`.
+    #[inline]
     pub fn attr_last_evaluated_date(&self) -> Value<String> {
         self.resource.get_att("LastEvaluatedDate")
     }
 
     /// `Fn::GetAtt` `LastUpdatedDate`.
+    #[inline]
     pub fn attr_last_updated_date(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedDate")
     }
 
     /// `Fn::GetAtt` `DimensionalValueCount`.
+    #[inline]
     pub fn attr_dimensional_value_count(&self) -> Value<i64> {
         self.resource.get_att("DimensionalValueCount")
     }

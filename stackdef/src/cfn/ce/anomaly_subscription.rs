@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AnomalySubscription {
     /// `Ref`: the `SubscriptionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AnomalySubscriptionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubscriptionArn`.
+    #[inline]
     pub fn subscription_arn(&self) -> Value<ids::AnomalySubscriptionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SubscriptionArn`.
+    #[inline]
     pub fn attr_subscription_arn(&self) -> Value<ids::AnomalySubscriptionArn> {
         self.resource.get_att("SubscriptionArn")
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<String> {
         self.resource.get_att("AccountId")
     }

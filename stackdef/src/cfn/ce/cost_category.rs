@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CostCategory {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CostCategoryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CostCategoryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CostCategoryArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `EffectiveStart`.
+    #[inline]
     pub fn attr_effective_start(&self) -> Value<String> {
         self.resource.get_att("EffectiveStart")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CustomAction {
     /// `Ref`: the `CustomActionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomActionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CustomActionArn`.
+    #[inline]
     pub fn custom_action_arn(&self) -> Value<ids::CustomActionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CustomActionArn`.
+    #[inline]
     pub fn attr_custom_action_arn(&self) -> Value<ids::CustomActionArn> {
         self.resource.get_att("CustomActionArn")
     }
@@ -107,6 +110,7 @@ crate::l1_struct! {
 
 impl CustomActionAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AppInstance {
     /// `Ref`: the `AppInstanceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AppInstanceArn`.
+    #[inline]
     pub fn app_instance_arn(&self) -> Value<ids::AppInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppInstanceArn`.
+    #[inline]
     pub fn attr_app_instance_arn(&self) -> Value<ids::AppInstanceArn> {
         self.resource.get_att("AppInstanceArn")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<f64> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Value<f64> {
         self.resource.get_att("LastUpdatedTimestamp")
     }

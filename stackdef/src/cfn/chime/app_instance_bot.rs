@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AppInstanceBot {
     /// `Ref`: the `AppInstanceBotArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppInstanceBotArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AppInstanceBotArn`.
+    #[inline]
     pub fn app_instance_bot_arn(&self) -> Value<ids::AppInstanceBotArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppInstanceBotArn`.
+    #[inline]
     pub fn attr_app_instance_bot_arn(&self) -> Value<ids::AppInstanceBotArn> {
         self.resource.get_att("AppInstanceBotArn")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<f64> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Value<f64> {
         self.resource.get_att("LastUpdatedTimestamp")
     }

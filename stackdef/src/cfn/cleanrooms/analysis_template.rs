@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl AnalysisTemplate {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Value<String> {
         self.resource.get_att("CollaborationArn")
     }
 
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Value<String> {
         self.resource.get_att("CollaborationIdentifier")
     }
 
     /// `Fn::GetAtt` `AnalysisTemplateIdentifier`.
+    #[inline]
     pub fn attr_analysis_template_identifier(&self) -> Value<String> {
         self.resource.get_att("AnalysisTemplateIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AnalysisTemplateArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Value<String> {
         self.resource.get_att("MembershipArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Collaboration {
     /// `Ref`: the `CollaborationIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CollaborationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CollaborationIdentifier`.
+    #[inline]
     pub fn collaboration_identifier(&self) -> Value<ids::CollaborationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CollaborationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Value<ids::CollaborationId> {
         self.resource.get_att("CollaborationIdentifier")
     }
@@ -425,6 +429,7 @@ crate::l1_struct! {
 
 impl MlPaymentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ConfiguredTable {
     /// `Ref`: the `ConfiguredTableIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfiguredTableId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfiguredTableIdentifier`.
+    #[inline]
     pub fn configured_table_identifier(&self) -> Value<ids::ConfiguredTableId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConfiguredTableArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ConfiguredTableIdentifier`.
+    #[inline]
     pub fn attr_configured_table_identifier(&self) -> Value<ids::ConfiguredTableId> {
         self.resource.get_att("ConfiguredTableIdentifier")
     }

@@ -21,17 +21,20 @@ crate::l1_resource! {
 
 impl ConfiguredTableAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfiguredTableAssociationIdentifier`.
+    #[inline]
     pub fn attr_configured_table_association_identifier(&self) -> Value<String> {
         self.resource
             .get_att("ConfiguredTableAssociationIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConfiguredTableAssociationArn> {
         self.resource.get_att("Arn")
     }

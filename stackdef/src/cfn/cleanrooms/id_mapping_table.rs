@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl IdMappingTable {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdMappingTableIdentifier`.
+    #[inline]
     pub fn attr_id_mapping_table_identifier(&self) -> Value<String> {
         self.resource.get_att("IdMappingTableIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IdMappingTableArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Value<String> {
         self.resource.get_att("MembershipArn")
     }
 
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Value<String> {
         self.resource.get_att("CollaborationIdentifier")
     }
 
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Value<String> {
         self.resource.get_att("CollaborationArn")
     }

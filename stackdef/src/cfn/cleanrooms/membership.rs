@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Membership {
     /// `Ref`: the `MembershipIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MembershipId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MembershipIdentifier`.
+    #[inline]
     pub fn membership_identifier(&self) -> Value<ids::MembershipId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MembershipArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Value<String> {
         self.resource.get_att("CollaborationArn")
     }
 
     /// `Fn::GetAtt` `CollaborationCreatorAccountId`.
+    #[inline]
     pub fn attr_collaboration_creator_account_id(&self) -> Value<String> {
         self.resource.get_att("CollaborationCreatorAccountId")
     }
 
     /// `Fn::GetAtt` `MembershipIdentifier`.
+    #[inline]
     pub fn attr_membership_identifier(&self) -> Value<ids::MembershipId> {
         self.resource.get_att("MembershipIdentifier")
     }
@@ -360,6 +366,7 @@ crate::l1_struct! {
 
 impl MembershipMlPaymentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl PrivacyBudgetTemplate {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CollaborationArn`.
+    #[inline]
     pub fn attr_collaboration_arn(&self) -> Value<String> {
         self.resource.get_att("CollaborationArn")
     }
 
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Value<String> {
         self.resource.get_att("CollaborationIdentifier")
     }
 
     /// `Fn::GetAtt` `PrivacyBudgetTemplateIdentifier`.
+    #[inline]
     pub fn attr_privacy_budget_template_identifier(&self) -> Value<String> {
         self.resource.get_att("PrivacyBudgetTemplateIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PrivacyBudgetTemplateArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `MembershipArn`.
+    #[inline]
     pub fn attr_membership_arn(&self) -> Value<String> {
         self.resource.get_att("MembershipArn")
     }
@@ -135,6 +141,7 @@ crate::l1_struct! {
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

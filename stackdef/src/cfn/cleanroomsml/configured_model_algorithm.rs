@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ConfiguredModelAlgorithm {
     /// `Ref`: the `ConfiguredModelAlgorithmArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfiguredModelAlgorithmArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfiguredModelAlgorithmArn`.
+    #[inline]
     pub fn configured_model_algorithm_arn(&self) -> Value<ids::ConfiguredModelAlgorithmArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfiguredModelAlgorithmArn`.
+    #[inline]
     pub fn attr_configured_model_algorithm_arn(&self) -> Value<ids::ConfiguredModelAlgorithmArn> {
         self.resource.get_att("ConfiguredModelAlgorithmArn")
     }

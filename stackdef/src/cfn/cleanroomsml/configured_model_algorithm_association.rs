@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ConfiguredModelAlgorithmAssociation {
     /// `Ref`: the `ConfiguredModelAlgorithmAssociationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfiguredModelAlgorithmAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfiguredModelAlgorithmAssociationArn`.
+    #[inline]
     pub fn configured_model_algorithm_association_arn(
         &self,
     ) -> Value<ids::ConfiguredModelAlgorithmAssociationArn> {
@@ -33,6 +35,7 @@ impl ConfiguredModelAlgorithmAssociation {
     }
 
     /// `Fn::GetAtt` `ConfiguredModelAlgorithmAssociationArn`.
+    #[inline]
     pub fn attr_configured_model_algorithm_association_arn(
         &self,
     ) -> Value<ids::ConfiguredModelAlgorithmAssociationArn> {
@@ -41,6 +44,7 @@ impl ConfiguredModelAlgorithmAssociation {
     }
 
     /// `Fn::GetAtt` `CollaborationIdentifier`.
+    #[inline]
     pub fn attr_collaboration_identifier(&self) -> Value<String> {
         self.resource.get_att("CollaborationIdentifier")
     }
@@ -151,6 +155,7 @@ crate::l1_struct! {
 
 impl PrivacyConfigurationPolicies {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -243,6 +248,7 @@ crate::l1_struct! {
 
 impl TrainedModelInferenceJobsConfigurationPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -390,6 +396,7 @@ crate::l1_struct! {
 
 impl TrainedModelsConfigurationPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

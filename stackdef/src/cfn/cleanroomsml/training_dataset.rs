@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl TrainingDataset {
     /// `Ref`: the `TrainingDatasetArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrainingDatasetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrainingDatasetArn`.
+    #[inline]
     pub fn training_dataset_arn(&self) -> Value<ids::TrainingDatasetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `TrainingDatasetArn`.
+    #[inline]
     pub fn attr_training_dataset_arn(&self) -> Value<ids::TrainingDatasetArn> {
         self.resource.get_att("TrainingDatasetArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl GuardHook {
     /// `Ref`: the `HookArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GuardHookArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HookArn`.
+    #[inline]
     pub fn hook_arn(&self) -> Value<ids::GuardHookArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HookArn`.
+    #[inline]
     pub fn attr_hook_arn(&self) -> Value<ids::GuardHookArn> {
         self.resource.get_att("HookArn")
     }
@@ -170,6 +173,7 @@ crate::l1_struct! {
 
 impl Options {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -236,6 +240,7 @@ crate::l1_struct! {
 
 impl StackNames {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -262,6 +267,7 @@ crate::l1_struct! {
 
 impl StackRoles {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

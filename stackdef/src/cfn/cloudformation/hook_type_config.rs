@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl HookTypeConfig {
     /// `Ref`: the `ConfigurationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HookTypeConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfigurationArn`.
+    #[inline]
     pub fn configuration_arn(&self) -> Value<ids::HookTypeConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigurationArn`.
+    #[inline]
     pub fn attr_configuration_arn(&self) -> Value<ids::HookTypeConfigArn> {
         self.resource.get_att("ConfigurationArn")
     }
@@ -68,6 +71,7 @@ crate::l1_struct! {
 
 impl HookTypeConfigProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

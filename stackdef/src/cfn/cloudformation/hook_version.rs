@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl HookVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HookVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::HookVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::HookVersionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IsDefaultVersion`.
+    #[inline]
     pub fn attr_is_default_version(&self) -> Value<bool> {
         self.resource.get_att("IsDefaultVersion")
     }
 
     /// `Fn::GetAtt` `Visibility`.
+    #[inline]
     pub fn attr_visibility(&self) -> Value<String> {
         self.resource.get_att("Visibility")
     }
 
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Value<String> {
         self.resource.get_att("VersionId")
     }
 
     /// `Fn::GetAtt` `TypeArn`.
+    #[inline]
     pub fn attr_type_arn(&self) -> Value<String> {
         self.resource.get_att("TypeArn")
     }
@@ -126,6 +133,7 @@ crate::l1_struct! {
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LambdaHook {
     /// `Ref`: the `HookArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LambdaHookArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HookArn`.
+    #[inline]
     pub fn hook_arn(&self) -> Value<ids::LambdaHookArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HookArn`.
+    #[inline]
     pub fn attr_hook_arn(&self) -> Value<ids::LambdaHookArn> {
         self.resource.get_att("HookArn")
     }
@@ -184,6 +187,7 @@ crate::l1_struct! {
 
 impl StackNames {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -210,6 +214,7 @@ crate::l1_struct! {
 
 impl StackRoles {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ModuleDefaultVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModuleDefaultVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ModuleDefaultVersionArn> {
         self.resource.ref_value()
     }
@@ -56,6 +58,7 @@ crate::l1_struct! {
 
 impl ModuleDefaultVersionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

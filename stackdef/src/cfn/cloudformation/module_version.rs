@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ModuleVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModuleVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ModuleVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ModuleVersionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Description`.
+    #[inline]
     pub fn attr_description(&self) -> Value<String> {
         self.resource.get_att("Description")
     }
 
     /// `Fn::GetAtt` `DocumentationUrl`.
+    #[inline]
     pub fn attr_documentation_url(&self) -> Value<String> {
         self.resource.get_att("DocumentationUrl")
     }
 
     /// `Fn::GetAtt` `IsDefaultVersion`.
+    #[inline]
     pub fn attr_is_default_version(&self) -> Value<bool> {
         self.resource.get_att("IsDefaultVersion")
     }
 
     /// `Fn::GetAtt` `Schema`.
+    #[inline]
     pub fn attr_schema(&self) -> Value<String> {
         self.resource.get_att("Schema")
     }
 
     /// `Fn::GetAtt` `TimeCreated`.
+    #[inline]
     pub fn attr_time_created(&self) -> Value<String> {
         self.resource.get_att("TimeCreated")
     }
 
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Value<String> {
         self.resource.get_att("VersionId")
     }
 
     /// `Fn::GetAtt` `Visibility`.
+    #[inline]
     pub fn attr_visibility(&self) -> Value<String> {
         self.resource.get_att("Visibility")
     }

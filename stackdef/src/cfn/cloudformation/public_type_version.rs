@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PublicTypeVersion {
     /// `Ref`: the `PublicTypeArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PublicTypeVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PublicTypeArn`.
+    #[inline]
     pub fn public_type_arn(&self) -> Value<ids::PublicTypeVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PublicTypeArn`.
+    #[inline]
     pub fn attr_public_type_arn(&self) -> Value<ids::PublicTypeVersionArn> {
         self.resource.get_att("PublicTypeArn")
     }
 
     /// `Fn::GetAtt` `TypeVersionArn`.
+    #[inline]
     pub fn attr_type_version_arn(&self) -> Value<String> {
         self.resource.get_att("TypeVersionArn")
     }
 
     /// `Fn::GetAtt` `PublisherId`.
+    #[inline]
     pub fn attr_publisher_id(&self) -> Value<String> {
         self.resource.get_att("PublisherId")
     }
@@ -85,6 +90,7 @@ crate::l1_struct! {
 
 impl PublicTypeVersionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Publisher {
     /// `Ref`: the `PublisherId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PublisherId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PublisherId`.
+    #[inline]
     pub fn publisher_id(&self) -> Value<ids::PublisherId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PublisherId`.
+    #[inline]
     pub fn attr_publisher_id(&self) -> Value<ids::PublisherId> {
         self.resource.get_att("PublisherId")
     }
 
     /// `Fn::GetAtt` `PublisherStatus`.
+    #[inline]
     pub fn attr_publisher_status(&self) -> Value<String> {
         self.resource.get_att("PublisherStatus")
     }
 
     /// `Fn::GetAtt` `PublisherProfile`.
+    #[inline]
     pub fn attr_publisher_profile(&self) -> Value<String> {
         self.resource.get_att("PublisherProfile")
     }
 
     /// `Fn::GetAtt` `IdentityProvider`.
+    #[inline]
     pub fn attr_identity_provider(&self) -> Value<String> {
         self.resource.get_att("IdentityProvider")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl ResourceVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ResourceVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResourceVersionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IsDefaultVersion`.
+    #[inline]
     pub fn attr_is_default_version(&self) -> Value<bool> {
         self.resource.get_att("IsDefaultVersion")
     }
 
     /// `Fn::GetAtt` `ProvisioningType`.
+    #[inline]
     pub fn attr_provisioning_type(&self) -> Value<String> {
         self.resource.get_att("ProvisioningType")
     }
 
     /// `Fn::GetAtt` `Visibility`.
+    #[inline]
     pub fn attr_visibility(&self) -> Value<String> {
         self.resource.get_att("Visibility")
     }
 
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Value<String> {
         self.resource.get_att("VersionId")
     }
 
     /// `Fn::GetAtt` `TypeArn`.
+    #[inline]
     pub fn attr_type_arn(&self) -> Value<String> {
         self.resource.get_att("TypeArn")
     }
@@ -131,6 +139,7 @@ crate::l1_struct! {
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Stack {
     /// `Ref`: the `StackId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudFormationStackId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StackId`.
+    #[inline]
     pub fn stack_id(&self) -> Value<ids::CloudFormationStackId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StackId`.
+    #[inline]
     pub fn attr_stack_id(&self) -> Value<ids::CloudFormationStackId> {
         self.resource.get_att("StackId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl StackSet {
     /// `Ref`: the `StackSetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StackSetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StackSetId`.
+    #[inline]
     pub fn stack_set_id(&self) -> Value<ids::StackSetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StackSetId`.
+    #[inline]
     pub fn attr_stack_set_id(&self) -> Value<ids::StackSetId> {
         self.resource.get_att("StackSetId")
     }
@@ -234,6 +237,7 @@ crate::l1_struct! {
 
 impl AutoDeployment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -284,6 +288,7 @@ crate::l1_struct! {
 
 impl ManagedExecution {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -300,6 +305,7 @@ crate::l1_struct! {
 
 impl OperationPreferences {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -442,6 +448,7 @@ crate::l1_struct! {
 
 impl DeploymentTargets {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

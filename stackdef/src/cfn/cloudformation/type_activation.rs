@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TypeActivation {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TypeActivationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::TypeActivationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TypeActivationArn> {
         self.resource.get_att("Arn")
     }
@@ -103,6 +106,7 @@ crate::l1_struct! {
 
 impl TypeActivationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -173,6 +177,7 @@ crate::l1_struct! {
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

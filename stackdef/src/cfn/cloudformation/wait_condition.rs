@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl WaitCondition {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WaitConditionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WaitConditionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Data`.
+    #[inline]
     pub fn attr_data(&self) -> Value<Json> {
         self.resource.get_att("Data")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WaitConditionId> {
         self.resource.get_att("Id")
     }
@@ -66,6 +70,7 @@ crate::l1_struct! {
 
 impl WaitConditionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl WaitConditionHandle {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WaitConditionHandleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WaitConditionHandleId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WaitConditionHandleId> {
         self.resource.get_att("Id")
     }
@@ -43,6 +46,7 @@ crate::l1_struct! {
 
 impl WaitConditionHandleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

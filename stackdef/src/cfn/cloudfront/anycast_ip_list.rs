@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AnycastIpList {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AnycastIpListId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::AnycastIpListId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Value<String> {
         self.resource.get_att("ETag")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::AnycastIpListId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `IpamCidrConfigResults`.
+    #[inline]
     pub fn attr_ipam_cidr_config_results(&self) -> Value<Json> {
         self.resource.get_att("IpamCidrConfigResults")
     }
@@ -142,6 +147,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CloudFrontOriginAccessIdentity {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudFrontOriginAccessIdentityId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::CloudFrontOriginAccessIdentityId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::CloudFrontOriginAccessIdentityId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `S3CanonicalUserId`.
+    #[inline]
     pub fn attr_s3_canonical_user_id(&self) -> Value<String> {
         self.resource.get_att("S3CanonicalUserId")
     }

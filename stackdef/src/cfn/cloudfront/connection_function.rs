@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl ConnectionFunction {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectionFunctionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ConnectionFunctionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ConnectionFunctionId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ConnectionFunctionArn`.
+    #[inline]
     pub fn attr_connection_function_arn(&self) -> Value<String> {
         self.resource.get_att("ConnectionFunctionArn")
     }
 
     /// `Fn::GetAtt` `Stage`.
+    #[inline]
     pub fn attr_stage(&self) -> Value<String> {
         self.resource.get_att("Stage")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Value<String> {
         self.resource.get_att("ETag")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }

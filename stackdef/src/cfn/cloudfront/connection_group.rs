@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ConnectionGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectionGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ConnectionGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ConnectionGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConnectionGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `RoutingEndpoint`.
+    #[inline]
     pub fn attr_routing_endpoint(&self) -> Value<String> {
         self.resource.get_att("RoutingEndpoint")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
 
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Value<String> {
         self.resource.get_att("ETag")
     }

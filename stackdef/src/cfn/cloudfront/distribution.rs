@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Distribution {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DistributionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DistributionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DistributionId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
@@ -421,6 +425,7 @@ crate::l1_struct! {
 
 impl FunctionAssociation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -453,6 +458,7 @@ crate::l1_struct! {
 
 impl LambdaFunctionAssociation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -736,6 +742,7 @@ crate::l1_struct! {
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1060,6 +1067,7 @@ crate::l1_struct! {
 
 impl OriginShield {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1083,6 +1091,7 @@ crate::l1_struct! {
 
 impl S3OriginConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1220,6 +1229,7 @@ crate::l1_struct! {
 
 impl TenantConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1255,6 +1265,7 @@ crate::l1_struct! {
 
 impl Definition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1292,6 +1303,7 @@ crate::l1_struct! {
 
 impl ViewerCertificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1377,6 +1389,7 @@ crate::l1_struct! {
 
 impl ViewerMtlsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl DistributionTenant {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DistributionTenantId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DistributionTenantId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DistributionTenantId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DistributionTenantArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainResults`.
+    #[inline]
     pub fn attr_domain_results(&self) -> Value<Json> {
         self.resource.get_att("DomainResults")
     }
 
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Value<String> {
         self.resource.get_att("ETag")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -187,6 +196,7 @@ crate::l1_struct! {
 
 impl Customizations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -214,6 +224,7 @@ crate::l1_struct! {
 
 impl Certificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -230,6 +241,7 @@ crate::l1_struct! {
 
 impl GeoRestrictionCustomization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -265,6 +277,7 @@ crate::l1_struct! {
 
 impl WebAclCustomization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -295,6 +308,7 @@ crate::l1_struct! {
 
 impl ManagedCertificateRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -352,6 +366,7 @@ crate::l1_struct! {
 
 impl Parameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Function {
     /// `Ref`: the `FunctionARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudFrontFunctionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FunctionARN`.
+    #[inline]
     pub fn function_arn(&self) -> Value<ids::CloudFrontFunctionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FunctionARN`.
+    #[inline]
     pub fn attr_function_arn(&self) -> Value<ids::CloudFrontFunctionArn> {
         self.resource.get_att("FunctionARN")
     }
 
     /// `Fn::GetAtt` `FunctionMetadata.FunctionARN`.
+    #[inline]
     pub fn attr_function_metadata_function_arn(&self) -> Value<String> {
         self.resource.get_att("FunctionMetadata.FunctionARN")
     }
 
     /// `Fn::GetAtt` `Stage`.
+    #[inline]
     pub fn attr_stage(&self) -> Value<String> {
         self.resource.get_att("Stage")
     }
@@ -178,6 +183,7 @@ crate::l1_struct! {
 
 impl FunctionMetadata {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

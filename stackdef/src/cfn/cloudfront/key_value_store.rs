@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl KeyValueStore {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KeyValueStoreName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::KeyValueStoreName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::KeyValueStoreArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl MonitoringSubscription {
     /// `Ref`: the `DistributionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MonitoringSubscriptionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DistributionId`.
+    #[inline]
     pub fn distribution_id(&self) -> Value<ids::MonitoringSubscriptionId> {
         self.resource.ref_value()
     }
@@ -77,6 +79,7 @@ crate::l1_struct! {
 
 impl MonitoringSubscriptionProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RealtimeLogConfig {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RealtimeLogConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RealtimeLogConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RealtimeLogConfigArn> {
         self.resource.get_att("Arn")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl TrustStore {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrustStoreId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::TrustStoreId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::TrustStoreId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CloudFrontTrustStoreArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ETag`.
+    #[inline]
     pub fn attr_e_tag(&self) -> Value<String> {
         self.resource.get_att("ETag")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `NumberOfCaCertificates`.
+    #[inline]
     pub fn attr_number_of_ca_certificates(&self) -> Value<i64> {
         self.resource.get_att("NumberOfCaCertificates")
     }

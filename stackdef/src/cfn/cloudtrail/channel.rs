@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `ChannelArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudTrailChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ChannelArn`.
+    #[inline]
     pub fn channel_arn(&self) -> Value<ids::CloudTrailChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ChannelArn`.
+    #[inline]
     pub fn attr_channel_arn(&self) -> Value<ids::CloudTrailChannelArn> {
         self.resource.get_att("ChannelArn")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Dashboard {
     /// `Ref`: the `DashboardArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudTrailDashboardArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DashboardArn`.
+    #[inline]
     pub fn dashboard_arn(&self) -> Value<ids::CloudTrailDashboardArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DashboardArn`.
+    #[inline]
     pub fn attr_dashboard_arn(&self) -> Value<ids::CloudTrailDashboardArn> {
         self.resource.get_att("DashboardArn")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
@@ -94,6 +101,7 @@ crate::l1_struct! {
 
 impl DashboardProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -135,6 +143,7 @@ crate::l1_struct! {
 
 impl RefreshSchedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

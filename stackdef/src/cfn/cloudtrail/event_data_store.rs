@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl EventDataStore {
     /// `Ref`: the `EventDataStoreArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventDataStoreArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EventDataStoreArn`.
+    #[inline]
     pub fn event_data_store_arn(&self) -> Value<ids::EventDataStoreArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EventDataStoreArn`.
+    #[inline]
     pub fn attr_event_data_store_arn(&self) -> Value<ids::EventDataStoreArn> {
         self.resource.get_att("EventDataStoreArn")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -165,6 +171,7 @@ crate::l1_struct! {
 
 impl EventDataStoreProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -397,6 +404,7 @@ crate::l1_struct! {
 
 impl InsightSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

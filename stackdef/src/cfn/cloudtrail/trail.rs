@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Trail {
     /// `Ref`: the `TrailName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrailName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrailName`.
+    #[inline]
     pub fn trail_name(&self) -> Value<ids::TrailName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TrailArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `SnsTopicArn`.
+    #[inline]
     pub fn attr_sns_topic_arn(&self) -> Value<ids::TopicArn> {
         self.resource.get_att("SnsTopicArn")
     }
@@ -397,6 +401,7 @@ crate::l1_struct! {
 
 impl EventSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -484,6 +489,7 @@ crate::l1_struct! {
 
 impl InsightSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Alarm {
     /// `Ref`: the `AlarmName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudWatchAlarmName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AlarmName`.
+    #[inline]
     pub fn alarm_name(&self) -> Value<ids::CloudWatchAlarmName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AlarmArn> {
         self.resource.get_att("Arn")
     }
@@ -196,6 +199,7 @@ crate::l1_struct! {
 
 impl AlarmProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -395,6 +399,7 @@ crate::l1_struct! {
 
 impl EvaluationCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -411,6 +416,7 @@ crate::l1_struct! {
 
 impl AlarmPromQlCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -499,6 +505,7 @@ crate::l1_struct! {
 
 impl Metric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl AlarmMuteRule {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AlarmMuteRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::AlarmMuteRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTimestamp")
     }
 
     /// `Fn::GetAtt` `MuteType`.
+    #[inline]
     pub fn attr_mute_type(&self) -> Value<String> {
         self.resource.get_att("MuteType")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AlarmMuteRuleArn> {
         self.resource.get_att("Arn")
     }

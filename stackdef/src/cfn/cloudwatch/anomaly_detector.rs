@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AnomalyDetector {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AnomalyDetectorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::AnomalyDetectorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::AnomalyDetectorId> {
         self.resource.get_att("Id")
     }
@@ -100,6 +103,7 @@ crate::l1_struct! {
 
 impl AnomalyDetectorProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +170,7 @@ crate::l1_struct! {
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -221,6 +226,7 @@ crate::l1_struct! {
 
 impl MetricCharacteristics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -237,6 +243,7 @@ crate::l1_struct! {
 
 impl MetricMathAnomalyDetector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -337,6 +344,7 @@ crate::l1_struct! {
 
 impl SingleMetricAnomalyDetector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CompositeAlarm {
     /// `Ref`: the `AlarmName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CompositeAlarmName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AlarmName`.
+    #[inline]
     pub fn alarm_name(&self) -> Value<ids::CompositeAlarmName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CompositeAlarmArn> {
         self.resource.get_att("Arn")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Dashboard {
     /// `Ref`: the `DashboardName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DashboardName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DashboardName`.
+    #[inline]
     pub fn dashboard_name(&self) -> Value<ids::DashboardName> {
         self.resource.ref_value()
     }

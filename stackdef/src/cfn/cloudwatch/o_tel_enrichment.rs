@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl OTelEnrichment {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OTelEnrichmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::OTelEnrichmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::OTelEnrichmentId> {
         self.resource.get_att("AccountId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -48,6 +52,7 @@ crate::l1_struct! {
 
 impl OTelEnrichmentProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

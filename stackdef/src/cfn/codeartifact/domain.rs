@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeArtifactDomainArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CodeArtifactDomainArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Value<String> {
         self.resource.get_att("Owner")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `EncryptionKey`.
+    #[inline]
     pub fn attr_encryption_key(&self) -> Value<String> {
         self.resource.get_att("EncryptionKey")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CodeArtifactDomainArn> {
         self.resource.get_att("Arn")
     }

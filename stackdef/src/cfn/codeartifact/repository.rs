@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Repository {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeArtifactRepositoryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CodeArtifactRepositoryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `DomainOwner`.
+    #[inline]
     pub fn attr_domain_owner(&self) -> Value<String> {
         self.resource.get_att("DomainOwner")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CodeArtifactRepositoryArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Fleet {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeBuildFleetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CodeBuildFleetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CodeBuildFleetArn> {
         self.resource.get_att("Arn")
     }
@@ -118,6 +121,7 @@ crate::l1_struct! {
 
 impl FleetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +208,7 @@ crate::l1_struct! {
 
 impl ComputeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -291,6 +296,7 @@ crate::l1_struct! {
 
 impl ProxyConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -327,6 +333,7 @@ crate::l1_struct! {
 
 impl FleetProxyRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -371,6 +378,7 @@ crate::l1_struct! {
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -408,6 +416,7 @@ crate::l1_struct! {
 
 impl ScalingConfigurationInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -448,6 +457,7 @@ crate::l1_struct! {
 
 impl TargetTrackingScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

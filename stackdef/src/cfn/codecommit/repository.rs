@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Repository {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RepositoryId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RepositoryId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CloneUrlHttp`.
+    #[inline]
     pub fn attr_clone_url_http(&self) -> Value<String> {
         self.resource.get_att("CloneUrlHttp")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RepositoryId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `CloneUrlSsh`.
+    #[inline]
     pub fn attr_clone_url_ssh(&self) -> Value<String> {
         self.resource.get_att("CloneUrlSsh")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CodeCommitRepositoryArn> {
         self.resource.get_att("Arn")
     }

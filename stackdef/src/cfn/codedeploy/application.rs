@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeDeployApplicationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationName`.
+    #[inline]
     pub fn application_name(&self) -> Value<ids::CodeDeployApplicationName> {
         self.resource.ref_value()
     }
@@ -56,6 +58,7 @@ crate::l1_struct! {
 
 impl ApplicationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

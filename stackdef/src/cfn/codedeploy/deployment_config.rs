@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DeploymentConfig {
     /// `Ref`: the `DeploymentConfigName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeploymentConfigName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DeploymentConfigName`.
+    #[inline]
     pub fn deployment_config_name(&self) -> Value<ids::DeploymentConfigName> {
         self.resource.ref_value()
     }
@@ -71,6 +73,7 @@ crate::l1_struct! {
 
 impl DeploymentConfigProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -243,6 +246,7 @@ crate::l1_struct! {
 
 impl ZonalConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,6 +21,7 @@ crate::l1_resource! {
 
 impl DeploymentGroup {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -319,6 +320,7 @@ crate::l1_struct! {
 
 impl AlarmConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -346,6 +348,7 @@ crate::l1_struct! {
 
 impl Alarm {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -362,6 +365,7 @@ crate::l1_struct! {
 
 impl AutoRollbackConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -394,6 +398,7 @@ crate::l1_struct! {
 
 impl BlueGreenDeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -435,6 +440,7 @@ crate::l1_struct! {
 
 impl DeploymentReadyOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -471,6 +477,7 @@ crate::l1_struct! {
 
 impl GreenFleetProvisioningOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -497,6 +504,7 @@ crate::l1_struct! {
 
 impl BlueInstanceTerminationOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -555,6 +563,7 @@ crate::l1_struct! {
 
 impl RevisionLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -623,6 +632,7 @@ crate::l1_struct! {
 
 impl DeploymentStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -685,6 +695,7 @@ crate::l1_struct! {
 
 impl Ec2TagFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -721,6 +732,7 @@ crate::l1_struct! {
 
 impl Ec2TagSet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -737,6 +749,7 @@ crate::l1_struct! {
 
 impl Ec2TagSetListObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -753,6 +766,7 @@ crate::l1_struct! {
 
 impl LoadBalancerInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -786,6 +800,7 @@ crate::l1_struct! {
 
 impl ElbInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -802,6 +817,7 @@ crate::l1_struct! {
 
 impl TargetGroupInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -818,6 +834,7 @@ crate::l1_struct! {
 
 impl TargetGroupPairInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -848,6 +865,7 @@ crate::l1_struct! {
 
 impl TrafficRoute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -864,6 +882,7 @@ crate::l1_struct! {
 
 impl TagFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -900,6 +919,7 @@ crate::l1_struct! {
 
 impl OnPremisesTagSet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -922,6 +942,7 @@ crate::l1_struct! {
 
 impl OnPremisesTagSetListObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -953,6 +974,7 @@ crate::l1_struct! {
 
 impl TriggerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

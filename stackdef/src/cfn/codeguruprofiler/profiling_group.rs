@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ProfilingGroup {
     /// `Ref`: the `ProfilingGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProfilingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProfilingGroupName`.
+    #[inline]
     pub fn profiling_group_name(&self) -> Value<ids::ProfilingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ProfilingGroupArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RepositoryAssociation {
     /// `Ref`: the `AssociationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RepositoryAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationArn`.
+    #[inline]
     pub fn association_arn(&self) -> Value<ids::RepositoryAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationArn`.
+    #[inline]
     pub fn attr_association_arn(&self) -> Value<ids::RepositoryAssociationArn> {
         self.resource.get_att("AssociationArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Pipeline {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodePipelinePipelineName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::CodePipelinePipelineName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
@@ -504,6 +507,7 @@ crate::l1_struct! {
 
 impl BeforeEntryConditions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -520,6 +524,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -540,6 +545,7 @@ crate::l1_struct! {
 
 impl RuleDeclaration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -581,6 +587,7 @@ crate::l1_struct! {
 
 impl RuleTypeId {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -636,6 +643,7 @@ crate::l1_struct! {
 
 impl FailureConditions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -673,6 +681,7 @@ crate::l1_struct! {
 
 impl RetryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -699,6 +708,7 @@ crate::l1_struct! {
 
 impl SuccessConditions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -760,6 +770,7 @@ crate::l1_struct! {
 
 impl GitPullRequestFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -784,6 +795,7 @@ crate::l1_struct! {
 
 impl GitBranchFilterCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -804,6 +816,7 @@ crate::l1_struct! {
 
 impl GitFilePathFilterCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -824,6 +837,7 @@ crate::l1_struct! {
 
 impl GitPushFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -848,6 +862,7 @@ crate::l1_struct! {
 
 impl GitTagFilterCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Webhook {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WebhookId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WebhookId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WebhookId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
@@ -166,6 +170,7 @@ crate::l1_struct! {
 
 impl WebhookAuthConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Connection {
     /// `Ref`: the `ConnectionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeStarConnectionsConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectionArn`.
+    #[inline]
     pub fn connection_arn(&self) -> Value<ids::CodeStarConnectionsConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectionArn`.
+    #[inline]
     pub fn attr_connection_arn(&self) -> Value<ids::CodeStarConnectionsConnectionArn> {
         self.resource.get_att("ConnectionArn")
     }
 
     /// `Fn::GetAtt` `ConnectionStatus`.
+    #[inline]
     pub fn attr_connection_status(&self) -> Value<String> {
         self.resource.get_att("ConnectionStatus")
     }
 
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Value<String> {
         self.resource.get_att("OwnerAccountId")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl RepositoryLink {
     /// `Ref`: the `RepositoryLinkArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RepositoryLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RepositoryLinkArn`.
+    #[inline]
     pub fn repository_link_arn(&self) -> Value<ids::RepositoryLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RepositoryLinkArn`.
+    #[inline]
     pub fn attr_repository_link_arn(&self) -> Value<ids::RepositoryLinkArn> {
         self.resource.get_att("RepositoryLinkArn")
     }
 
     /// `Fn::GetAtt` `RepositoryLinkId`.
+    #[inline]
     pub fn attr_repository_link_id(&self) -> Value<String> {
         self.resource.get_att("RepositoryLinkId")
     }
 
     /// `Fn::GetAtt` `ProviderType`.
+    #[inline]
     pub fn attr_provider_type(&self) -> Value<String> {
         self.resource.get_att("ProviderType")
     }

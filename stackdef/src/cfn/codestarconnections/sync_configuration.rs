@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SyncConfiguration {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProviderType`.
+    #[inline]
     pub fn attr_provider_type(&self) -> Value<String> {
         self.resource.get_att("ProviderType")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `RepositoryName`.
+    #[inline]
     pub fn attr_repository_name(&self) -> Value<String> {
         self.resource.get_att("RepositoryName")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LogDeliveryConfiguration {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LogDeliveryConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::LogDeliveryConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::LogDeliveryConfigurationId> {
         self.resource.get_att("Id")
     }
@@ -75,6 +78,7 @@ crate::l1_struct! {
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -119,6 +123,7 @@ crate::l1_struct! {
 
 impl CloudWatchLogsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -135,6 +140,7 @@ crate::l1_struct! {
 
 impl FirehoseConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -151,6 +157,7 @@ crate::l1_struct! {
 
 impl S3Configuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Terms {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TermsId`.
+    #[inline]
     pub fn attr_terms_id(&self) -> Value<String> {
         self.resource.get_att("TermsId")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl UserPool {
     /// `Ref`: the `UserPoolId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserPoolId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserPoolId`.
+    #[inline]
     pub fn user_pool_id(&self) -> Value<ids::UserPoolId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProviderName`.
+    #[inline]
     pub fn attr_provider_name(&self) -> Value<String> {
         self.resource.get_att("ProviderName")
     }
 
     /// `Fn::GetAtt` `UserPoolId`.
+    #[inline]
     pub fn attr_user_pool_id(&self) -> Value<ids::UserPoolId> {
         self.resource.get_att("UserPoolId")
     }
 
     /// `Fn::GetAtt` `ProviderURL`.
+    #[inline]
     pub fn attr_provider_url(&self) -> Value<String> {
         self.resource.get_att("ProviderURL")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::UserPoolArn> {
         self.resource.get_att("Arn")
     }
@@ -266,6 +272,7 @@ crate::l1_struct! {
 
 impl UserPoolProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -489,6 +496,7 @@ crate::l1_struct! {
 
 impl AccountRecoverySetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -508,6 +516,7 @@ crate::l1_struct! {
 
 impl RecoveryOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -528,6 +537,7 @@ crate::l1_struct! {
 
 impl AdminCreateUserConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -561,6 +571,7 @@ crate::l1_struct! {
 
 impl InviteMessageTemplate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -585,6 +596,7 @@ crate::l1_struct! {
 
 impl DeviceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -613,6 +625,7 @@ crate::l1_struct! {
 
 impl EmailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -654,6 +667,7 @@ crate::l1_struct! {
 
 impl LambdaConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -763,6 +777,7 @@ crate::l1_struct! {
 
 impl CustomEmailSender {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -783,6 +798,7 @@ crate::l1_struct! {
 
 impl CustomSmsSender {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -803,6 +819,7 @@ crate::l1_struct! {
 
 impl InboundFederation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -823,6 +840,7 @@ crate::l1_struct! {
 
 impl PreTokenGenerationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -843,6 +861,7 @@ crate::l1_struct! {
 
 impl Policies {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -863,6 +882,7 @@ crate::l1_struct! {
 
 impl PasswordPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -916,6 +936,7 @@ crate::l1_struct! {
 
 impl SignInPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -935,6 +956,7 @@ crate::l1_struct! {
 
 impl SchemaAttribute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -993,6 +1015,7 @@ crate::l1_struct! {
 
 impl NumberAttributeConstraints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1013,6 +1036,7 @@ crate::l1_struct! {
 
 impl StringAttributeConstraints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1033,6 +1057,7 @@ crate::l1_struct! {
 
 impl SmsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1079,6 +1104,7 @@ crate::l1_struct! {
 
 impl UserPoolAddOns {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1109,6 +1135,7 @@ crate::l1_struct! {
 
 impl AdvancedSecurityAdditionalFlows {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1137,6 +1164,7 @@ crate::l1_struct! {
 
 impl UsernameConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1153,6 +1181,7 @@ crate::l1_struct! {
 
 impl VerificationMessageTemplate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl UserPoolClient {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ClientSecret`.
+    #[inline]
     pub fn attr_client_secret(&self) -> Value<String> {
         self.resource.get_att("ClientSecret")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `ClientId`.
+    #[inline]
     pub fn attr_client_id(&self) -> Value<String> {
         self.resource.get_att("ClientId")
     }
@@ -369,6 +373,7 @@ crate::l1_struct! {
 
 impl AnalyticsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -401,6 +406,7 @@ crate::l1_struct! {
 
 impl RefreshTokenRotation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -435,6 +441,7 @@ crate::l1_struct! {
 
 impl TokenValidityUnits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

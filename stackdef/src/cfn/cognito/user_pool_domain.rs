@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl UserPoolDomain {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CloudFrontDistribution`.
+    #[inline]
     pub fn attr_cloud_front_distribution(&self) -> Value<String> {
         self.resource.get_att("CloudFrontDistribution")
     }
@@ -94,6 +96,7 @@ crate::l1_struct! {
 
 impl CustomDomainConfigType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl UserPoolRiskConfigurationAttachment {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -144,6 +145,7 @@ crate::l1_struct! {
 
 impl AccountTakeoverActionsType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -264,6 +266,7 @@ crate::l1_struct! {
 
 impl RiskExceptionConfigurationType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

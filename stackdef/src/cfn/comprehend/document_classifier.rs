@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DocumentClassifier {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DocumentClassifierArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DocumentClassifierArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DocumentClassifierArn> {
         self.resource.get_att("Arn")
     }
@@ -207,6 +210,7 @@ crate::l1_struct! {
 
 impl DocumentClassifierInputDataConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -423,6 +427,7 @@ crate::l1_struct! {
 
 impl DocumentClassifierOutputDataConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Flywheel {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FlywheelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::FlywheelArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FlywheelArn> {
         self.resource.get_att("Arn")
     }
@@ -145,6 +148,7 @@ crate::l1_struct! {
 
 impl DataSecurityConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -275,6 +279,7 @@ crate::l1_struct! {
 
 impl EntityRecognitionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

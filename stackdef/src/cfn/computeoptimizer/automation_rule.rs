@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl AutomationRule {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ComputeOptimizerAutomationRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::ComputeOptimizerAutomationRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::ComputeOptimizerAutomationRuleArn> {
         self.resource.get_att("RuleArn")
     }
 
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Value<String> {
         self.resource.get_att("RuleId")
     }
 
     /// `Fn::GetAtt` `RuleRevision`.
+    #[inline]
     pub fn attr_rule_revision(&self) -> Value<String> {
         self.resource.get_att("RuleRevision")
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<String> {
         self.resource.get_att("AccountId")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTimestamp`.
+    #[inline]
     pub fn attr_last_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTimestamp")
     }
@@ -194,6 +202,7 @@ crate::l1_struct! {
 
 impl Criteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -259,6 +268,7 @@ crate::l1_struct! {
 
 impl IntegerCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +319,7 @@ crate::l1_struct! {
 
 impl StringCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -361,6 +372,7 @@ crate::l1_struct! {
 
 impl DoubleCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -411,6 +423,7 @@ crate::l1_struct! {
 
 impl ResourceTagsCriteriaCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -472,6 +485,7 @@ crate::l1_struct! {
 
 impl OrganizationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -524,6 +538,7 @@ crate::l1_struct! {
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

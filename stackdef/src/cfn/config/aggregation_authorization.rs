@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl AggregationAuthorization {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AggregationAuthorizationArn`.
+    #[inline]
     pub fn attr_aggregation_authorization_arn(&self) -> Value<String> {
         self.resource.get_att("AggregationAuthorizationArn")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ConfigRule {
     /// `Ref`: the `ConfigRuleName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfigRuleName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfigRuleName`.
+    #[inline]
     pub fn config_rule_name(&self) -> Value<ids::ConfigRuleName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigRuleId`.
+    #[inline]
     pub fn attr_config_rule_id(&self) -> Value<String> {
         self.resource.get_att("ConfigRuleId")
     }
 
     /// `Fn::GetAtt` `Compliance.Type`.
+    #[inline]
     pub fn attr_compliance_type(&self) -> Value<String> {
         self.resource.get_att("Compliance.Type")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConfigRuleArn> {
         self.resource.get_att("Arn")
     }
@@ -156,6 +161,7 @@ crate::l1_struct! {
 
 impl Compliance {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -172,6 +178,7 @@ crate::l1_struct! {
 
 impl EvaluationModeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -188,6 +195,7 @@ crate::l1_struct! {
 
 impl Scope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -252,6 +260,7 @@ crate::l1_struct! {
 
 impl CustomPolicyDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ConfigurationAggregator {
     /// `Ref`: the `ConfigurationAggregatorName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfigurationAggregatorName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfigurationAggregatorName`.
+    #[inline]
     pub fn configuration_aggregator_name(&self) -> Value<ids::ConfigurationAggregatorName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigurationAggregatorArn`.
+    #[inline]
     pub fn attr_configuration_aggregator_arn(&self) -> Value<String> {
         self.resource.get_att("ConfigurationAggregatorArn")
     }
@@ -76,6 +79,7 @@ crate::l1_struct! {
 
 impl ConfigurationAggregatorProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ConformancePack {
     /// `Ref`: the `ConformancePackName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConformancePackName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConformancePackName`.
+    #[inline]
     pub fn conformance_pack_name(&self) -> Value<ids::ConformancePackName> {
         self.resource.ref_value()
     }
@@ -177,6 +179,7 @@ crate::l1_struct! {
 
 impl TemplateSsmDocumentDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl OrganizationConformancePack {
     /// `Ref`: the `OrganizationConformancePackName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationConformancePackName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OrganizationConformancePackName`.
+    #[inline]
     pub fn organization_conformance_pack_name(
         &self,
     ) -> Value<ids::OrganizationConformancePackName> {

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RemediationConfiguration {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RemediationConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RemediationConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RemediationConfigurationId> {
         self.resource.get_att("Id")
     }
@@ -164,6 +167,7 @@ crate::l1_struct! {
 
 impl ExecutionControls {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -180,6 +184,7 @@ crate::l1_struct! {
 
 impl SsmControls {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl StoredQuery {
     /// `Ref`: the `QueryName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StoredQueryName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QueryName`.
+    #[inline]
     pub fn query_name(&self) -> Value<ids::StoredQueryName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QueryId`.
+    #[inline]
     pub fn attr_query_id(&self) -> Value<String> {
         self.resource.get_att("QueryId")
     }
 
     /// `Fn::GetAtt` `QueryArn`.
+    #[inline]
     pub fn attr_query_arn(&self) -> Value<String> {
         self.resource.get_att("QueryArn")
     }

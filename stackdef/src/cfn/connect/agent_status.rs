@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AgentStatus {
     /// `Ref`: the `AgentStatusArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AgentStatusArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentStatusArn`.
+    #[inline]
     pub fn agent_status_arn(&self) -> Value<ids::AgentStatusArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentStatusArn`.
+    #[inline]
     pub fn attr_agent_status_arn(&self) -> Value<ids::AgentStatusArn> {
         self.resource.get_att("AgentStatusArn")
     }
 
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Value<String> {
         self.resource.get_att("LastModifiedRegion")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }

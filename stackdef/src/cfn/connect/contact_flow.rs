@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ContactFlow {
     /// `Ref`: the `ContactFlowArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContactFlowArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ContactFlowArn`.
+    #[inline]
     pub fn contact_flow_arn(&self) -> Value<ids::ContactFlowArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContactFlowArn`.
+    #[inline]
     pub fn attr_contact_flow_arn(&self) -> Value<ids::ContactFlowArn> {
         self.resource.get_att("ContactFlowArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ContactFlowModule {
     /// `Ref`: the `ContactFlowModuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContactFlowModuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ContactFlowModuleArn`.
+    #[inline]
     pub fn contact_flow_module_arn(&self) -> Value<ids::ContactFlowModuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContactFlowModuleArn`.
+    #[inline]
     pub fn attr_contact_flow_module_arn(&self) -> Value<ids::ContactFlowModuleArn> {
         self.resource.get_att("ContactFlowModuleArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ContactFlowModuleAlias {
     /// `Ref`: the `ContactFlowModuleAliasARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContactFlowModuleAliasArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ContactFlowModuleAliasARN`.
+    #[inline]
     pub fn contact_flow_module_alias_arn(&self) -> Value<ids::ContactFlowModuleAliasArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContactFlowModuleAliasARN`.
+    #[inline]
     pub fn attr_contact_flow_module_alias_arn(&self) -> Value<ids::ContactFlowModuleAliasArn> {
         self.resource.get_att("ContactFlowModuleAliasARN")
     }
 
     /// `Fn::GetAtt` `AliasId`.
+    #[inline]
     pub fn attr_alias_id(&self) -> Value<String> {
         self.resource.get_att("AliasId")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ContactFlowModuleVersion {
     /// `Ref`: the `ContactFlowModuleVersionARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContactFlowModuleVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ContactFlowModuleVersionARN`.
+    #[inline]
     pub fn contact_flow_module_version_arn(&self) -> Value<ids::ContactFlowModuleVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContactFlowModuleVersionARN`.
+    #[inline]
     pub fn attr_contact_flow_module_version_arn(&self) -> Value<ids::ContactFlowModuleVersionArn> {
         self.resource.get_att("ContactFlowModuleVersionARN")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<i64> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `FlowModuleContentSha256`.
+    #[inline]
     pub fn attr_flow_module_content_sha256(&self) -> Value<String> {
         self.resource.get_att("FlowModuleContentSha256")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ContactFlowVersion {
     /// `Ref`: the `ContactFlowVersionARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContactFlowVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ContactFlowVersionARN`.
+    #[inline]
     pub fn contact_flow_version_arn(&self) -> Value<ids::ContactFlowVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContactFlowVersionARN`.
+    #[inline]
     pub fn attr_contact_flow_version_arn(&self) -> Value<ids::ContactFlowVersionArn> {
         self.resource.get_att("ContactFlowVersionARN")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<i64> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `FlowContentSha256`.
+    #[inline]
     pub fn attr_flow_content_sha256(&self) -> Value<String> {
         self.resource.get_att("FlowContentSha256")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DataTable {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DataTableArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<f64> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Value<String> {
         self.resource.get_att("LastModifiedRegion")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -95,6 +100,7 @@ crate::l1_struct! {
 
 impl DataTableProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

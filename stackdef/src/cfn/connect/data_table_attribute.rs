@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl DataTableAttribute {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AttributeId`.
+    #[inline]
     pub fn attr_attribute_id(&self) -> Value<String> {
         self.resource.get_att("AttributeId")
     }
 
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Value<String> {
         self.resource.get_att("LastModifiedRegion")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -89,6 +93,7 @@ crate::l1_struct! {
 
 impl DataTableAttributeProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -137,6 +142,7 @@ crate::l1_struct! {
 
 impl Validation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +206,7 @@ crate::l1_struct! {
 
 impl Enum {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl DataTableRecord {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RecordId`.
+    #[inline]
     pub fn attr_record_id(&self) -> Value<String> {
         self.resource.get_att("RecordId")
     }
@@ -58,6 +60,7 @@ crate::l1_struct! {
 
 impl DataTableRecordProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -109,6 +112,7 @@ crate::l1_struct! {
 
 impl ValueProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EmailAddress {
     /// `Ref`: the `EmailAddressArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EmailAddressArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EmailAddressArn`.
+    #[inline]
     pub fn email_address_arn(&self) -> Value<ids::EmailAddressArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EmailAddressArn`.
+    #[inline]
     pub fn attr_email_address_arn(&self) -> Value<ids::EmailAddressArn> {
         self.resource.get_att("EmailAddressArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EvaluationForm {
     /// `Ref`: the `EvaluationFormArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EvaluationFormArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EvaluationFormArn`.
+    #[inline]
     pub fn evaluation_form_arn(&self) -> Value<ids::EvaluationFormArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EvaluationFormArn`.
+    #[inline]
     pub fn attr_evaluation_form_arn(&self) -> Value<ids::EvaluationFormArn> {
         self.resource.get_att("EvaluationFormArn")
     }
@@ -202,6 +205,7 @@ crate::l1_struct! {
 
 impl AutoEvaluationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -261,6 +265,7 @@ crate::l1_struct! {
 
 impl EvaluationFormItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -387,6 +392,7 @@ crate::l1_struct! {
 
 impl EvaluationFormItemEnablementConditionOperand {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -466,6 +472,7 @@ crate::l1_struct! {
 
 impl EvaluationFormItemEnablementSourceValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -534,6 +541,7 @@ crate::l1_struct! {
 
 impl EvaluationFormQuestionTypeProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -742,6 +750,7 @@ crate::l1_struct! {
 
 impl EvaluationFormNumericQuestionAutomation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -847,6 +856,7 @@ crate::l1_struct! {
 
 impl AutomaticFailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1009,6 +1019,7 @@ crate::l1_struct! {
 
 impl EvaluationFormTextQuestionProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1025,6 +1036,7 @@ crate::l1_struct! {
 
 impl EvaluationFormTextQuestionAutomation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1044,6 +1056,7 @@ crate::l1_struct! {
 
 impl EvaluationFormLanguageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1137,6 +1150,7 @@ crate::l1_struct! {
 
 impl EvaluationReviewNotificationRecipientValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

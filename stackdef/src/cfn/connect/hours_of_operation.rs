@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl HoursOfOperation {
     /// `Ref`: the `HoursOfOperationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HoursOfOperationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HoursOfOperationArn`.
+    #[inline]
     pub fn hours_of_operation_arn(&self) -> Value<ids::HoursOfOperationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HoursOfOperationArn`.
+    #[inline]
     pub fn attr_hours_of_operation_arn(&self) -> Value<ids::HoursOfOperationArn> {
         self.resource.get_att("HoursOfOperationArn")
     }
@@ -382,6 +385,7 @@ crate::l1_struct! {
 
 impl RecurrencePattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

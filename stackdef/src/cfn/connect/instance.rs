@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Instance {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ConnectInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConnectInstanceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ServiceRole`.
+    #[inline]
     pub fn attr_service_role(&self) -> Value<String> {
         self.resource.get_att("ServiceRole")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `InstanceStatus`.
+    #[inline]
     pub fn attr_instance_status(&self) -> Value<String> {
         self.resource.get_att("InstanceStatus")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PhoneNumber {
     /// `Ref`: the `PhoneNumberArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectPhoneNumberArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PhoneNumberArn`.
+    #[inline]
     pub fn phone_number_arn(&self) -> Value<ids::ConnectPhoneNumberArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PhoneNumberArn`.
+    #[inline]
     pub fn attr_phone_number_arn(&self) -> Value<ids::ConnectPhoneNumberArn> {
         self.resource.get_att("PhoneNumberArn")
     }
 
     /// `Fn::GetAtt` `Address`.
+    #[inline]
     pub fn attr_address(&self) -> Value<String> {
         self.resource.get_att("Address")
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl PredefinedAttribute {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Value<String> {
         self.resource.get_att("LastModifiedRegion")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -106,6 +109,7 @@ crate::l1_struct! {
 
 impl AttributeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -130,6 +134,7 @@ crate::l1_struct! {
 
 impl Values {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

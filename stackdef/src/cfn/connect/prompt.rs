@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Prompt {
     /// `Ref`: the `PromptArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectPromptArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PromptArn`.
+    #[inline]
     pub fn prompt_arn(&self) -> Value<ids::ConnectPromptArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PromptArn`.
+    #[inline]
     pub fn attr_prompt_arn(&self) -> Value<ids::ConnectPromptArn> {
         self.resource.get_att("PromptArn")
     }

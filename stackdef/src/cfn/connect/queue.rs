@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Queue {
     /// `Ref`: the `QueueArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectQueueArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QueueArn`.
+    #[inline]
     pub fn queue_arn(&self) -> Value<ids::ConnectQueueArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QueueArn`.
+    #[inline]
     pub fn attr_queue_arn(&self) -> Value<ids::ConnectQueueArn> {
         self.resource.get_att("QueueArn")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
@@ -209,6 +213,7 @@ crate::l1_struct! {
 
 impl OutboundCallerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -246,6 +251,7 @@ crate::l1_struct! {
 
 impl OutboundEmailConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

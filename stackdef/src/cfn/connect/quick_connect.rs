@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl QuickConnect {
     /// `Ref`: the `QuickConnectArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QuickConnectArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QuickConnectArn`.
+    #[inline]
     pub fn quick_connect_arn(&self) -> Value<ids::QuickConnectArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QuickConnectArn`.
+    #[inline]
     pub fn attr_quick_connect_arn(&self) -> Value<ids::QuickConnectArn> {
         self.resource.get_att("QuickConnectArn")
     }
 
     /// `Fn::GetAtt` `QuickConnectType`.
+    #[inline]
     pub fn attr_quick_connect_type(&self) -> Value<String> {
         self.resource.get_att("QuickConnectType")
     }

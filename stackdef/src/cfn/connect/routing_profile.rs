@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RoutingProfile {
     /// `Ref`: the `RoutingProfileArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RoutingProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RoutingProfileArn`.
+    #[inline]
     pub fn routing_profile_arn(&self) -> Value<ids::RoutingProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RoutingProfileArn`.
+    #[inline]
     pub fn attr_routing_profile_arn(&self) -> Value<ids::RoutingProfileArn> {
         self.resource.get_att("RoutingProfileArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Rule {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::ConnectRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::ConnectRuleArn> {
         self.resource.get_att("RuleArn")
     }
@@ -122,6 +125,7 @@ crate::l1_struct! {
 
 impl Actions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -237,6 +241,7 @@ crate::l1_struct! {
 
 impl FieldValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -321,6 +326,7 @@ crate::l1_struct! {
 
 impl NotificationRecipientType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

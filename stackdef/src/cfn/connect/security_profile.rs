@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SecurityProfile {
     /// `Ref`: the `SecurityProfileArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SecurityProfileArn`.
+    #[inline]
     pub fn security_profile_arn(&self) -> Value<ids::SecurityProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SecurityProfileArn`.
+    #[inline]
     pub fn attr_security_profile_arn(&self) -> Value<ids::SecurityProfileArn> {
         self.resource.get_att("SecurityProfileArn")
     }
 
     /// `Fn::GetAtt` `LastModifiedRegion`.
+    #[inline]
     pub fn attr_last_modified_region(&self) -> Value<String> {
         self.resource.get_att("LastModifiedRegion")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -301,6 +306,7 @@ crate::l1_struct! {
 
 impl GranularAccessControlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -324,6 +330,7 @@ crate::l1_struct! {
 
 impl DataTableAccessControlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

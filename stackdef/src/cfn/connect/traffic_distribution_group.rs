@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl TrafficDistributionGroup {
     /// `Ref`: the `TrafficDistributionGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrafficDistributionGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrafficDistributionGroupArn`.
+    #[inline]
     pub fn traffic_distribution_group_arn(&self) -> Value<ids::TrafficDistributionGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TrafficDistributionGroupArn`.
+    #[inline]
     pub fn attr_traffic_distribution_group_arn(&self) -> Value<ids::TrafficDistributionGroupArn> {
         self.resource.get_att("TrafficDistributionGroupArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl User {
     /// `Ref`: the `UserArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectUserArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserArn`.
+    #[inline]
     pub fn user_arn(&self) -> Value<ids::ConnectUserArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `UserArn`.
+    #[inline]
     pub fn attr_user_arn(&self) -> Value<ids::ConnectUserArn> {
         self.resource.get_att("UserArn")
     }
@@ -306,6 +309,7 @@ crate::l1_struct! {
 
 impl AfterContactWorkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -364,6 +368,7 @@ crate::l1_struct! {
 
 impl UserIdentityInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -422,6 +427,7 @@ crate::l1_struct! {
 
 impl UserPhoneConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl UserHierarchyGroup {
     /// `Ref`: the `UserHierarchyGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserHierarchyGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserHierarchyGroupArn`.
+    #[inline]
     pub fn user_hierarchy_group_arn(&self) -> Value<ids::UserHierarchyGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `UserHierarchyGroupArn`.
+    #[inline]
     pub fn attr_user_hierarchy_group_arn(&self) -> Value<ids::UserHierarchyGroupArn> {
         self.resource.get_att("UserHierarchyGroupArn")
     }

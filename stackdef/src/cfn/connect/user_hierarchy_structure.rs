@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl UserHierarchyStructure {
     /// `Ref`: the `UserHierarchyStructureArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserHierarchyStructureArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserHierarchyStructureArn`.
+    #[inline]
     pub fn user_hierarchy_structure_arn(&self) -> Value<ids::UserHierarchyStructureArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `UserHierarchyStructureArn`.
+    #[inline]
     pub fn attr_user_hierarchy_structure_arn(&self) -> Value<ids::UserHierarchyStructureArn> {
         self.resource.get_att("UserHierarchyStructureArn")
     }
@@ -81,6 +84,7 @@ crate::l1_struct! {
 
 impl UserHierarchyStructurePropsUserHierarchyStructure {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl View {
     /// `Ref`: the `ViewArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectViewArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ViewArn`.
+    #[inline]
     pub fn view_arn(&self) -> Value<ids::ConnectViewArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ViewArn`.
+    #[inline]
     pub fn attr_view_arn(&self) -> Value<ids::ConnectViewArn> {
         self.resource.get_att("ViewArn")
     }
 
     /// `Fn::GetAtt` `ViewId`.
+    #[inline]
     pub fn attr_view_id(&self) -> Value<String> {
         self.resource.get_att("ViewId")
     }
 
     /// `Fn::GetAtt` `ViewContentSha256`.
+    #[inline]
     pub fn attr_view_content_sha256(&self) -> Value<String> {
         self.resource.get_att("ViewContentSha256")
     }

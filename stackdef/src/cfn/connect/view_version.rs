@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ViewVersion {
     /// `Ref`: the `ViewVersionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ViewVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ViewVersionArn`.
+    #[inline]
     pub fn view_version_arn(&self) -> Value<ids::ViewVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ViewVersionArn`.
+    #[inline]
     pub fn attr_view_version_arn(&self) -> Value<ids::ViewVersionArn> {
         self.resource.get_att("ViewVersionArn")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<i64> {
         self.resource.get_att("Version")
     }

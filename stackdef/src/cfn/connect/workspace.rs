@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Workspace {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectWorkspaceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ConnectWorkspaceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConnectWorkspaceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -222,6 +226,7 @@ crate::l1_struct! {
 
 impl WorkspaceTheme {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -242,6 +247,7 @@ crate::l1_struct! {
 
 impl WorkspaceThemeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -262,6 +268,7 @@ crate::l1_struct! {
 
 impl WorkspaceThemePalette {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -290,6 +297,7 @@ crate::l1_struct! {
 
 impl PaletteCanvas {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -326,6 +334,7 @@ crate::l1_struct! {
 
 impl PaletteHeader {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -363,6 +372,7 @@ crate::l1_struct! {
 
 impl PaletteNavigation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -424,6 +434,7 @@ crate::l1_struct! {
 
 impl PalettePrimary {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -454,6 +465,7 @@ crate::l1_struct! {
 
 impl WorkspaceThemeTypography {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -470,6 +482,7 @@ crate::l1_struct! {
 
 impl FontFamily {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Campaign {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectCampaignsCampaignArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ConnectCampaignsCampaignArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConnectCampaignsCampaignArn> {
         self.resource.get_att("Arn")
     }
@@ -111,6 +114,7 @@ crate::l1_struct! {
 
 impl DialerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -147,6 +151,7 @@ crate::l1_struct! {
 
 impl AgentlessDialerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

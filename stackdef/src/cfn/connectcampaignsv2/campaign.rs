@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Campaign {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectCampaignsV2CampaignArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ConnectCampaignsV2CampaignArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConnectCampaignsV2CampaignArn> {
         self.resource.get_att("Arn")
     }
@@ -201,6 +204,7 @@ crate::l1_struct! {
 
 impl ChannelSubtypeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -293,6 +297,7 @@ crate::l1_struct! {
 
 impl EmailOutboundMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -367,6 +372,7 @@ crate::l1_struct! {
 
 impl SmsOutboundMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -482,6 +488,7 @@ crate::l1_struct! {
 
 impl TelephonyOutboundMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -570,6 +577,7 @@ crate::l1_struct! {
 
 impl TimeoutConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -661,6 +669,7 @@ crate::l1_struct! {
 
 impl WhatsAppOutboundMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -680,6 +689,7 @@ crate::l1_struct! {
 
 impl CommunicationLimitsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -706,6 +716,7 @@ crate::l1_struct! {
 
 impl CommunicationLimits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -834,6 +845,7 @@ crate::l1_struct! {
 
 impl DailyHour {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -890,6 +902,7 @@ crate::l1_struct! {
 
 impl RestrictedPeriods {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -930,6 +943,7 @@ crate::l1_struct! {
 
 impl LocalTimeZoneConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1019,6 +1033,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1044,6 +1059,7 @@ crate::l1_struct! {
 
 impl EventTrigger {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EnabledBaseline {
     /// `Ref`: the `EnabledBaselineIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EnabledBaselineId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EnabledBaselineIdentifier`.
+    #[inline]
     pub fn enabled_baseline_identifier(&self) -> Value<ids::EnabledBaselineId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EnabledBaselineIdentifier`.
+    #[inline]
     pub fn attr_enabled_baseline_identifier(&self) -> Value<ids::EnabledBaselineId> {
         self.resource.get_att("EnabledBaselineIdentifier")
     }
@@ -111,6 +114,7 @@ crate::l1_struct! {
 
 impl Parameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -132,6 +136,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl LandingZone {
     /// `Ref`: the `LandingZoneIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LandingZoneId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LandingZoneIdentifier`.
+    #[inline]
     pub fn landing_zone_identifier(&self) -> Value<ids::LandingZoneId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LandingZoneIdentifier`.
+    #[inline]
     pub fn attr_landing_zone_identifier(&self) -> Value<ids::LandingZoneId> {
         self.resource.get_att("LandingZoneIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::LandingZoneArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `LatestAvailableVersion`.
+    #[inline]
     pub fn attr_latest_available_version(&self) -> Value<String> {
         self.resource.get_att("LatestAvailableVersion")
     }
 
     /// `Fn::GetAtt` `DriftStatus`.
+    #[inline]
     pub fn attr_drift_status(&self) -> Value<String> {
         self.resource.get_att("DriftStatus")
     }
@@ -123,6 +130,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ReportDefinition {
     /// `Ref`: the `ReportName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReportDefinitionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReportName`.
+    #[inline]
     pub fn report_name(&self) -> Value<ids::ReportDefinitionName> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `DomainName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomerProfilesDomainName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainName`.
+    #[inline]
     pub fn domain_name(&self) -> Value<ids::CustomerProfilesDomainName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `RuleBasedMatching.Status`.
+    #[inline]
     pub fn attr_rule_based_matching_status(&self) -> Value<String> {
         self.resource.get_att("RuleBasedMatching.Status")
     }
@@ -164,6 +169,7 @@ crate::l1_struct! {
 
 impl DataStore {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -184,6 +190,7 @@ crate::l1_struct! {
 
 impl Readiness {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -314,6 +321,7 @@ crate::l1_struct! {
 
 impl ExportingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl EventStream {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `EventStreamArn`.
+    #[inline]
     pub fn attr_event_stream_arn(&self) -> Value<String> {
         self.resource.get_att("EventStreamArn")
     }

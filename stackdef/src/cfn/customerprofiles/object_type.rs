@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl ObjectType {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `MaxAvailableProfileObjectCount`.
+    #[inline]
     pub fn attr_max_available_profile_object_count(&self) -> Value<i64> {
         self.resource.get_att("MaxAvailableProfileObjectCount")
     }
@@ -210,6 +214,7 @@ crate::l1_struct! {
 
 impl FieldMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -235,6 +240,7 @@ crate::l1_struct! {
 
 impl ObjectTypeField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -277,6 +283,7 @@ crate::l1_struct! {
 
 impl KeyMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -302,6 +309,7 @@ crate::l1_struct! {
 
 impl ObjectTypeKey {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

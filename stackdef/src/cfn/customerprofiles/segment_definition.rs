@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl SegmentDefinition {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `SegmentDefinitionArn`.
+    #[inline]
     pub fn attr_segment_definition_arn(&self) -> Value<String> {
         self.resource.get_att("SegmentDefinitionArn")
     }
 
     /// `Fn::GetAtt` `SegmentType`.
+    #[inline]
     pub fn attr_segment_type(&self) -> Value<String> {
         self.resource.get_att("SegmentType")
     }
@@ -149,6 +153,7 @@ crate::l1_struct! {
 
 impl SegmentGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -169,6 +174,7 @@ crate::l1_struct! {
 
 impl Group {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -197,6 +203,7 @@ crate::l1_struct! {
 
 impl SourceSegment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

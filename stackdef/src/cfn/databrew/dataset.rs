@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Dataset {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataBrewDatasetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::DataBrewDatasetName> {
         self.resource.ref_value()
     }
@@ -132,6 +134,7 @@ crate::l1_struct! {
 
 impl FormatOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -156,6 +159,7 @@ crate::l1_struct! {
 
 impl CsvOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -177,6 +181,7 @@ crate::l1_struct! {
 
 impl ExcelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -205,6 +210,7 @@ crate::l1_struct! {
 
 impl JsonOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -221,6 +227,7 @@ crate::l1_struct! {
 
 impl Input {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -264,6 +271,7 @@ crate::l1_struct! {
 
 impl DataCatalogInputDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -351,6 +359,7 @@ crate::l1_struct! {
 
 impl Metadata {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -368,6 +377,7 @@ crate::l1_struct! {
 
 impl PathOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

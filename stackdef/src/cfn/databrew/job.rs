@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Job {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataBrewJobName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::DataBrewJobName> {
         self.resource.ref_value()
     }
@@ -424,6 +426,7 @@ crate::l1_struct! {
 
 impl JobSample {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -578,6 +581,7 @@ crate::l1_struct! {
 
 impl OutputFormatOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -594,6 +598,7 @@ crate::l1_struct! {
 
 impl CsvOutputOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -611,6 +616,7 @@ crate::l1_struct! {
 
 impl ProfileConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -678,6 +684,7 @@ crate::l1_struct! {
 
 impl ColumnSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -700,6 +707,7 @@ crate::l1_struct! {
 
 impl StatisticsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Project {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataBrewProjectName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::DataBrewProjectName> {
         self.resource.ref_value()
     }

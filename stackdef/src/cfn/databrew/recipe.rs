@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Recipe {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RecipeName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::RecipeName> {
         self.resource.ref_value()
     }

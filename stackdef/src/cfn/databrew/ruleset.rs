@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Ruleset {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RulesetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::RulesetName> {
         self.resource.ref_value()
     }
@@ -137,6 +139,7 @@ crate::l1_struct! {
 
 impl ColumnSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Schedule {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataBrewScheduleName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::DataBrewScheduleName> {
         self.resource.ref_value()
     }

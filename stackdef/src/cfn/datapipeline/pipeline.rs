@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Pipeline {
     /// `Ref`: the `PipelineId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PipelineId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PipelineId`.
+    #[inline]
     pub fn pipeline_id(&self) -> Value<ids::PipelineId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PipelineId`.
+    #[inline]
     pub fn attr_pipeline_id(&self) -> Value<ids::PipelineId> {
         self.resource.get_att("PipelineId")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Agent {
     /// `Ref`: the `AgentArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AgentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentArn`.
+    #[inline]
     pub fn agent_arn(&self) -> Value<ids::AgentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentArn`.
+    #[inline]
     pub fn attr_agent_arn(&self) -> Value<ids::AgentArn> {
         self.resource.get_att("AgentArn")
     }
 
     /// `Fn::GetAtt` `EndpointType`.
+    #[inline]
     pub fn attr_endpoint_type(&self) -> Value<String> {
         self.resource.get_att("EndpointType")
     }
@@ -85,6 +89,7 @@ crate::l1_struct! {
 
 impl AgentProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

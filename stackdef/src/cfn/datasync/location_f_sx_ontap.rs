@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl LocationFSxOntap {
     /// `Ref`: the `LocationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocationFSxOntapArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocationArn`.
+    #[inline]
     pub fn location_arn(&self) -> Value<ids::LocationFSxOntapArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Value<ids::LocationFSxOntapArn> {
         self.resource.get_att("LocationArn")
     }
 
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
 
     /// `Fn::GetAtt` `FsxFilesystemArn`.
+    #[inline]
     pub fn attr_fsx_filesystem_arn(&self) -> Value<String> {
         self.resource.get_att("FsxFilesystemArn")
     }
 
     /// `Fn::GetAtt` `Protocol.SMB.CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_protocol_smb_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource
             .get_att("Protocol.SMB.CmkSecretConfig.SecretArn")
@@ -133,6 +139,7 @@ crate::l1_struct! {
 
 impl Protocol {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -165,6 +172,7 @@ crate::l1_struct! {
 
 impl NfsMountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -247,6 +255,7 @@ crate::l1_struct! {
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -306,6 +315,7 @@ crate::l1_struct! {
 
 impl SmbMountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

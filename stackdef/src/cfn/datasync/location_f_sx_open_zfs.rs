@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl LocationFSxOpenZfs {
     /// `Ref`: the `LocationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocationFSxOpenZfsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocationArn`.
+    #[inline]
     pub fn location_arn(&self) -> Value<ids::LocationFSxOpenZfsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Value<ids::LocationFSxOpenZfsArn> {
         self.resource.get_att("LocationArn")
     }
 
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
@@ -124,6 +128,7 @@ crate::l1_struct! {
 
 impl Protocol {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -152,6 +157,7 @@ crate::l1_struct! {
 
 impl MountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl LocationHdfs {
     /// `Ref`: the `LocationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocationHdfsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocationArn`.
+    #[inline]
     pub fn location_arn(&self) -> Value<ids::LocationHdfsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Value<ids::LocationHdfsArn> {
         self.resource.get_att("LocationArn")
     }
 
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
 
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
@@ -267,6 +272,7 @@ crate::l1_struct! {
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +336,7 @@ crate::l1_struct! {
 
 impl QopConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

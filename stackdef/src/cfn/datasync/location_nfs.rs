@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl LocationNfs {
     /// `Ref`: the `LocationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocationNfsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocationArn`.
+    #[inline]
     pub fn location_arn(&self) -> Value<ids::LocationNfsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Value<ids::LocationNfsArn> {
         self.resource.get_att("LocationArn")
     }
 
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
@@ -112,6 +116,7 @@ crate::l1_struct! {
 
 impl MountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

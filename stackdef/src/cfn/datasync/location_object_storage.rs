@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl LocationObjectStorage {
     /// `Ref`: the `LocationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocationObjectStorageArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocationArn`.
+    #[inline]
     pub fn location_arn(&self) -> Value<ids::LocationObjectStorageArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Value<ids::LocationObjectStorageArn> {
         self.resource.get_att("LocationArn")
     }
 
     /// `Fn::GetAtt` `LocationUri`.
+    #[inline]
     pub fn attr_location_uri(&self) -> Value<String> {
         self.resource.get_att("LocationUri")
     }
 
     /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(&self) -> Value<String> {
         self.resource.get_att("CmkSecretConfig.SecretArn")
     }
@@ -127,6 +132,7 @@ crate::l1_struct! {
 
 impl LocationObjectStorageProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -215,6 +221,7 @@ crate::l1_struct! {
 
 impl CmkSecretConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

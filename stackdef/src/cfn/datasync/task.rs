@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Task {
     /// `Ref`: the `TaskArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TaskArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TaskArn`.
+    #[inline]
     pub fn task_arn(&self) -> Value<ids::TaskArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TaskArn`.
+    #[inline]
     pub fn attr_task_arn(&self) -> Value<ids::TaskArn> {
         self.resource.get_att("TaskArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `SourceNetworkInterfaceArns`.
+    #[inline]
     pub fn attr_source_network_interface_arns(&self) -> Value<List<String>> {
         self.resource.get_att("SourceNetworkInterfaceArns")
     }
 
     /// `Fn::GetAtt` `DestinationNetworkInterfaceArns`.
+    #[inline]
     pub fn attr_destination_network_interface_arns(&self) -> Value<List<String>> {
         self.resource.get_att("DestinationNetworkInterfaceArns")
     }
@@ -214,6 +220,7 @@ crate::l1_struct! {
 
 impl FilterRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -282,6 +289,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -298,6 +306,7 @@ crate::l1_struct! {
 
 impl ManifestConfigSourceS3 {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -342,6 +351,7 @@ crate::l1_struct! {
 
 impl Options {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -585,6 +595,7 @@ crate::l1_struct! {
 
 impl TaskSchedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -666,6 +677,7 @@ crate::l1_struct! {
 
 impl Destination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -682,6 +694,7 @@ crate::l1_struct! {
 
 impl TaskReportConfigDestinationS3 {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -734,6 +747,7 @@ crate::l1_struct! {
 
 impl Overrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -762,6 +776,7 @@ crate::l1_struct! {
 
 impl Deleted {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -788,6 +803,7 @@ crate::l1_struct! {
 
 impl Skipped {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -814,6 +830,7 @@ crate::l1_struct! {
 
 impl Transferred {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -840,6 +857,7 @@ crate::l1_struct! {
 
 impl Verified {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,41 +20,49 @@ crate::l1_resource! {
 
 impl Connection {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Value<String> {
         self.resource.get_att("ConnectionId")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `DomainUnitId`.
+    #[inline]
     pub fn attr_domain_unit_id(&self) -> Value<String> {
         self.resource.get_att("DomainUnitId")
     }
 
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentId")
     }
 
     /// `Fn::GetAtt` `EnvironmentUserRole`.
+    #[inline]
     pub fn attr_environment_user_role(&self) -> Value<String> {
         self.resource.get_att("EnvironmentUserRole")
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<String> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
@@ -209,6 +217,7 @@ crate::l1_struct! {
 
 impl AwsLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -246,6 +255,7 @@ crate::l1_struct! {
 
 impl ConnectionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,61 +20,73 @@ crate::l1_resource! {
 
 impl DataSource {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Value<String> {
         self.resource.get_att("ConnectionId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `LastRunAssetCount`.
+    #[inline]
     pub fn attr_last_run_asset_count(&self) -> Value<f64> {
         self.resource.get_att("LastRunAssetCount")
     }
 
     /// `Fn::GetAtt` `LastRunAt`.
+    #[inline]
     pub fn attr_last_run_at(&self) -> Value<String> {
         self.resource.get_att("LastRunAt")
     }
 
     /// `Fn::GetAtt` `LastRunStatus`.
+    #[inline]
     pub fn attr_last_run_status(&self) -> Value<String> {
         self.resource.get_att("LastRunStatus")
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<String> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -296,6 +308,7 @@ crate::l1_struct! {
 
 impl RecommendationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -316,6 +329,7 @@ crate::l1_struct! {
 
 impl ScheduleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataZoneDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DataZoneDomainId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RootDomainUnitId`.
+    #[inline]
     pub fn attr_root_domain_unit_id(&self) -> Value<String> {
         self.resource.get_att("RootDomainUnitId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DataZoneDomainArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DataZoneDomainId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `ManagedAccountId`.
+    #[inline]
     pub fn attr_managed_account_id(&self) -> Value<String> {
         self.resource.get_att("ManagedAccountId")
     }
 
     /// `Fn::GetAtt` `PortalUrl`.
+    #[inline]
     pub fn attr_portal_url(&self) -> Value<String> {
         self.resource.get_att("PortalUrl")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -190,6 +200,7 @@ crate::l1_struct! {
 
 impl SingleSignOn {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Value<String> {
         self.resource.get_att("AwsAccountId")
     }
 
     /// `Fn::GetAtt` `AwsAccountRegion`.
+    #[inline]
     pub fn attr_aws_account_region(&self) -> Value<String> {
         self.resource.get_att("AwsAccountRegion")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `EnvironmentBlueprintId`.
+    #[inline]
     pub fn attr_environment_blueprint_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentBlueprintId")
     }
 
     /// `Fn::GetAtt` `EnvironmentProfileId`.
+    #[inline]
     pub fn attr_environment_profile_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentProfileId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<String> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `Provider`.
+    #[inline]
     pub fn attr_provider(&self) -> Value<String> {
         self.resource.get_att("Provider")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -294,6 +307,7 @@ crate::l1_struct! {
 
 impl EnvironmentParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,41 +20,49 @@ crate::l1_resource! {
 
 impl EnvironmentProfile {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `EnvironmentBlueprintId`.
+    #[inline]
     pub fn attr_environment_blueprint_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentBlueprintId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<String> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -169,6 +177,7 @@ crate::l1_struct! {
 
 impl EnvironmentParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

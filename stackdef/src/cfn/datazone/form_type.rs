@@ -20,36 +20,43 @@ crate::l1_resource! {
 
 impl FormType {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `OwningProjectId`.
+    #[inline]
     pub fn attr_owning_project_id(&self) -> Value<String> {
         self.resource.get_att("OwningProjectId")
     }
 
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Value<String> {
         self.resource.get_att("Revision")
     }
 
     /// `Fn::GetAtt` `FormTypeIdentifier`.
+    #[inline]
     pub fn attr_form_type_identifier(&self) -> Value<String> {
         self.resource.get_att("FormTypeIdentifier")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
@@ -139,6 +146,7 @@ crate::l1_struct! {
 
 impl Model {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl GroupProfile {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `GroupName`.
+    #[inline]
     pub fn attr_group_name(&self) -> Value<String> {
         self.resource.get_att("GroupName")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `RolePrincipalId`.
+    #[inline]
     pub fn attr_role_principal_id(&self) -> Value<String> {
         self.resource.get_att("RolePrincipalId")
     }

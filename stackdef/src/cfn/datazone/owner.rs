@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl Owner {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OwnerIdentifier`.
+    #[inline]
     pub fn attr_owner_identifier(&self) -> Value<String> {
         self.resource.get_att("OwnerIdentifier")
     }
 
     /// `Fn::GetAtt` `OwnerType`.
+    #[inline]
     pub fn attr_owner_type(&self) -> Value<String> {
         self.resource.get_att("OwnerType")
     }

@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl PolicyGrant {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GrantId`.
+    #[inline]
     pub fn attr_grant_id(&self) -> Value<String> {
         self.resource.get_att("GrantId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }

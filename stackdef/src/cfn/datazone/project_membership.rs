@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl ProjectMembership {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MemberIdentifier`.
+    #[inline]
     pub fn attr_member_identifier(&self) -> Value<String> {
         self.resource.get_att("MemberIdentifier")
     }
 
     /// `Fn::GetAtt` `MemberIdentifierType`.
+    #[inline]
     pub fn attr_member_identifier_type(&self) -> Value<String> {
         self.resource.get_att("MemberIdentifierType")
     }

@@ -20,41 +20,49 @@ crate::l1_resource! {
 
 impl ProjectProfile {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `DomainUnitId`.
+    #[inline]
     pub fn attr_domain_unit_id(&self) -> Value<String> {
         self.resource.get_att("DomainUnitId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Value<String> {
         self.resource.get_att("Identifier")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
@@ -311,6 +319,7 @@ crate::l1_struct! {
 
 impl EnvironmentConfigurationParametersDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -348,6 +357,7 @@ crate::l1_struct! {
 
 impl EnvironmentConfigurationParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,46 +20,55 @@ crate::l1_resource! {
 
 impl SubscriptionTarget {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedBy`.
+    #[inline]
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<String> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<String> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedBy`.
+    #[inline]
     pub fn attr_updated_by(&self) -> Value<String> {
         self.resource.get_att("UpdatedBy")
     }

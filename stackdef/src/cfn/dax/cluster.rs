@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DaxClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DaxClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DaxClusterId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ClusterDiscoveryEndpoint`.
+    #[inline]
     pub fn attr_cluster_discovery_endpoint(&self) -> Value<String> {
         self.resource.get_att("ClusterDiscoveryEndpoint")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DaxClusterArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ClusterDiscoveryEndpointURL`.
+    #[inline]
     pub fn attr_cluster_discovery_endpoint_url(&self) -> Value<String> {
         self.resource.get_att("ClusterDiscoveryEndpointURL")
     }
@@ -257,6 +263,7 @@ crate::l1_struct! {
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Farm {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FarmArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::FarmArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FarmId`.
+    #[inline]
     pub fn attr_farm_id(&self) -> Value<String> {
         self.resource.get_att("FarmId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FarmArn> {
         self.resource.get_att("Arn")
     }

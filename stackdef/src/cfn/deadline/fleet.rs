@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Fleet {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeadlineFleetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DeadlineFleetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Value<String> {
         self.resource.get_att("FleetId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `WorkerCount`.
+    #[inline]
     pub fn attr_worker_count(&self) -> Value<i64> {
         self.resource.get_att("WorkerCount")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeadlineFleetArn> {
         self.resource.get_att("Arn")
     }

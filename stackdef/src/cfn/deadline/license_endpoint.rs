@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl LicenseEndpoint {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LicenseEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::LicenseEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DnsName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DnsName")
     }
 
     /// `Fn::GetAtt` `LicenseEndpointId`.
+    #[inline]
     pub fn attr_license_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("LicenseEndpointId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::LicenseEndpointArn> {
         self.resource.get_att("Arn")
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl Limit {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CurrentCount`.
+    #[inline]
     pub fn attr_current_count(&self) -> Value<i64> {
         self.resource.get_att("CurrentCount")
     }
 
     /// `Fn::GetAtt` `LimitId`.
+    #[inline]
     pub fn attr_limit_id(&self) -> Value<String> {
         self.resource.get_att("LimitId")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl MeteredProduct {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MeteredProductArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::MeteredProductArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MeteredProductArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Value<i64> {
         self.resource.get_att("Port")
     }
 
     /// `Fn::GetAtt` `Family`.
+    #[inline]
     pub fn attr_family(&self) -> Value<String> {
         self.resource.get_att("Family")
     }
 
     /// `Fn::GetAtt` `Vendor`.
+    #[inline]
     pub fn attr_vendor(&self) -> Value<String> {
         self.resource.get_att("Vendor")
     }
@@ -71,6 +77,7 @@ crate::l1_struct! {
 
 impl MeteredProductProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

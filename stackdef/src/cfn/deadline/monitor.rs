@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Monitor {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MonitorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::MonitorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdentityCenterApplicationArn`.
+    #[inline]
     pub fn attr_identity_center_application_arn(&self) -> Value<String> {
         self.resource.get_att("IdentityCenterApplicationArn")
     }
 
     /// `Fn::GetAtt` `MonitorId`.
+    #[inline]
     pub fn attr_monitor_id(&self) -> Value<String> {
         self.resource.get_att("MonitorId")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MonitorArn> {
         self.resource.get_att("Arn")
     }

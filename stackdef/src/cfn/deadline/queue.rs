@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Queue {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeadlineQueueArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DeadlineQueueArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QueueId`.
+    #[inline]
     pub fn attr_queue_id(&self) -> Value<String> {
         self.resource.get_att("QueueId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeadlineQueueArn> {
         self.resource.get_att("Arn")
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl QueueEnvironment {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `QueueEnvironmentId`.
+    #[inline]
     pub fn attr_queue_environment_id(&self) -> Value<String> {
         self.resource.get_att("QueueEnvironmentId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl OrganizationAdmin {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationAdminId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::OrganizationAdminId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GraphArn`.
+    #[inline]
     pub fn attr_graph_arn(&self) -> Value<String> {
         self.resource.get_att("GraphArn")
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl AgentSpace {
     /// `Ref`: the `AgentSpaceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DevOpsAgentAgentSpaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentSpaceId`.
+    #[inline]
     pub fn agent_space_id(&self) -> Value<ids::DevOpsAgentAgentSpaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentSpaceId`.
+    #[inline]
     pub fn attr_agent_space_id(&self) -> Value<ids::DevOpsAgentAgentSpaceId> {
         self.resource.get_att("AgentSpaceId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AgentSpaceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `OperatorApp.Iam.CreatedAt`.
+    #[inline]
     pub fn attr_operator_app_iam_created_at(&self) -> Value<String> {
         self.resource.get_att("OperatorApp.Iam.CreatedAt")
     }
 
     /// `Fn::GetAtt` `OperatorApp.Iam.UpdatedAt`.
+    #[inline]
     pub fn attr_operator_app_iam_updated_at(&self) -> Value<String> {
         self.resource.get_att("OperatorApp.Iam.UpdatedAt")
     }
 
     /// `Fn::GetAtt` `OperatorApp.Idc.IdcApplicationArn`.
+    #[inline]
     pub fn attr_operator_app_idc_idc_application_arn(&self) -> Value<String> {
         self.resource.get_att("OperatorApp.Idc.IdcApplicationArn")
     }
 
     /// `Fn::GetAtt` `OperatorApp.Idc.CreatedAt`.
+    #[inline]
     pub fn attr_operator_app_idc_created_at(&self) -> Value<String> {
         self.resource.get_att("OperatorApp.Idc.CreatedAt")
     }
 
     /// `Fn::GetAtt` `OperatorApp.Idc.UpdatedAt`.
+    #[inline]
     pub fn attr_operator_app_idc_updated_at(&self) -> Value<String> {
         self.resource.get_att("OperatorApp.Idc.UpdatedAt")
     }
@@ -158,6 +169,7 @@ crate::l1_struct! {
 
 impl OperatorApp {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

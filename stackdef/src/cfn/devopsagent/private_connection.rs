@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PrivateConnection {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PrivateConnectionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::PrivateConnectionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CertificateExpiryTime`.
+    #[inline]
     pub fn attr_certificate_expiry_time(&self) -> Value<String> {
         self.resource.get_att("CertificateExpiryTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PrivateConnectionArn> {
         self.resource.get_att("Arn")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Service {
     /// `Ref`: the `ServiceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DevOpsAgentServiceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceId`.
+    #[inline]
     pub fn service_id(&self) -> Value<ids::DevOpsAgentServiceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Value<ids::DevOpsAgentServiceId> {
         self.resource.get_att("ServiceId")
     }
 
     /// `Fn::GetAtt` `AccessibleResources`.
+    #[inline]
     pub fn attr_accessible_resources(&self) -> Value<Json> {
         self.resource.get_att("AccessibleResources")
     }
 
     /// `Fn::GetAtt` `AdditionalServiceDetails`.
+    #[inline]
     pub fn attr_additional_service_details(&self) -> Value<Json> {
         self.resource.get_att("AdditionalServiceDetails")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DevOpsAgentServiceArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NotificationChannel {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NotificationChannelId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::NotificationChannelId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::NotificationChannelId> {
         self.resource.get_att("Id")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl NotificationChannelConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -81,6 +85,7 @@ crate::l1_struct! {
 
 impl NotificationFilterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -131,6 +136,7 @@ crate::l1_struct! {
 
 impl SnsChannelConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

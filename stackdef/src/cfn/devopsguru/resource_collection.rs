@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ResourceCollection {
     /// `Ref`: the `ResourceCollectionType` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceCollectionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceCollectionType`.
+    #[inline]
     pub fn resource_collection_type(&self) -> Value<ids::ResourceCollectionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceCollectionType`.
+    #[inline]
     pub fn attr_resource_collection_type(&self) -> Value<ids::ResourceCollectionId> {
         self.resource.get_att("ResourceCollectionType")
     }
@@ -69,6 +72,7 @@ crate::l1_struct! {
 
 impl ResourceCollectionFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -89,6 +93,7 @@ crate::l1_struct! {
 
 impl CloudFormationCollectionFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -108,6 +113,7 @@ crate::l1_struct! {
 
 impl TagCollection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Connection {
     /// `Ref`: the `ConnectionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DirectConnectConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectionArn`.
+    #[inline]
     pub fn connection_arn(&self) -> Value<ids::DirectConnectConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectionArn`.
+    #[inline]
     pub fn attr_connection_arn(&self) -> Value<ids::DirectConnectConnectionArn> {
         self.resource.get_att("ConnectionArn")
     }
 
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Value<String> {
         self.resource.get_att("ConnectionId")
     }
 
     /// `Fn::GetAtt` `ConnectionState`.
+    #[inline]
     pub fn attr_connection_state(&self) -> Value<String> {
         self.resource.get_att("ConnectionState")
     }

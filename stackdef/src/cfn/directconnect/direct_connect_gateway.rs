@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DirectConnectGateway {
     /// `Ref`: the `DirectConnectGatewayArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DirectConnectGatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DirectConnectGatewayArn`.
+    #[inline]
     pub fn direct_connect_gateway_arn(&self) -> Value<ids::DirectConnectGatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DirectConnectGatewayArn`.
+    #[inline]
     pub fn attr_direct_connect_gateway_arn(&self) -> Value<ids::DirectConnectGatewayArn> {
         self.resource.get_att("DirectConnectGatewayArn")
     }
 
     /// `Fn::GetAtt` `DirectConnectGatewayId`.
+    #[inline]
     pub fn attr_direct_connect_gateway_id(&self) -> Value<String> {
         self.resource.get_att("DirectConnectGatewayId")
     }

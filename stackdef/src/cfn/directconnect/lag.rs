@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Lag {
     /// `Ref`: the `LagArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LagArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LagArn`.
+    #[inline]
     pub fn lag_arn(&self) -> Value<ids::LagArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LagArn`.
+    #[inline]
     pub fn attr_lag_arn(&self) -> Value<ids::LagArn> {
         self.resource.get_att("LagArn")
     }
 
     /// `Fn::GetAtt` `LagId`.
+    #[inline]
     pub fn attr_lag_id(&self) -> Value<String> {
         self.resource.get_att("LagId")
     }
 
     /// `Fn::GetAtt` `LagState`.
+    #[inline]
     pub fn attr_lag_state(&self) -> Value<String> {
         self.resource.get_att("LagState")
     }

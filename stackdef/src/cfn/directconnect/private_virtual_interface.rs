@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PrivateVirtualInterface {
     /// `Ref`: the `VirtualInterfaceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PrivateVirtualInterfaceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VirtualInterfaceArn`.
+    #[inline]
     pub fn virtual_interface_arn(&self) -> Value<ids::PrivateVirtualInterfaceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VirtualInterfaceArn`.
+    #[inline]
     pub fn attr_virtual_interface_arn(&self) -> Value<ids::PrivateVirtualInterfaceArn> {
         self.resource.get_att("VirtualInterfaceArn")
     }
 
     /// `Fn::GetAtt` `VirtualInterfaceId`.
+    #[inline]
     pub fn attr_virtual_interface_id(&self) -> Value<String> {
         self.resource.get_att("VirtualInterfaceId")
     }

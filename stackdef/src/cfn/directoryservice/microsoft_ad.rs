@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MicrosoftAd {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MicrosoftAdId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MicrosoftAdId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Value<String> {
         self.resource.get_att("Alias")
     }
 
     /// `Fn::GetAtt` `DnsIpAddresses`.
+    #[inline]
     pub fn attr_dns_ip_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("DnsIpAddresses")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MicrosoftAdId> {
         self.resource.get_att("Id")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SimpleAd {
     /// `Ref`: the `DirectoryId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SimpleAdId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DirectoryId`.
+    #[inline]
     pub fn directory_id(&self) -> Value<ids::SimpleAdId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Value<String> {
         self.resource.get_att("Alias")
     }
 
     /// `Fn::GetAtt` `DnsIpAddresses`.
+    #[inline]
     pub fn attr_dns_ip_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("DnsIpAddresses")
     }
 
     /// `Fn::GetAtt` `DirectoryId`.
+    #[inline]
     pub fn attr_directory_id(&self) -> Value<ids::SimpleAdId> {
         self.resource.get_att("DirectoryId")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl LifecyclePolicy {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LifecyclePolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::LifecyclePolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::LifecyclePolicyId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DlmLifecyclePolicyArn> {
         self.resource.get_att("Arn")
     }
@@ -124,6 +128,7 @@ crate::l1_struct! {
 
 impl LifecyclePolicyProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -193,6 +198,7 @@ crate::l1_struct! {
 
 impl CrossRegionCopyTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -209,6 +215,7 @@ crate::l1_struct! {
 
 impl Exclusions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -241,6 +248,7 @@ crate::l1_struct! {
 
 impl PolicyDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -449,6 +457,7 @@ crate::l1_struct! {
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -479,6 +488,7 @@ crate::l1_struct! {
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -572,6 +582,7 @@ crate::l1_struct! {
 
 impl RetentionArchiveTier {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -596,6 +607,7 @@ crate::l1_struct! {
 
 impl CreateRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -632,6 +644,7 @@ crate::l1_struct! {
 
 impl Script {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -736,6 +749,7 @@ crate::l1_struct! {
 
 impl DeprecateRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -760,6 +774,7 @@ crate::l1_struct! {
 
 impl FastRestoreRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -798,6 +813,7 @@ crate::l1_struct! {
 
 impl RetainRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -822,6 +838,7 @@ crate::l1_struct! {
 
 impl ShareRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataMigration {
     /// `Ref`: the `DataMigrationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataMigrationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DataMigrationArn`.
+    #[inline]
     pub fn data_migration_arn(&self) -> Value<ids::DataMigrationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DataMigrationArn`.
+    #[inline]
     pub fn attr_data_migration_arn(&self) -> Value<ids::DataMigrationArn> {
         self.resource.get_att("DataMigrationArn")
     }
 
     /// `Fn::GetAtt` `DataMigrationCreateTime`.
+    #[inline]
     pub fn attr_data_migration_create_time(&self) -> Value<String> {
         self.resource.get_att("DataMigrationCreateTime")
     }
@@ -171,6 +175,7 @@ crate::l1_struct! {
 
 impl DataMigrationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -211,6 +216,7 @@ crate::l1_struct! {
 
 impl SourceDataSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

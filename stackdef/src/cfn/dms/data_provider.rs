@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataProvider {
     /// `Ref`: the `DataProviderArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DataProviderArn`.
+    #[inline]
     pub fn data_provider_arn(&self) -> Value<ids::DataProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DataProviderArn`.
+    #[inline]
     pub fn attr_data_provider_arn(&self) -> Value<ids::DataProviderArn> {
         self.resource.get_att("DataProviderArn")
     }
 
     /// `Fn::GetAtt` `DataProviderCreationTime`.
+    #[inline]
     pub fn attr_data_provider_creation_time(&self) -> Value<String> {
         self.resource.get_att("DataProviderCreationTime")
     }
@@ -170,6 +174,7 @@ crate::l1_struct! {
 
 impl Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

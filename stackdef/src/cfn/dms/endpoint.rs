@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Endpoint {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::EndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::EndpointId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ExternalId`.
+    #[inline]
     pub fn attr_external_id(&self) -> Value<String> {
         self.resource.get_att("ExternalId")
     }
@@ -428,6 +432,7 @@ crate::l1_struct! {
 
 impl DocDbSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -469,6 +474,7 @@ crate::l1_struct! {
 
 impl DynamoDbSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -488,6 +494,7 @@ crate::l1_struct! {
 
 impl ElasticsearchSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -525,6 +532,7 @@ crate::l1_struct! {
 
 impl GcpMySqlSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -611,6 +619,7 @@ crate::l1_struct! {
 
 impl IbmDb2Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -674,6 +683,7 @@ crate::l1_struct! {
 
 impl KafkaSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -794,6 +804,7 @@ crate::l1_struct! {
 
 impl KinesisSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -867,6 +878,7 @@ crate::l1_struct! {
 
 impl MicrosoftSqlServerSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -974,6 +986,7 @@ crate::l1_struct! {
 
 impl MongoDbSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1047,6 +1060,7 @@ crate::l1_struct! {
 
 impl MySqlSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1114,6 +1128,7 @@ crate::l1_struct! {
 
 impl NeptuneSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1160,6 +1175,7 @@ crate::l1_struct! {
 
 impl OracleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1410,6 +1426,7 @@ crate::l1_struct! {
 
 impl PostgreSqlSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1517,6 +1534,7 @@ crate::l1_struct! {
 
 impl RedisSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1563,6 +1581,7 @@ crate::l1_struct! {
 
 impl RedshiftSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1717,6 +1736,7 @@ crate::l1_struct! {
 
 impl S3Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1980,6 +2000,7 @@ crate::l1_struct! {
 
 impl SybaseSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl InstanceProfile {
     /// `Ref`: the `InstanceProfileArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DmsInstanceProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceProfileArn`.
+    #[inline]
     pub fn instance_profile_arn(&self) -> Value<ids::DmsInstanceProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InstanceProfileArn`.
+    #[inline]
     pub fn attr_instance_profile_arn(&self) -> Value<ids::DmsInstanceProfileArn> {
         self.resource.get_att("InstanceProfileArn")
     }
 
     /// `Fn::GetAtt` `InstanceProfileCreationTime`.
+    #[inline]
     pub fn attr_instance_profile_creation_time(&self) -> Value<String> {
         self.resource.get_att("InstanceProfileCreationTime")
     }
@@ -113,6 +117,7 @@ crate::l1_struct! {
 
 impl InstanceProfileProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl MigrationProject {
     /// `Ref`: the `MigrationProjectArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MigrationProjectArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MigrationProjectArn`.
+    #[inline]
     pub fn migration_project_arn(&self) -> Value<ids::MigrationProjectArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MigrationProjectArn`.
+    #[inline]
     pub fn attr_migration_project_arn(&self) -> Value<ids::MigrationProjectArn> {
         self.resource.get_att("MigrationProjectArn")
     }
@@ -134,6 +137,7 @@ crate::l1_struct! {
 
 impl MigrationProjectProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -246,6 +250,7 @@ crate::l1_struct! {
 
 impl SchemaConversionApplicationAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -269,6 +274,7 @@ crate::l1_struct! {
 
 impl DataProviderDescriptor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

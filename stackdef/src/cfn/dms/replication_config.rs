@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ReplicationConfig {
     /// `Ref`: the `ReplicationConfigArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReplicationConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReplicationConfigArn`.
+    #[inline]
     pub fn replication_config_arn(&self) -> Value<ids::ReplicationConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ReplicationConfigArn`.
+    #[inline]
     pub fn attr_replication_config_arn(&self) -> Value<ids::ReplicationConfigArn> {
         self.resource.get_att("ReplicationConfigArn")
     }

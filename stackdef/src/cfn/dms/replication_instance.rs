@@ -21,27 +21,32 @@ crate::l1_resource! {
 
 impl ReplicationInstance {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReplicationInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ReplicationInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ReplicationInstancePublicIpAddresses`.
+    #[inline]
     pub fn attr_replication_instance_public_ip_addresses(&self) -> Value<String> {
         self.resource
             .get_att("ReplicationInstancePublicIpAddresses")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ReplicationInstanceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ReplicationInstancePrivateIpAddresses`.
+    #[inline]
     pub fn attr_replication_instance_private_ip_addresses(&self) -> Value<String> {
         self.resource
             .get_att("ReplicationInstancePrivateIpAddresses")

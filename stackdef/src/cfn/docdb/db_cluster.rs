@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl DbCluster {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DocDbDbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DocDbDbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ReadEndpoint`.
+    #[inline]
     pub fn attr_read_endpoint(&self) -> Value<String> {
         self.resource.get_att("ReadEndpoint")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DocDbDbClusterId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `ClusterResourceId`.
+    #[inline]
     pub fn attr_cluster_resource_id(&self) -> Value<String> {
         self.resource.get_att("ClusterResourceId")
     }
@@ -261,6 +267,7 @@ crate::l1_struct! {
 
 impl DbClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DbInstance {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DocDbDbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DocDbDbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Value<String> {
         self.resource.get_att("Port")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DocDbDbInstanceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl GlobalCluster {
     /// `Ref`: the `GlobalClusterIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DocDbGlobalClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GlobalClusterIdentifier`.
+    #[inline]
     pub fn global_cluster_identifier(&self) -> Value<ids::DocDbGlobalClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GlobalClusterArn`.
+    #[inline]
     pub fn attr_global_cluster_arn(&self) -> Value<String> {
         self.resource.get_att("GlobalClusterArn")
     }
 
     /// `Fn::GetAtt` `GlobalClusterResourceId`.
+    #[inline]
     pub fn attr_global_cluster_resource_id(&self) -> Value<String> {
         self.resource.get_att("GlobalClusterResourceId")
     }

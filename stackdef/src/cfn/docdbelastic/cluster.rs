@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `ClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DocDbElasticClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterArn`.
+    #[inline]
     pub fn cluster_arn(&self) -> Value<ids::DocDbElasticClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Value<ids::DocDbElasticClusterArn> {
         self.resource.get_att("ClusterArn")
     }
 
     /// `Fn::GetAtt` `ClusterEndpoint`.
+    #[inline]
     pub fn attr_cluster_endpoint(&self) -> Value<String> {
         self.resource.get_att("ClusterEndpoint")
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Identifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DsqlClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Identifier`.
+    #[inline]
     pub fn identifier(&self) -> Value<ids::DsqlClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceArn")
     }
 
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Value<ids::DsqlClusterId> {
         self.resource.get_att("Identifier")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `VpcEndpointServiceName`.
+    #[inline]
     pub fn attr_vpc_endpoint_service_name(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointServiceName")
     }
 
     /// `Fn::GetAtt` `PolicyVersion`.
+    #[inline]
     pub fn attr_policy_version(&self) -> Value<String> {
         self.resource.get_att("PolicyVersion")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `VpcEndpoint`.
+    #[inline]
     pub fn attr_vpc_endpoint(&self) -> Value<String> {
         self.resource.get_att("VpcEndpoint")
     }
@@ -110,6 +120,7 @@ crate::l1_struct! {
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -154,6 +165,7 @@ crate::l1_struct! {
 
 impl MultiRegionProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl GlobalTable {
     /// `Ref`: the `TableName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlobalTableName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TableName`.
+    #[inline]
     pub fn table_name(&self) -> Value<ids::GlobalTableName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GlobalTableArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `StreamArn`.
+    #[inline]
     pub fn attr_stream_arn(&self) -> Value<String> {
         self.resource.get_att("StreamArn")
     }
 
     /// `Fn::GetAtt` `TableId`.
+    #[inline]
     pub fn attr_table_id(&self) -> Value<String> {
         self.resource.get_att("TableId")
     }
@@ -470,6 +475,7 @@ crate::l1_struct! {
 
 impl Projection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -494,6 +500,7 @@ crate::l1_struct! {
 
 impl ReadOnDemandThroughputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -514,6 +521,7 @@ crate::l1_struct! {
 
 impl GlobalReadProvisionedThroughputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -534,6 +542,7 @@ crate::l1_struct! {
 
 impl WarmThroughput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -562,6 +571,7 @@ crate::l1_struct! {
 
 impl WriteOnDemandThroughputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -582,6 +592,7 @@ crate::l1_struct! {
 
 impl WriteProvisionedThroughputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -671,6 +682,7 @@ crate::l1_struct! {
 
 impl GlobalTableWitness {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -944,6 +956,7 @@ crate::l1_struct! {
 
 impl ReadProvisionedThroughputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1018,6 +1031,7 @@ crate::l1_struct! {
 
 impl PointInTimeRecoverySpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Table {
     /// `Ref`: the `TableName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TableName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TableName`.
+    #[inline]
     pub fn table_name(&self) -> Value<ids::TableName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DynamoDbTableArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `StreamArn`.
+    #[inline]
     pub fn attr_stream_arn(&self) -> Value<String> {
         self.resource.get_att("StreamArn")
     }
@@ -481,6 +485,7 @@ crate::l1_struct! {
 
 impl OnDemandThroughput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -509,6 +514,7 @@ crate::l1_struct! {
 
 impl Projection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -559,6 +565,7 @@ crate::l1_struct! {
 
 impl WarmThroughput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -620,6 +627,7 @@ crate::l1_struct! {
 
 impl InputFormatOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -636,6 +644,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -749,6 +758,7 @@ crate::l1_struct! {
 
 impl PointInTimeRecoverySpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CapacityManagerDataExport {
     /// `Ref`: the `CapacityManagerDataExportId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapacityManagerDataExportId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CapacityManagerDataExportId`.
+    #[inline]
     pub fn capacity_manager_data_export_id(&self) -> Value<ids::CapacityManagerDataExportId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CapacityManagerDataExportId`.
+    #[inline]
     pub fn attr_capacity_manager_data_export_id(&self) -> Value<ids::CapacityManagerDataExportId> {
         self.resource.get_att("CapacityManagerDataExportId")
     }

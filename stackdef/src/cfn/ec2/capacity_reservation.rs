@@ -21,71 +21,85 @@ crate::l1_resource! {
 
 impl CapacityReservation {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapacityReservationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::CapacityReservationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::CapacityReservationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `AvailableInstanceCount`.
+    #[inline]
     pub fn attr_available_instance_count(&self) -> Value<i64> {
         self.resource.get_att("AvailableInstanceCount")
     }
 
     /// `Fn::GetAtt` `TotalInstanceCount`.
+    #[inline]
     pub fn attr_total_instance_count(&self) -> Value<i64> {
         self.resource.get_att("TotalInstanceCount")
     }
 
     /// `Fn::GetAtt` `StartDate`.
+    #[inline]
     pub fn attr_start_date(&self) -> Value<String> {
         self.resource.get_att("StartDate")
     }
 
     /// `Fn::GetAtt` `CapacityReservationArn`.
+    #[inline]
     pub fn attr_capacity_reservation_arn(&self) -> Value<String> {
         self.resource.get_att("CapacityReservationArn")
     }
 
     /// `Fn::GetAtt` `CreateDate`.
+    #[inline]
     pub fn attr_create_date(&self) -> Value<String> {
         self.resource.get_att("CreateDate")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `ReservationType`.
+    #[inline]
     pub fn attr_reservation_type(&self) -> Value<String> {
         self.resource.get_att("ReservationType")
     }
 
     /// `Fn::GetAtt` `CapacityAllocationSet`.
+    #[inline]
     pub fn attr_capacity_allocation_set(&self) -> Value<Json> {
         self.resource.get_att("CapacityAllocationSet")
     }
 
     /// `Fn::GetAtt` `DeliveryPreference`.
+    #[inline]
     pub fn attr_delivery_preference(&self) -> Value<String> {
         self.resource.get_att("DeliveryPreference")
     }
 
     /// `Fn::GetAtt` `CapacityReservationFleetId`.
+    #[inline]
     pub fn attr_capacity_reservation_fleet_id(&self) -> Value<String> {
         self.resource.get_att("CapacityReservationFleetId")
     }
@@ -361,6 +375,7 @@ crate::l1_struct! {
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CapacityReservationFleet {
     /// `Ref`: the `CapacityReservationFleetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapacityReservationFleetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CapacityReservationFleetId`.
+    #[inline]
     pub fn capacity_reservation_fleet_id(&self) -> Value<ids::CapacityReservationFleetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CapacityReservationFleetId`.
+    #[inline]
     pub fn attr_capacity_reservation_fleet_id(&self) -> Value<ids::CapacityReservationFleetId> {
         self.resource.get_att("CapacityReservationFleetId")
     }
@@ -105,6 +108,7 @@ crate::l1_struct! {
 
 impl CapacityReservationFleetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +194,7 @@ crate::l1_struct! {
 
 impl InstanceTypeSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -284,6 +289,7 @@ crate::l1_struct! {
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl CarrierGateway {
     /// `Ref`: the `CarrierGatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CarrierGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CarrierGatewayId`.
+    #[inline]
     pub fn carrier_gateway_id(&self) -> Value<ids::CarrierGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CarrierGatewayId`.
+    #[inline]
     pub fn attr_carrier_gateway_id(&self) -> Value<ids::CarrierGatewayId> {
         self.resource.get_att("CarrierGatewayId")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -81,6 +86,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

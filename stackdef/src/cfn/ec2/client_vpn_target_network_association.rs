@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ClientVpnTargetNetworkAssociation {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClientVpnTargetNetworkAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ClientVpnTargetNetworkAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ClientVpnTargetNetworkAssociationId> {
         self.resource.get_att("Id")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CustomerGateway {
     /// `Ref`: the `CustomerGatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomerGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CustomerGatewayId`.
+    #[inline]
     pub fn customer_gateway_id(&self) -> Value<ids::CustomerGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CustomerGatewayId`.
+    #[inline]
     pub fn attr_customer_gateway_id(&self) -> Value<ids::CustomerGatewayId> {
         self.resource.get_att("CustomerGatewayId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DhcpOptions {
     /// `Ref`: the `DhcpOptionsId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DhcpOptionsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DhcpOptionsId`.
+    #[inline]
     pub fn dhcp_options_id(&self) -> Value<ids::DhcpOptionsId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DhcpOptionsId`.
+    #[inline]
     pub fn attr_dhcp_options_id(&self) -> Value<ids::DhcpOptionsId> {
         self.resource.get_att("DhcpOptionsId")
     }
@@ -88,6 +91,7 @@ crate::l1_struct! {
 
 impl DhcpOptionsProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Ec2Fleet {
     /// `Ref`: the `FleetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::Ec2FleetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FleetId`.
+    #[inline]
     pub fn fleet_id(&self) -> Value<ids::Ec2FleetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Value<ids::Ec2FleetId> {
         self.resource.get_att("FleetId")
     }
@@ -256,6 +259,7 @@ crate::l1_struct! {
 
 impl FleetLaunchTemplateConfigRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -321,6 +325,7 @@ crate::l1_struct! {
 
 impl FleetLaunchTemplateOverridesRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -423,6 +428,7 @@ crate::l1_struct! {
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -451,6 +457,7 @@ crate::l1_struct! {
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -514,6 +521,7 @@ crate::l1_struct! {
 
 impl IamInstanceProfileSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -534,6 +542,7 @@ crate::l1_struct! {
 
 impl InstanceRequirementsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -752,6 +761,7 @@ crate::l1_struct! {
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -832,6 +842,7 @@ crate::l1_struct! {
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -878,6 +889,7 @@ crate::l1_struct! {
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -898,6 +910,7 @@ crate::l1_struct! {
 
 impl BaselinePerformanceFactorsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -914,6 +927,7 @@ crate::l1_struct! {
 
 impl CpuPerformanceFactorRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -933,6 +947,7 @@ crate::l1_struct! {
 
 impl PerformanceFactorReferenceRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1007,6 +1022,7 @@ crate::l1_struct! {
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1027,6 +1043,7 @@ crate::l1_struct! {
 
 impl MemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1047,6 +1064,7 @@ crate::l1_struct! {
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1067,6 +1085,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1087,6 +1106,7 @@ crate::l1_struct! {
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1107,6 +1127,7 @@ crate::l1_struct! {
 
 impl VCpuCountRangeRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1127,6 +1148,7 @@ crate::l1_struct! {
 
 impl InstanceMetadataOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1174,6 +1196,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceSpecificationRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1270,6 +1293,7 @@ crate::l1_struct! {
 
 impl Ipv6AddressRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1286,6 +1310,7 @@ crate::l1_struct! {
 
 impl PrivateIpAddressSpecificationRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1309,6 +1334,7 @@ crate::l1_struct! {
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1374,6 +1400,7 @@ crate::l1_struct! {
 
 impl OnDemandOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1438,6 +1465,7 @@ crate::l1_struct! {
 
 impl CapacityReservationOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1462,6 +1490,7 @@ crate::l1_struct! {
 
 impl ReservedCapacityOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1489,6 +1518,7 @@ crate::l1_struct! {
 
 impl SpotOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1597,6 +1627,7 @@ crate::l1_struct! {
 
 impl MaintenanceStrategies {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1616,6 +1647,7 @@ crate::l1_struct! {
 
 impl CapacityRebalance {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1652,6 +1684,7 @@ crate::l1_struct! {
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl Eip {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PublicIp`.
+    #[inline]
     pub fn attr_public_ip(&self) -> Value<String> {
         self.resource.get_att("PublicIp")
     }
 
     /// `Fn::GetAtt` `AllocationId`.
+    #[inline]
     pub fn attr_allocation_id(&self) -> Value<String> {
         self.resource.get_att("AllocationId")
     }
@@ -91,6 +94,7 @@ crate::l1_struct! {
 
 impl EipProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

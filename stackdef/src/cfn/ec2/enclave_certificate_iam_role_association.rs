@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl EnclaveCertificateIamRoleAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CertificateS3BucketName`.
+    #[inline]
     pub fn attr_certificate_s3_bucket_name(&self) -> Value<String> {
         self.resource.get_att("CertificateS3BucketName")
     }
 
     /// `Fn::GetAtt` `CertificateS3ObjectKey`.
+    #[inline]
     pub fn attr_certificate_s3_object_key(&self) -> Value<String> {
         self.resource.get_att("CertificateS3ObjectKey")
     }
 
     /// `Fn::GetAtt` `EncryptionKmsKeyId`.
+    #[inline]
     pub fn attr_encryption_kms_key_id(&self) -> Value<String> {
         self.resource.get_att("EncryptionKmsKeyId")
     }

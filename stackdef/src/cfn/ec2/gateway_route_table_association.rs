@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl GatewayRouteTableAssociation {
     /// `Ref`: the `GatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GatewayRouteTableAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GatewayId`.
+    #[inline]
     pub fn gateway_id(&self) -> Value<ids::GatewayRouteTableAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<String> {
         self.resource.get_att("AssociationId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Host {
     /// `Ref`: the `HostId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HostId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HostId`.
+    #[inline]
     pub fn host_id(&self) -> Value<ids::HostId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HostId`.
+    #[inline]
     pub fn attr_host_id(&self) -> Value<ids::HostId> {
         self.resource.get_att("HostId")
     }

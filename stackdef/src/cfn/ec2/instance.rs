@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Instance {
     /// `Ref`: the `InstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceId`.
+    #[inline]
     pub fn instance_id(&self) -> Value<ids::InstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InstanceId`.
+    #[inline]
     pub fn attr_instance_id(&self) -> Value<ids::InstanceId> {
         self.resource.get_att("InstanceId")
     }
 
     /// `Fn::GetAtt` `PrivateIp`.
+    #[inline]
     pub fn attr_private_ip(&self) -> Value<String> {
         self.resource.get_att("PrivateIp")
     }
 
     /// `Fn::GetAtt` `PublicDnsName`.
+    #[inline]
     pub fn attr_public_dns_name(&self) -> Value<String> {
         self.resource.get_att("PublicDnsName")
     }
 
     /// `Fn::GetAtt` `PublicIp`.
+    #[inline]
     pub fn attr_public_ip(&self) -> Value<String> {
         self.resource.get_att("PublicIp")
     }
 
     /// `Fn::GetAtt` `PrivateDnsName`.
+    #[inline]
     pub fn attr_private_dns_name(&self) -> Value<String> {
         self.resource.get_att("PrivateDnsName")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
@@ -337,6 +345,7 @@ crate::l1_struct! {
 
 impl InstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -658,6 +667,7 @@ crate::l1_struct! {
 
 impl Ebs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -721,6 +731,7 @@ crate::l1_struct! {
 
 impl CpuOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -741,6 +752,7 @@ crate::l1_struct! {
 
 impl CreditSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -786,6 +798,7 @@ crate::l1_struct! {
 
 impl EnclaveOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -802,6 +815,7 @@ crate::l1_struct! {
 
 impl HibernationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -840,6 +854,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -886,6 +901,7 @@ crate::l1_struct! {
 
 impl MetadataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1063,6 +1079,7 @@ crate::l1_struct! {
 
 impl EnaSrdSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1089,6 +1106,7 @@ crate::l1_struct! {
 
 impl EnaSrdUdpSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1131,6 +1149,7 @@ crate::l1_struct! {
 
 impl PrivateDnsNameOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

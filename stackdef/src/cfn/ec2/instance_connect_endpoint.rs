@@ -21,61 +21,73 @@ crate::l1_resource! {
 
 impl InstanceConnectEndpoint {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceConnectEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InstanceConnectEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InstanceConnectEndpointId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
     pub fn attr_availability_zone(&self) -> Value<String> {
         self.resource.get_att("AvailabilityZone")
     }
 
     /// `Fn::GetAtt` `AvailabilityZoneId`.
+    #[inline]
     pub fn attr_availability_zone_id(&self) -> Value<String> {
         self.resource.get_att("AvailabilityZoneId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `InstanceConnectEndpointArn`.
+    #[inline]
     pub fn attr_instance_connect_endpoint_arn(&self) -> Value<String> {
         self.resource.get_att("InstanceConnectEndpointArn")
     }
 
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value<Json> {
         self.resource.get_att("NetworkInterfaceIds")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `StateMessage`.
+    #[inline]
     pub fn attr_state_message(&self) -> Value<String> {
         self.resource.get_att("StateMessage")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<String> {
         self.resource.get_att("VpcId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InternetGateway {
     /// `Ref`: the `InternetGatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InternetGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InternetGatewayId`.
+    #[inline]
     pub fn internet_gateway_id(&self) -> Value<ids::InternetGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InternetGatewayId`.
+    #[inline]
     pub fn attr_internet_gateway_id(&self) -> Value<ids::InternetGatewayId> {
         self.resource.get_att("InternetGatewayId")
     }
@@ -49,6 +52,7 @@ crate::l1_struct! {
 
 impl InternetGatewayProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

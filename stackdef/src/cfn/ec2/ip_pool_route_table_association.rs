@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl IpPoolRouteTableAssociation {
     /// `Ref`: the `AssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpPoolRouteTableAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationId`.
+    #[inline]
     pub fn association_id(&self) -> Value<ids::IpPoolRouteTableAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<ids::IpPoolRouteTableAssociationId> {
         self.resource.get_att("AssociationId")
     }

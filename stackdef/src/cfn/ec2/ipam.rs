@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Ipam {
     /// `Ref`: the `IpamId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamId`.
+    #[inline]
     pub fn ipam_id(&self) -> Value<ids::IpamId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamId`.
+    #[inline]
     pub fn attr_ipam_id(&self) -> Value<ids::IpamId> {
         self.resource.get_att("IpamId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IpamArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PublicDefaultScopeId`.
+    #[inline]
     pub fn attr_public_default_scope_id(&self) -> Value<String> {
         self.resource.get_att("PublicDefaultScopeId")
     }
 
     /// `Fn::GetAtt` `PrivateDefaultScopeId`.
+    #[inline]
     pub fn attr_private_default_scope_id(&self) -> Value<String> {
         self.resource.get_att("PrivateDefaultScopeId")
     }
 
     /// `Fn::GetAtt` `ScopeCount`.
+    #[inline]
     pub fn attr_scope_count(&self) -> Value<i64> {
         self.resource.get_att("ScopeCount")
     }
 
     /// `Fn::GetAtt` `ResourceDiscoveryAssociationCount`.
+    #[inline]
     pub fn attr_resource_discovery_association_count(&self) -> Value<i64> {
         self.resource.get_att("ResourceDiscoveryAssociationCount")
     }
 
     /// `Fn::GetAtt` `DefaultResourceDiscoveryId`.
+    #[inline]
     pub fn attr_default_resource_discovery_id(&self) -> Value<String> {
         self.resource.get_att("DefaultResourceDiscoveryId")
     }
 
     /// `Fn::GetAtt` `DefaultResourceDiscoveryAssociationId`.
+    #[inline]
     pub fn attr_default_resource_discovery_association_id(&self) -> Value<String> {
         self.resource
             .get_att("DefaultResourceDiscoveryAssociationId")
@@ -127,6 +137,7 @@ crate::l1_struct! {
 
 impl IpamProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

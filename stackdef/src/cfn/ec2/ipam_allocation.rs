@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl IpamAllocation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamPoolAllocationId`.
+    #[inline]
     pub fn attr_ipam_pool_allocation_id(&self) -> Value<String> {
         self.resource.get_att("IpamPoolAllocationId")
     }

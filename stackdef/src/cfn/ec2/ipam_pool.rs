@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl IpamPool {
     /// `Ref`: the `IpamPoolId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamPoolId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamPoolId`.
+    #[inline]
     pub fn ipam_pool_id(&self) -> Value<ids::IpamPoolId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamPoolId`.
+    #[inline]
     pub fn attr_ipam_pool_id(&self) -> Value<ids::IpamPoolId> {
         self.resource.get_att("IpamPoolId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IpamPoolArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IpamScopeArn`.
+    #[inline]
     pub fn attr_ipam_scope_arn(&self) -> Value<String> {
         self.resource.get_att("IpamScopeArn")
     }
 
     /// `Fn::GetAtt` `IpamScopeType`.
+    #[inline]
     pub fn attr_ipam_scope_type(&self) -> Value<String> {
         self.resource.get_att("IpamScopeType")
     }
 
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Value<String> {
         self.resource.get_att("IpamArn")
     }
 
     /// `Fn::GetAtt` `PoolDepth`.
+    #[inline]
     pub fn attr_pool_depth(&self) -> Value<i64> {
         self.resource.get_att("PoolDepth")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `StateMessage`.
+    #[inline]
     pub fn attr_state_message(&self) -> Value<String> {
         self.resource.get_att("StateMessage")
     }

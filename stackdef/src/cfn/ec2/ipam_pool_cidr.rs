@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl IpamPoolCidr {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamPoolCidrId`.
+    #[inline]
     pub fn attr_ipam_pool_cidr_id(&self) -> Value<String> {
         self.resource.get_att("IpamPoolCidrId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl IpamPrefixListResolver {
     /// `Ref`: the `IpamPrefixListResolverId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamPrefixListResolverId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamPrefixListResolverId`.
+    #[inline]
     pub fn ipam_prefix_list_resolver_id(&self) -> Value<ids::IpamPrefixListResolverId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Value<String> {
         self.resource.get_att("IpamArn")
     }
 
     /// `Fn::GetAtt` `IpamPrefixListResolverId`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_id(&self) -> Value<ids::IpamPrefixListResolverId> {
         self.resource.get_att("IpamPrefixListResolverId")
     }
 
     /// `Fn::GetAtt` `IpamPrefixListResolverArn`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_arn(&self) -> Value<String> {
         self.resource.get_att("IpamPrefixListResolverArn")
     }
@@ -154,6 +159,7 @@ crate::l1_struct! {
 
 impl IpamPrefixListResolverRuleCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl IpamPrefixListResolverTarget {
     /// `Ref`: the `IpamPrefixListResolverTargetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamPrefixListResolverTargetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamPrefixListResolverTargetId`.
+    #[inline]
     pub fn ipam_prefix_list_resolver_target_id(
         &self,
     ) -> Value<ids::IpamPrefixListResolverTargetId> {
@@ -33,6 +35,7 @@ impl IpamPrefixListResolverTarget {
     }
 
     /// `Fn::GetAtt` `IpamPrefixListResolverTargetId`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_target_id(
         &self,
     ) -> Value<ids::IpamPrefixListResolverTargetId> {
@@ -40,6 +43,7 @@ impl IpamPrefixListResolverTarget {
     }
 
     /// `Fn::GetAtt` `IpamPrefixListResolverTargetArn`.
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_target_arn(&self) -> Value<String> {
         self.resource.get_att("IpamPrefixListResolverTargetArn")
     }

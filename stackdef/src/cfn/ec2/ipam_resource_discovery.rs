@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl IpamResourceDiscovery {
     /// `Ref`: the `IpamResourceDiscoveryId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamResourceDiscoveryId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamResourceDiscoveryId`.
+    #[inline]
     pub fn ipam_resource_discovery_id(&self) -> Value<ids::IpamResourceDiscoveryId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamResourceDiscoveryId`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_id(&self) -> Value<ids::IpamResourceDiscoveryId> {
         self.resource.get_att("IpamResourceDiscoveryId")
     }
 
     /// `Fn::GetAtt` `IpamResourceDiscoveryArn`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_arn(&self) -> Value<String> {
         self.resource.get_att("IpamResourceDiscoveryArn")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `IpamResourceDiscoveryRegion`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_region(&self) -> Value<String> {
         self.resource.get_att("IpamResourceDiscoveryRegion")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -96,6 +104,7 @@ crate::l1_struct! {
 
 impl IpamResourceDiscoveryProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl IpamResourceDiscoveryAssociation {
     /// `Ref`: the `IpamResourceDiscoveryAssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamResourceDiscoveryAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamResourceDiscoveryAssociationId`.
+    #[inline]
     pub fn ipam_resource_discovery_association_id(
         &self,
     ) -> Value<ids::IpamResourceDiscoveryAssociationId> {
@@ -33,16 +35,19 @@ impl IpamResourceDiscoveryAssociation {
     }
 
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Value<String> {
         self.resource.get_att("IpamArn")
     }
 
     /// `Fn::GetAtt` `IpamRegion`.
+    #[inline]
     pub fn attr_ipam_region(&self) -> Value<String> {
         self.resource.get_att("IpamRegion")
     }
 
     /// `Fn::GetAtt` `IpamResourceDiscoveryAssociationId`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_association_id(
         &self,
     ) -> Value<ids::IpamResourceDiscoveryAssociationId> {
@@ -50,26 +55,31 @@ impl IpamResourceDiscoveryAssociation {
     }
 
     /// `Fn::GetAtt` `IpamResourceDiscoveryAssociationArn`.
+    #[inline]
     pub fn attr_ipam_resource_discovery_association_arn(&self) -> Value<String> {
         self.resource.get_att("IpamResourceDiscoveryAssociationArn")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
 
     /// `Fn::GetAtt` `ResourceDiscoveryStatus`.
+    #[inline]
     pub fn attr_resource_discovery_status(&self) -> Value<String> {
         self.resource.get_att("ResourceDiscoveryStatus")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }

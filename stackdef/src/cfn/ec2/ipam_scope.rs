@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl IpamScope {
     /// `Ref`: the `IpamScopeId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpamScopeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpamScopeId`.
+    #[inline]
     pub fn ipam_scope_id(&self) -> Value<ids::IpamScopeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IpamScopeId`.
+    #[inline]
     pub fn attr_ipam_scope_id(&self) -> Value<ids::IpamScopeId> {
         self.resource.get_att("IpamScopeId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IpamScopeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IpamArn`.
+    #[inline]
     pub fn attr_ipam_arn(&self) -> Value<String> {
         self.resource.get_att("IpamArn")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
 
     /// `Fn::GetAtt` `PoolCount`.
+    #[inline]
     pub fn attr_pool_count(&self) -> Value<i64> {
         self.resource.get_att("PoolCount")
     }
 
     /// `Fn::GetAtt` `IpamScopeType`.
+    #[inline]
     pub fn attr_ipam_scope_type(&self) -> Value<String> {
         self.resource.get_att("IpamScopeType")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl KeyPair {
     /// `Ref`: the `KeyName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KeyPairName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KeyName`.
+    #[inline]
     pub fn key_name(&self) -> Value<ids::KeyPairName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `KeyPairId`.
+    #[inline]
     pub fn attr_key_pair_id(&self) -> Value<String> {
         self.resource.get_att("KeyPairId")
     }
 
     /// `Fn::GetAtt` `KeyFingerprint`.
+    #[inline]
     pub fn attr_key_fingerprint(&self) -> Value<String> {
         self.resource.get_att("KeyFingerprint")
     }

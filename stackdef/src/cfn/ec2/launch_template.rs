@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl LaunchTemplate {
     /// `Ref`: the `LaunchTemplateId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LaunchTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LaunchTemplateId`.
+    #[inline]
     pub fn launch_template_id(&self) -> Value<ids::LaunchTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DefaultVersionNumber`.
+    #[inline]
     pub fn attr_default_version_number(&self) -> Value<String> {
         self.resource.get_att("DefaultVersionNumber")
     }
 
     /// `Fn::GetAtt` `LaunchTemplateId`.
+    #[inline]
     pub fn attr_launch_template_id(&self) -> Value<ids::LaunchTemplateId> {
         self.resource.get_att("LaunchTemplateId")
     }
 
     /// `Fn::GetAtt` `LatestVersionNumber`.
+    #[inline]
     pub fn attr_latest_version_number(&self) -> Value<String> {
         self.resource.get_att("LatestVersionNumber")
     }
@@ -130,6 +135,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateData {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -321,6 +327,7 @@ crate::l1_struct! {
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -349,6 +356,7 @@ crate::l1_struct! {
 
 impl Ebs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -427,6 +435,7 @@ crate::l1_struct! {
 
 impl CapacityReservationSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -472,6 +481,7 @@ crate::l1_struct! {
 
 impl CapacityReservationTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -499,6 +509,7 @@ crate::l1_struct! {
 
 impl CpuOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -533,6 +544,7 @@ crate::l1_struct! {
 
 impl CreditSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -549,6 +561,7 @@ crate::l1_struct! {
 
 impl EnclaveOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -565,6 +578,7 @@ crate::l1_struct! {
 
 impl HibernationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -581,6 +595,7 @@ crate::l1_struct! {
 
 impl IamInstanceProfile {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -611,6 +626,7 @@ crate::l1_struct! {
 
 impl InstanceMarketOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -643,6 +659,7 @@ crate::l1_struct! {
 
 impl SpotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -710,6 +727,7 @@ crate::l1_struct! {
 
 impl InstanceRequirements {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -912,6 +930,7 @@ crate::l1_struct! {
 
 impl AcceleratorCount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -992,6 +1011,7 @@ crate::l1_struct! {
 
 impl AcceleratorTotalMemoryMiB {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1038,6 +1058,7 @@ crate::l1_struct! {
 
 impl BaselineEbsBandwidthMbps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1058,6 +1079,7 @@ crate::l1_struct! {
 
 impl BaselinePerformanceFactors {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1074,6 +1096,7 @@ crate::l1_struct! {
 
 impl Cpu {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1090,6 +1113,7 @@ crate::l1_struct! {
 
 impl Reference {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1164,6 +1188,7 @@ crate::l1_struct! {
 
 impl MemoryGiBPerVCpu {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1184,6 +1209,7 @@ crate::l1_struct! {
 
 impl MemoryMiB {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1204,6 +1230,7 @@ crate::l1_struct! {
 
 impl NetworkBandwidthGbps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1224,6 +1251,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceCount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1244,6 +1272,7 @@ crate::l1_struct! {
 
 impl TotalLocalStorageGb {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1264,6 +1293,7 @@ crate::l1_struct! {
 
 impl VCpuCount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1284,6 +1314,7 @@ crate::l1_struct! {
 
 impl LicenseSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1303,6 +1334,7 @@ crate::l1_struct! {
 
 impl MaintenanceOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1329,6 +1361,7 @@ crate::l1_struct! {
 
 impl MetadataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1410,6 +1443,7 @@ crate::l1_struct! {
 
 impl Monitoring {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1426,6 +1460,7 @@ crate::l1_struct! {
 
 impl NetworkInterface {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1574,6 +1609,7 @@ crate::l1_struct! {
 
 impl ConnectionTrackingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1604,6 +1640,7 @@ crate::l1_struct! {
 
 impl EnaSrdSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1630,6 +1667,7 @@ crate::l1_struct! {
 
 impl EnaSrdUdpSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1649,6 +1687,7 @@ crate::l1_struct! {
 
 impl Ipv4PrefixSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1665,6 +1704,7 @@ crate::l1_struct! {
 
 impl Ipv6Add {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1681,6 +1721,7 @@ crate::l1_struct! {
 
 impl Ipv6PrefixSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1697,6 +1738,7 @@ crate::l1_struct! {
 
 impl PrivateIpAdd {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1720,6 +1762,7 @@ crate::l1_struct! {
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1789,6 +1832,7 @@ crate::l1_struct! {
 
 impl PrivateDnsNameOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1831,6 +1875,7 @@ crate::l1_struct! {
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1854,6 +1899,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateTagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl LocalGatewayRouteTable {
     /// `Ref`: the `LocalGatewayRouteTableId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocalGatewayRouteTableId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocalGatewayRouteTableId`.
+    #[inline]
     pub fn local_gateway_route_table_id(&self) -> Value<ids::LocalGatewayRouteTableId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocalGatewayRouteTableId`.
+    #[inline]
     pub fn attr_local_gateway_route_table_id(&self) -> Value<ids::LocalGatewayRouteTableId> {
         self.resource.get_att("LocalGatewayRouteTableId")
     }
 
     /// `Fn::GetAtt` `LocalGatewayRouteTableArn`.
+    #[inline]
     pub fn attr_local_gateway_route_table_arn(&self) -> Value<String> {
         self.resource.get_att("LocalGatewayRouteTableArn")
     }
 
     /// `Fn::GetAtt` `OutpostArn`.
+    #[inline]
     pub fn attr_outpost_arn(&self) -> Value<String> {
         self.resource.get_att("OutpostArn")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -116,6 +123,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,6 +21,7 @@ crate::l1_resource! {
 
 impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     /// `Ref`: the `LocalGatewayRouteTableVirtualInterfaceGroupAssociationId` (typed).
+    #[inline]
     pub fn ref_value(
         &self,
     ) -> Value<ids::LocalGatewayRouteTableVirtualInterfaceGroupAssociationId> {
@@ -28,6 +29,7 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     }
 
     /// `Ref`: the `LocalGatewayRouteTableVirtualInterfaceGroupAssociationId`.
+    #[inline]
     pub fn local_gateway_route_table_virtual_interface_group_association_id(
         &self,
     ) -> Value<ids::LocalGatewayRouteTableVirtualInterfaceGroupAssociationId> {
@@ -35,6 +37,7 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     }
 
     /// `Fn::GetAtt` `LocalGatewayRouteTableVirtualInterfaceGroupAssociationId`.
+    #[inline]
     pub fn attr_local_gateway_route_table_virtual_interface_group_association_id(
         &self,
     ) -> Value<ids::LocalGatewayRouteTableVirtualInterfaceGroupAssociationId> {
@@ -43,21 +46,25 @@ impl LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
     }
 
     /// `Fn::GetAtt` `LocalGatewayId`.
+    #[inline]
     pub fn attr_local_gateway_id(&self) -> Value<String> {
         self.resource.get_att("LocalGatewayId")
     }
 
     /// `Fn::GetAtt` `LocalGatewayRouteTableArn`.
+    #[inline]
     pub fn attr_local_gateway_route_table_arn(&self) -> Value<String> {
         self.resource.get_att("LocalGatewayRouteTableArn")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -123,6 +130,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

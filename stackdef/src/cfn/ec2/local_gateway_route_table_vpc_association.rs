@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl LocalGatewayRouteTableVpcAssociation {
     /// `Ref`: the `LocalGatewayRouteTableVpcAssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocalGatewayRouteTableVpcAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocalGatewayRouteTableVpcAssociationId`.
+    #[inline]
     pub fn local_gateway_route_table_vpc_association_id(
         &self,
     ) -> Value<ids::LocalGatewayRouteTableVpcAssociationId> {
@@ -33,11 +35,13 @@ impl LocalGatewayRouteTableVpcAssociation {
     }
 
     /// `Fn::GetAtt` `LocalGatewayId`.
+    #[inline]
     pub fn attr_local_gateway_id(&self) -> Value<String> {
         self.resource.get_att("LocalGatewayId")
     }
 
     /// `Fn::GetAtt` `LocalGatewayRouteTableVpcAssociationId`.
+    #[inline]
     pub fn attr_local_gateway_route_table_vpc_association_id(
         &self,
     ) -> Value<ids::LocalGatewayRouteTableVpcAssociationId> {
@@ -46,6 +50,7 @@ impl LocalGatewayRouteTableVpcAssociation {
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -104,6 +109,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

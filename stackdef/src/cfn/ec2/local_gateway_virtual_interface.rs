@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LocalGatewayVirtualInterface {
     /// `Ref`: the `LocalGatewayVirtualInterfaceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocalGatewayVirtualInterfaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocalGatewayVirtualInterfaceId`.
+    #[inline]
     pub fn local_gateway_virtual_interface_id(&self) -> Value<ids::LocalGatewayVirtualInterfaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceId`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_id(
         &self,
     ) -> Value<ids::LocalGatewayVirtualInterfaceId> {
@@ -38,21 +41,25 @@ impl LocalGatewayVirtualInterface {
     }
 
     /// `Fn::GetAtt` `LocalGatewayId`.
+    #[inline]
     pub fn attr_local_gateway_id(&self) -> Value<String> {
         self.resource.get_att("LocalGatewayId")
     }
 
     /// `Fn::GetAtt` `LocalBgpAsn`.
+    #[inline]
     pub fn attr_local_bgp_asn(&self) -> Value<i64> {
         self.resource.get_att("LocalBgpAsn")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `ConfigurationState`.
+    #[inline]
     pub fn attr_configuration_state(&self) -> Value<String> {
         self.resource.get_att("ConfigurationState")
     }
@@ -163,6 +170,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl LocalGatewayVirtualInterfaceGroup {
     /// `Ref`: the `LocalGatewayVirtualInterfaceGroupId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocalGatewayVirtualInterfaceGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocalGatewayVirtualInterfaceGroupId`.
+    #[inline]
     pub fn local_gateway_virtual_interface_group_id(
         &self,
     ) -> Value<ids::LocalGatewayVirtualInterfaceGroupId> {
@@ -33,12 +35,14 @@ impl LocalGatewayVirtualInterfaceGroup {
     }
 
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceGroupArn`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_group_arn(&self) -> Value<String> {
         self.resource
             .get_att("LocalGatewayVirtualInterfaceGroupArn")
     }
 
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceGroupId`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_group_id(
         &self,
     ) -> Value<ids::LocalGatewayVirtualInterfaceGroupId> {
@@ -46,16 +50,19 @@ impl LocalGatewayVirtualInterfaceGroup {
     }
 
     /// `Fn::GetAtt` `LocalGatewayVirtualInterfaceIds`.
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_ids(&self) -> Value<List<String>> {
         self.resource.get_att("LocalGatewayVirtualInterfaceIds")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `ConfigurationState`.
+    #[inline]
     pub fn attr_configuration_state(&self) -> Value<String> {
         self.resource.get_att("ConfigurationState")
     }
@@ -126,6 +133,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

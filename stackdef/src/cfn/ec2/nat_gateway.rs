@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl NatGateway {
     /// `Ref`: the `NatGatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NatGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NatGatewayId`.
+    #[inline]
     pub fn nat_gateway_id(&self) -> Value<ids::NatGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NatGatewayId`.
+    #[inline]
     pub fn attr_nat_gateway_id(&self) -> Value<ids::NatGatewayId> {
         self.resource.get_att("NatGatewayId")
     }
 
     /// `Fn::GetAtt` `EniId`.
+    #[inline]
     pub fn attr_eni_id(&self) -> Value<String> {
         self.resource.get_att("EniId")
     }
 
     /// `Fn::GetAtt` `AutoProvisionZones`.
+    #[inline]
     pub fn attr_auto_provision_zones(&self) -> Value<String> {
         self.resource.get_att("AutoProvisionZones")
     }
 
     /// `Fn::GetAtt` `AutoScalingIps`.
+    #[inline]
     pub fn attr_auto_scaling_ips(&self) -> Value<String> {
         self.resource.get_att("AutoScalingIps")
     }
 
     /// `Fn::GetAtt` `RouteTableId`.
+    #[inline]
     pub fn attr_route_table_id(&self) -> Value<String> {
         self.resource.get_att("RouteTableId")
     }
@@ -143,6 +150,7 @@ crate::l1_struct! {
 
 impl NatGatewayProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

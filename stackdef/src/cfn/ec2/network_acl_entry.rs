@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NetworkAclEntry {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkAclEntryId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::NetworkAclEntryId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::NetworkAclEntryId> {
         self.resource.get_att("Id")
     }
@@ -143,6 +146,7 @@ crate::l1_struct! {
 
 impl Icmp {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -163,6 +167,7 @@ crate::l1_struct! {
 
 impl PortRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NetworkInsightsAccessScope {
     /// `Ref`: the `NetworkInsightsAccessScopeId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsAccessScopeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NetworkInsightsAccessScopeId`.
+    #[inline]
     pub fn network_insights_access_scope_id(&self) -> Value<ids::NetworkInsightsAccessScopeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeId`.
+    #[inline]
     pub fn attr_network_insights_access_scope_id(
         &self,
     ) -> Value<ids::NetworkInsightsAccessScopeId> {
@@ -38,16 +41,19 @@ impl NetworkInsightsAccessScope {
     }
 
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeArn`.
+    #[inline]
     pub fn attr_network_insights_access_scope_arn(&self) -> Value<String> {
         self.resource.get_att("NetworkInsightsAccessScopeArn")
     }
 
     /// `Fn::GetAtt` `CreatedDate`.
+    #[inline]
     pub fn attr_created_date(&self) -> Value<String> {
         self.resource.get_att("CreatedDate")
     }
 
     /// `Fn::GetAtt` `UpdatedDate`.
+    #[inline]
     pub fn attr_updated_date(&self) -> Value<String> {
         self.resource.get_att("UpdatedDate")
     }
@@ -78,6 +84,7 @@ crate::l1_struct! {
 
 impl NetworkInsightsAccessScopeProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -104,6 +111,7 @@ crate::l1_struct! {
 
 impl AccessScopePathRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -134,6 +142,7 @@ crate::l1_struct! {
 
 impl PathStatementRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -163,6 +172,7 @@ crate::l1_struct! {
 
 impl PacketHeaderStatementRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +238,7 @@ crate::l1_struct! {
 
 impl ResourceStatementRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -248,6 +259,7 @@ crate::l1_struct! {
 
 impl ThroughResourcesStatementRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

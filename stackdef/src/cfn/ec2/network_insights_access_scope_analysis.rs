@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl NetworkInsightsAccessScopeAnalysis {
     /// `Ref`: the `NetworkInsightsAccessScopeAnalysisId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsAccessScopeAnalysisId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NetworkInsightsAccessScopeAnalysisId`.
+    #[inline]
     pub fn network_insights_access_scope_analysis_id(
         &self,
     ) -> Value<ids::NetworkInsightsAccessScopeAnalysisId> {
@@ -33,6 +35,7 @@ impl NetworkInsightsAccessScopeAnalysis {
     }
 
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeAnalysisId`.
+    #[inline]
     pub fn attr_network_insights_access_scope_analysis_id(
         &self,
     ) -> Value<ids::NetworkInsightsAccessScopeAnalysisId> {
@@ -41,37 +44,44 @@ impl NetworkInsightsAccessScopeAnalysis {
     }
 
     /// `Fn::GetAtt` `NetworkInsightsAccessScopeAnalysisArn`.
+    #[inline]
     pub fn attr_network_insights_access_scope_analysis_arn(&self) -> Value<String> {
         self.resource
             .get_att("NetworkInsightsAccessScopeAnalysisArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `StartDate`.
+    #[inline]
     pub fn attr_start_date(&self) -> Value<String> {
         self.resource.get_att("StartDate")
     }
 
     /// `Fn::GetAtt` `EndDate`.
+    #[inline]
     pub fn attr_end_date(&self) -> Value<String> {
         self.resource.get_att("EndDate")
     }
 
     /// `Fn::GetAtt` `FindingsFound`.
+    #[inline]
     pub fn attr_findings_found(&self) -> Value<String> {
         self.resource.get_att("FindingsFound")
     }
 
     /// `Fn::GetAtt` `AnalyzedEniCount`.
+    #[inline]
     pub fn attr_analyzed_eni_count(&self) -> Value<i64> {
         self.resource.get_att("AnalyzedEniCount")
     }

@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl NetworkInsightsAnalysis {
     /// `Ref`: the `NetworkInsightsAnalysisId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsAnalysisId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NetworkInsightsAnalysisId`.
+    #[inline]
     pub fn network_insights_analysis_id(&self) -> Value<ids::NetworkInsightsAnalysisId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkInsightsAnalysisId`.
+    #[inline]
     pub fn attr_network_insights_analysis_id(&self) -> Value<ids::NetworkInsightsAnalysisId> {
         self.resource.get_att("NetworkInsightsAnalysisId")
     }
 
     /// `Fn::GetAtt` `NetworkInsightsAnalysisArn`.
+    #[inline]
     pub fn attr_network_insights_analysis_arn(&self) -> Value<String> {
         self.resource.get_att("NetworkInsightsAnalysisArn")
     }
 
     /// `Fn::GetAtt` `StartDate`.
+    #[inline]
     pub fn attr_start_date(&self) -> Value<String> {
         self.resource.get_att("StartDate")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `NetworkPathFound`.
+    #[inline]
     pub fn attr_network_path_found(&self) -> Value<bool> {
         self.resource.get_att("NetworkPathFound")
     }
 
     /// `Fn::GetAtt` `ForwardPathComponents`.
+    #[inline]
     pub fn attr_forward_path_components(&self) -> Value<Json> {
         self.resource.get_att("ForwardPathComponents")
     }
 
     /// `Fn::GetAtt` `ReturnPathComponents`.
+    #[inline]
     pub fn attr_return_path_components(&self) -> Value<Json> {
         self.resource.get_att("ReturnPathComponents")
     }
 
     /// `Fn::GetAtt` `Explanations`.
+    #[inline]
     pub fn attr_explanations(&self) -> Value<Json> {
         self.resource.get_att("Explanations")
     }
 
     /// `Fn::GetAtt` `AlternatePathHints`.
+    #[inline]
     pub fn attr_alternate_path_hints(&self) -> Value<Json> {
         self.resource.get_att("AlternatePathHints")
     }
 
     /// `Fn::GetAtt` `SuggestedAccounts`.
+    #[inline]
     pub fn attr_suggested_accounts(&self) -> Value<List<String>> {
         self.resource.get_att("SuggestedAccounts")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl NetworkInsightsPath {
     /// `Ref`: the `NetworkInsightsPathId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkInsightsPathId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NetworkInsightsPathId`.
+    #[inline]
     pub fn network_insights_path_id(&self) -> Value<ids::NetworkInsightsPathId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkInsightsPathId`.
+    #[inline]
     pub fn attr_network_insights_path_id(&self) -> Value<ids::NetworkInsightsPathId> {
         self.resource.get_att("NetworkInsightsPathId")
     }
 
     /// `Fn::GetAtt` `NetworkInsightsPathArn`.
+    #[inline]
     pub fn attr_network_insights_path_arn(&self) -> Value<String> {
         self.resource.get_att("NetworkInsightsPathArn")
     }
 
     /// `Fn::GetAtt` `CreatedDate`.
+    #[inline]
     pub fn attr_created_date(&self) -> Value<String> {
         self.resource.get_att("CreatedDate")
     }
 
     /// `Fn::GetAtt` `SourceArn`.
+    #[inline]
     pub fn attr_source_arn(&self) -> Value<String> {
         self.resource.get_att("SourceArn")
     }
 
     /// `Fn::GetAtt` `DestinationArn`.
+    #[inline]
     pub fn attr_destination_arn(&self) -> Value<String> {
         self.resource.get_att("DestinationArn")
     }
@@ -179,6 +186,7 @@ crate::l1_struct! {
 
 impl PathFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -220,6 +228,7 @@ crate::l1_struct! {
 
 impl FilterPortRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl NetworkInterface {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkInterfaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::NetworkInterfaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::NetworkInterfaceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `SecondaryPrivateIpAddresses`.
+    #[inline]
     pub fn attr_secondary_private_ip_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("SecondaryPrivateIpAddresses")
     }
 
     /// `Fn::GetAtt` `PrimaryPrivateIpAddress`.
+    #[inline]
     pub fn attr_primary_private_ip_address(&self) -> Value<String> {
         self.resource.get_att("PrimaryPrivateIpAddress")
     }
 
     /// `Fn::GetAtt` `PrimaryIpv6Address`.
+    #[inline]
     pub fn attr_primary_ipv6_address(&self) -> Value<String> {
         self.resource.get_att("PrimaryIpv6Address")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
@@ -310,6 +317,7 @@ crate::l1_struct! {
 
 impl ConnectionTrackingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

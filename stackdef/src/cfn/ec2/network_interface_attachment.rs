@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NetworkInterfaceAttachment {
     /// `Ref`: the `AttachmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkInterfaceAttachmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AttachmentId`.
+    #[inline]
     pub fn attachment_id(&self) -> Value<ids::NetworkInterfaceAttachmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Value<ids::NetworkInterfaceAttachmentId> {
         self.resource.get_att("AttachmentId")
     }
@@ -125,6 +128,7 @@ crate::l1_struct! {
 
 impl EnaSrdSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -151,6 +155,7 @@ crate::l1_struct! {
 
 impl EnaSrdUdpSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl PlacementGroup {
     /// `Ref`: the `GroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PlacementGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GroupName`.
+    #[inline]
     pub fn group_name(&self) -> Value<ids::PlacementGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GroupName`.
+    #[inline]
     pub fn attr_group_name(&self) -> Value<ids::PlacementGroupName> {
         self.resource.get_att("GroupName")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl PlacementGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

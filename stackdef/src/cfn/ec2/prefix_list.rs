@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl PrefixList {
     /// `Ref`: the `PrefixListId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PrefixListId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PrefixListId`.
+    #[inline]
     pub fn prefix_list_id(&self) -> Value<ids::PrefixListId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PrefixListId`.
+    #[inline]
     pub fn attr_prefix_list_id(&self) -> Value<ids::PrefixListId> {
         self.resource.get_att("PrefixListId")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<i64> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PrefixListArn> {
         self.resource.get_att("Arn")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Route {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CidrBlock`.
+    #[inline]
     pub fn attr_cidr_block(&self) -> Value<String> {
         self.resource.get_att("CidrBlock")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl RouteServerEndpoint {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouteServerEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RouteServerEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RouteServerEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RouteServerEndpointId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `EniId`.
+    #[inline]
     pub fn attr_eni_id(&self) -> Value<String> {
         self.resource.get_att("EniId")
     }
 
     /// `Fn::GetAtt` `EniAddress`.
+    #[inline]
     pub fn attr_eni_address(&self) -> Value<String> {
         self.resource.get_att("EniAddress")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }

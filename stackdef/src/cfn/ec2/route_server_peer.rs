@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl RouteServerPeer {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouteServerPeerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RouteServerPeerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RouteServerPeerArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RouteServerPeerId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `RouteServerId`.
+    #[inline]
     pub fn attr_route_server_id(&self) -> Value<String> {
         self.resource.get_att("RouteServerId")
     }
 
     /// `Fn::GetAtt` `EndpointEniId`.
+    #[inline]
     pub fn attr_endpoint_eni_id(&self) -> Value<String> {
         self.resource.get_att("EndpointEniId")
     }
 
     /// `Fn::GetAtt` `EndpointEniAddress`.
+    #[inline]
     pub fn attr_endpoint_eni_address(&self) -> Value<String> {
         self.resource.get_att("EndpointEniAddress")
     }
 
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Value<ids::SubnetId> {
         self.resource.get_att("SubnetId")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
@@ -127,6 +136,7 @@ crate::l1_struct! {
 
 impl BgpOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

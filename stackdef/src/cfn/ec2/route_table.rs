@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RouteTable {
     /// `Ref`: the `RouteTableId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouteTableId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RouteTableId`.
+    #[inline]
     pub fn route_table_id(&self) -> Value<ids::RouteTableId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RouteTableId`.
+    #[inline]
     pub fn attr_route_table_id(&self) -> Value<ids::RouteTableId> {
         self.resource.get_att("RouteTableId")
     }

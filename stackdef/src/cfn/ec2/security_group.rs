@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SecurityGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SecurityGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `GroupId`.
+    #[inline]
     pub fn attr_group_id(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("GroupId")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SecurityGroupVpcAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpcOwnerId`.
+    #[inline]
     pub fn attr_vpc_owner_id(&self) -> Value<String> {
         self.resource.get_att("VpcOwnerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `StateReason`.
+    #[inline]
     pub fn attr_state_reason(&self) -> Value<String> {
         self.resource.get_att("StateReason")
     }

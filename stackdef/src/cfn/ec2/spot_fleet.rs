@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SpotFleet {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SpotFleetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SpotFleetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SpotFleetId> {
         self.resource.get_att("Id")
     }
@@ -435,6 +438,7 @@ crate::l1_struct! {
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -494,6 +498,7 @@ crate::l1_struct! {
 
 impl IamInstanceProfileSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -510,6 +515,7 @@ crate::l1_struct! {
 
 impl InstanceRequirementsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -726,6 +732,7 @@ crate::l1_struct! {
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -806,6 +813,7 @@ crate::l1_struct! {
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -852,6 +860,7 @@ crate::l1_struct! {
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -872,6 +881,7 @@ crate::l1_struct! {
 
 impl BaselinePerformanceFactorsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -888,6 +898,7 @@ crate::l1_struct! {
 
 impl CpuPerformanceFactorRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -907,6 +918,7 @@ crate::l1_struct! {
 
 impl PerformanceFactorReferenceRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -981,6 +993,7 @@ crate::l1_struct! {
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1001,6 +1014,7 @@ crate::l1_struct! {
 
 impl MemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1021,6 +1035,7 @@ crate::l1_struct! {
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1041,6 +1056,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1061,6 +1077,7 @@ crate::l1_struct! {
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1081,6 +1098,7 @@ crate::l1_struct! {
 
 impl VCpuCountRangeRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1101,6 +1119,7 @@ crate::l1_struct! {
 
 impl SpotFleetMonitoring {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1117,6 +1136,7 @@ crate::l1_struct! {
 
 impl InstanceNetworkInterfaceSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1227,6 +1247,7 @@ crate::l1_struct! {
 
 impl SpotPlacement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1285,6 +1306,7 @@ crate::l1_struct! {
 
 impl SpotFleetTagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1407,6 +1429,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1461,6 +1484,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1520,6 +1544,7 @@ crate::l1_struct! {
 
 impl LoadBalancersConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1601,6 +1626,7 @@ crate::l1_struct! {
 
 impl SpotMaintenanceStrategies {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1620,6 +1646,7 @@ crate::l1_struct! {
 
 impl SpotCapacityRebalance {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

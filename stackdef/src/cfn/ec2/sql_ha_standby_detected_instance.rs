@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SqlHaStandbyDetectedInstance {
     /// `Ref`: the `InstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SqlHaStandbyDetectedInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceId`.
+    #[inline]
     pub fn instance_id(&self) -> Value<ids::SqlHaStandbyDetectedInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HaStatus`.
+    #[inline]
     pub fn attr_ha_status(&self) -> Value<String> {
         self.resource.get_att("HaStatus")
     }
 
     /// `Fn::GetAtt` `SqlServerLicenseUsage`.
+    #[inline]
     pub fn attr_sql_server_license_usage(&self) -> Value<String> {
         self.resource.get_att("SqlServerLicenseUsage")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Subnet {
     /// `Ref`: the `SubnetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SubnetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubnetId`.
+    #[inline]
     pub fn subnet_id(&self) -> Value<ids::SubnetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkAclAssociationId`.
+    #[inline]
     pub fn attr_network_acl_association_id(&self) -> Value<String> {
         self.resource.get_att("NetworkAclAssociationId")
     }
 
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Value<ids::SubnetId> {
         self.resource.get_att("SubnetId")
     }
 
     /// `Fn::GetAtt` `Ipv6CidrBlocks`.
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Value<List<String>> {
         self.resource.get_att("Ipv6CidrBlocks")
     }
@@ -285,6 +290,7 @@ crate::l1_struct! {
 
 impl PrivateDnsNameOptionsOnLaunch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SubnetCidrBlock {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SubnetCidrBlockId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SubnetCidrBlockId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SubnetCidrBlockId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Ipv6AddressAttribute`.
+    #[inline]
     pub fn attr_ipv6_address_attribute(&self) -> Value<String> {
         self.resource.get_att("Ipv6AddressAttribute")
     }
 
     /// `Fn::GetAtt` `IpSource`.
+    #[inline]
     pub fn attr_ip_source(&self) -> Value<String> {
         self.resource.get_att("IpSource")
     }

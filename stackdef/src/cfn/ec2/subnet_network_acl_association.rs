@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SubnetNetworkAclAssociation {
     /// `Ref`: the `AssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SubnetNetworkAclAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationId`.
+    #[inline]
     pub fn association_id(&self) -> Value<ids::SubnetNetworkAclAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<ids::SubnetNetworkAclAssociationId> {
         self.resource.get_att("AssociationId")
     }

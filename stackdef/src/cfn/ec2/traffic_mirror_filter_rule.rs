@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TrafficMirrorFilterRule {
     /// `Ref`: the `TrafficMirrorFilterRuleId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrafficMirrorFilterRuleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrafficMirrorFilterRuleId`.
+    #[inline]
     pub fn traffic_mirror_filter_rule_id(&self) -> Value<ids::TrafficMirrorFilterRuleId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TrafficMirrorFilterRuleId`.
+    #[inline]
     pub fn attr_traffic_mirror_filter_rule_id(&self) -> Value<ids::TrafficMirrorFilterRuleId> {
         self.resource.get_att("TrafficMirrorFilterRuleId")
     }

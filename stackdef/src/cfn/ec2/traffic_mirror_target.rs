@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TrafficMirrorTarget {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrafficMirrorTargetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::TrafficMirrorTargetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::TrafficMirrorTargetId> {
         self.resource.get_att("Id")
     }
@@ -76,6 +79,7 @@ crate::l1_struct! {
 
 impl TrafficMirrorTargetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl TransitGateway {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::TransitGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::TransitGatewayId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `TransitGatewayArn`.
+    #[inline]
     pub fn attr_transit_gateway_arn(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayArn")
     }
 
     /// `Fn::GetAtt` `EncryptionSupportState`.
+    #[inline]
     pub fn attr_encryption_support_state(&self) -> Value<String> {
         self.resource.get_att("EncryptionSupportState")
     }
@@ -145,6 +150,7 @@ crate::l1_struct! {
 
 impl TransitGatewayProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

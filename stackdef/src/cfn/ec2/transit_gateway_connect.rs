@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl TransitGatewayConnect {
     /// `Ref`: the `TransitGatewayAttachmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayConnectId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn transit_gateway_attachment_id(&self) -> Value<ids::TransitGatewayConnectId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Value<ids::TransitGatewayConnectId> {
         self.resource.get_att("TransitGatewayAttachmentId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `TransitGatewayId`.
+    #[inline]
     pub fn attr_transit_gateway_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayId")
     }
@@ -104,6 +110,7 @@ crate::l1_struct! {
 
 impl TransitGatewayConnectOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -128,6 +135,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,37 +21,44 @@ crate::l1_resource! {
 
 impl TransitGatewayConnectPeer {
     /// `Ref`: the `TransitGatewayConnectPeerId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayConnectPeerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransitGatewayConnectPeerId`.
+    #[inline]
     pub fn transit_gateway_connect_peer_id(&self) -> Value<ids::TransitGatewayConnectPeerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TransitGatewayConnectPeerId`.
+    #[inline]
     pub fn attr_transit_gateway_connect_peer_id(&self) -> Value<ids::TransitGatewayConnectPeerId> {
         self.resource.get_att("TransitGatewayConnectPeerId")
     }
 
     /// `Fn::GetAtt` `ConnectPeerConfiguration.Protocol`.
+    #[inline]
     pub fn attr_connect_peer_configuration_protocol(&self) -> Value<String> {
         self.resource.get_att("ConnectPeerConfiguration.Protocol")
     }
 
     /// `Fn::GetAtt` `ConnectPeerConfiguration.BgpConfigurations`.
+    #[inline]
     pub fn attr_connect_peer_configuration_bgp_configurations(&self) -> Value<Json> {
         self.resource
             .get_att("ConnectPeerConfiguration.BgpConfigurations")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
@@ -162,6 +169,7 @@ crate::l1_struct! {
 
 impl TransitGatewayAttachmentBgpConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +208,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TransitGatewayMeteringPolicy {
     /// `Ref`: the `TransitGatewayMeteringPolicyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayMeteringPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransitGatewayMeteringPolicyId`.
+    #[inline]
     pub fn transit_gateway_metering_policy_id(&self) -> Value<ids::TransitGatewayMeteringPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TransitGatewayMeteringPolicyId`.
+    #[inline]
     pub fn attr_transit_gateway_metering_policy_id(
         &self,
     ) -> Value<ids::TransitGatewayMeteringPolicyId> {
@@ -38,11 +41,13 @@ impl TransitGatewayMeteringPolicy {
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `UpdateEffectiveAt`.
+    #[inline]
     pub fn attr_update_effective_at(&self) -> Value<String> {
         self.resource.get_att("UpdateEffectiveAt")
     }

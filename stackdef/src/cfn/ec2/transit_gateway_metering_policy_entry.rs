@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl TransitGatewayMeteringPolicyEntry {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `UpdateEffectiveAt`.
+    #[inline]
     pub fn attr_update_effective_at(&self) -> Value<String> {
         self.resource.get_att("UpdateEffectiveAt")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }

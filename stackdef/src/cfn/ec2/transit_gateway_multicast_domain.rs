@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl TransitGatewayMulticastDomain {
     /// `Ref`: the `TransitGatewayMulticastDomainId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayMulticastDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransitGatewayMulticastDomainId`.
+    #[inline]
     pub fn transit_gateway_multicast_domain_id(
         &self,
     ) -> Value<ids::TransitGatewayMulticastDomainId> {
@@ -33,6 +35,7 @@ impl TransitGatewayMulticastDomain {
     }
 
     /// `Fn::GetAtt` `TransitGatewayMulticastDomainId`.
+    #[inline]
     pub fn attr_transit_gateway_multicast_domain_id(
         &self,
     ) -> Value<ids::TransitGatewayMulticastDomainId> {
@@ -40,16 +43,19 @@ impl TransitGatewayMulticastDomain {
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `TransitGatewayMulticastDomainArn`.
+    #[inline]
     pub fn attr_transit_gateway_multicast_domain_arn(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayMulticastDomainArn")
     }
@@ -104,6 +110,7 @@ crate::l1_struct! {
 
 impl Options {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -168,6 +175,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

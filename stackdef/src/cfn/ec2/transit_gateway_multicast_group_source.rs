@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl TransitGatewayMulticastGroupSource {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
     pub fn attr_subnet_id(&self) -> Value<ids::SubnetId> {
         self.resource.get_att("SubnetId")
     }
 
     /// `Fn::GetAtt` `ResourceId`.
+    #[inline]
     pub fn attr_resource_id(&self) -> Value<String> {
         self.resource.get_att("ResourceId")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
 
     /// `Fn::GetAtt` `GroupSource`.
+    #[inline]
     pub fn attr_group_source(&self) -> Value<bool> {
         self.resource.get_att("GroupSource")
     }
 
     /// `Fn::GetAtt` `GroupMember`.
+    #[inline]
     pub fn attr_group_member(&self) -> Value<bool> {
         self.resource.get_att("GroupMember")
     }
 
     /// `Fn::GetAtt` `SourceType`.
+    #[inline]
     pub fn attr_source_type(&self) -> Value<String> {
         self.resource.get_att("SourceType")
     }
 
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayAttachmentId")
     }

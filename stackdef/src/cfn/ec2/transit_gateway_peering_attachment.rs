@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TransitGatewayPeeringAttachment {
     /// `Ref`: the `TransitGatewayAttachmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayPeeringAttachmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn transit_gateway_attachment_id(&self) -> Value<ids::TransitGatewayPeeringAttachmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(
         &self,
     ) -> Value<ids::TransitGatewayPeeringAttachmentId> {
@@ -38,11 +41,13 @@ impl TransitGatewayPeeringAttachment {
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
@@ -121,6 +126,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

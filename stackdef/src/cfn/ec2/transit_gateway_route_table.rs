@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TransitGatewayRouteTable {
     /// `Ref`: the `TransitGatewayRouteTableId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayRouteTableId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TransitGatewayRouteTableId`.
+    #[inline]
     pub fn transit_gateway_route_table_id(&self) -> Value<ids::TransitGatewayRouteTableId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TransitGatewayRouteTableId`.
+    #[inline]
     pub fn attr_transit_gateway_route_table_id(&self) -> Value<ids::TransitGatewayRouteTableId> {
         self.resource.get_att("TransitGatewayRouteTableId")
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl VerifiedAccessEndpoint {
     /// `Ref`: the `VerifiedAccessEndpointId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VerifiedAccessEndpointId`.
+    #[inline]
     pub fn verified_access_endpoint_id(&self) -> Value<ids::VerifiedAccessEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VerifiedAccessEndpointId`.
+    #[inline]
     pub fn attr_verified_access_endpoint_id(&self) -> Value<ids::VerifiedAccessEndpointId> {
         self.resource.get_att("VerifiedAccessEndpointId")
     }
 
     /// `Fn::GetAtt` `EndpointDomain`.
+    #[inline]
     pub fn attr_endpoint_domain(&self) -> Value<String> {
         self.resource.get_att("EndpointDomain")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `DeviceValidationDomain`.
+    #[inline]
     pub fn attr_device_validation_domain(&self) -> Value<String> {
         self.resource.get_att("DeviceValidationDomain")
     }
 
     /// `Fn::GetAtt` `VerifiedAccessInstanceId`.
+    #[inline]
     pub fn attr_verified_access_instance_id(&self) -> Value<String> {
         self.resource.get_att("VerifiedAccessInstanceId")
     }
@@ -288,6 +297,7 @@ crate::l1_struct! {
 
 impl CidrOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -317,6 +327,7 @@ crate::l1_struct! {
 
 impl PortRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -365,6 +376,7 @@ crate::l1_struct! {
 
 impl LoadBalancerOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -413,6 +425,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -457,6 +470,7 @@ crate::l1_struct! {
 
 impl RdsOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -516,6 +530,7 @@ crate::l1_struct! {
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl VerifiedAccessGroup {
     /// `Ref`: the `VerifiedAccessGroupId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VerifiedAccessGroupId`.
+    #[inline]
     pub fn verified_access_group_id(&self) -> Value<ids::VerifiedAccessGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VerifiedAccessGroupId`.
+    #[inline]
     pub fn attr_verified_access_group_id(&self) -> Value<ids::VerifiedAccessGroupId> {
         self.resource.get_att("VerifiedAccessGroupId")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `Owner`.
+    #[inline]
     pub fn attr_owner(&self) -> Value<String> {
         self.resource.get_att("Owner")
     }
 
     /// `Fn::GetAtt` `VerifiedAccessGroupArn`.
+    #[inline]
     pub fn attr_verified_access_group_arn(&self) -> Value<String> {
         self.resource.get_att("VerifiedAccessGroupArn")
     }
@@ -139,6 +146,7 @@ crate::l1_struct! {
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

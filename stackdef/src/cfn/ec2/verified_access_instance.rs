@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl VerifiedAccessInstance {
     /// `Ref`: the `VerifiedAccessInstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VerifiedAccessInstanceId`.
+    #[inline]
     pub fn verified_access_instance_id(&self) -> Value<ids::VerifiedAccessInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VerifiedAccessInstanceId`.
+    #[inline]
     pub fn attr_verified_access_instance_id(&self) -> Value<ids::VerifiedAccessInstanceId> {
         self.resource.get_att("VerifiedAccessInstanceId")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `CidrEndpointsCustomSubDomainNameServers`.
+    #[inline]
     pub fn attr_cidr_endpoints_custom_sub_domain_name_servers(&self) -> Value<Json> {
         self.resource
             .get_att("CidrEndpointsCustomSubDomainNameServers")
@@ -108,6 +114,7 @@ crate::l1_struct! {
 
 impl VerifiedAccessInstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +173,7 @@ crate::l1_struct! {
 
 impl VerifiedAccessLogs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +212,7 @@ crate::l1_struct! {
 
 impl CloudWatchLogs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -224,6 +233,7 @@ crate::l1_struct! {
 
 impl KinesisDataFirehose {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +254,7 @@ crate::l1_struct! {
 
 impl S3 {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -274,6 +285,7 @@ crate::l1_struct! {
 
 impl VerifiedAccessTrustProvider {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

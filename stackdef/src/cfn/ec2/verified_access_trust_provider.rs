@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VerifiedAccessTrustProvider {
     /// `Ref`: the `VerifiedAccessTrustProviderId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VerifiedAccessTrustProviderId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VerifiedAccessTrustProviderId`.
+    #[inline]
     pub fn verified_access_trust_provider_id(&self) -> Value<ids::VerifiedAccessTrustProviderId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VerifiedAccessTrustProviderId`.
+    #[inline]
     pub fn attr_verified_access_trust_provider_id(
         &self,
     ) -> Value<ids::VerifiedAccessTrustProviderId> {
@@ -38,11 +41,13 @@ impl VerifiedAccessTrustProvider {
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -204,6 +209,7 @@ crate::l1_struct! {
 
 impl DeviceOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -239,6 +245,7 @@ crate::l1_struct! {
 
 impl NativeApplicationOidcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -292,6 +299,7 @@ crate::l1_struct! {
 
 impl OidcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -338,6 +346,7 @@ crate::l1_struct! {
 
 impl SseSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

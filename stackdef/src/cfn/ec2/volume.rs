@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Volume {
     /// `Ref`: the `VolumeId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VolumeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VolumeId`.
+    #[inline]
     pub fn volume_id(&self) -> Value<ids::VolumeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VolumeId`.
+    #[inline]
     pub fn attr_volume_id(&self) -> Value<ids::VolumeId> {
         self.resource.get_att("VolumeId")
     }
@@ -136,6 +139,7 @@ crate::l1_struct! {
 
 impl VolumeProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Vpc {
     /// `Ref`: the `VpcId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpcId`.
+    #[inline]
     pub fn vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CidrBlockAssociations`.
+    #[inline]
     pub fn attr_cidr_block_associations(&self) -> Value<List<String>> {
         self.resource.get_att("CidrBlockAssociations")
     }
 
     /// `Fn::GetAtt` `DefaultNetworkAcl`.
+    #[inline]
     pub fn attr_default_network_acl(&self) -> Value<String> {
         self.resource.get_att("DefaultNetworkAcl")
     }
 
     /// `Fn::GetAtt` `DefaultSecurityGroup`.
+    #[inline]
     pub fn attr_default_security_group(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("DefaultSecurityGroup")
     }
 
     /// `Fn::GetAtt` `Ipv6CidrBlocks`.
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Value<List<String>> {
         self.resource.get_att("Ipv6CidrBlocks")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
@@ -107,6 +114,7 @@ crate::l1_struct! {
 
 impl VpcProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VpcBlockPublicAccessExclusion {
     /// `Ref`: the `ExclusionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcBlockPublicAccessExclusionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ExclusionId`.
+    #[inline]
     pub fn exclusion_id(&self) -> Value<ids::VpcBlockPublicAccessExclusionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ExclusionId`.
+    #[inline]
     pub fn attr_exclusion_id(&self) -> Value<ids::VpcBlockPublicAccessExclusionId> {
         self.resource.get_att("ExclusionId")
     }

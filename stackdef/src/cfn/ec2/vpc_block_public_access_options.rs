@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl VpcBlockPublicAccessOptions {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcBlockPublicAccessOptionsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::VpcBlockPublicAccessOptionsId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::VpcBlockPublicAccessOptionsId> {
         self.resource.get_att("AccountId")
     }
 
     /// `Fn::GetAtt` `ExclusionsAllowed`.
+    #[inline]
     pub fn attr_exclusions_allowed(&self) -> Value<String> {
         self.resource.get_att("ExclusionsAllowed")
     }

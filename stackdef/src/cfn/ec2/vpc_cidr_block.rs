@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl VpcCidrBlock {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Ipv6AddressAttribute`.
+    #[inline]
     pub fn attr_ipv6_address_attribute(&self) -> Value<String> {
         self.resource.get_att("Ipv6AddressAttribute")
     }
 
     /// `Fn::GetAtt` `IpSource`.
+    #[inline]
     pub fn attr_ip_source(&self) -> Value<String> {
         self.resource.get_att("IpSource")
     }

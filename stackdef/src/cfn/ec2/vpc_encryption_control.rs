@@ -21,49 +21,58 @@ crate::l1_resource! {
 
 impl VpcEncryptionControl {
     /// `Ref`: the `VpcEncryptionControlId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcEncryptionControlId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpcEncryptionControlId`.
+    #[inline]
     pub fn vpc_encryption_control_id(&self) -> Value<ids::VpcEncryptionControlId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpcEncryptionControlId`.
+    #[inline]
     pub fn attr_vpc_encryption_control_id(&self) -> Value<ids::VpcEncryptionControlId> {
         self.resource.get_att("VpcEncryptionControlId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `StateMessage`.
+    #[inline]
     pub fn attr_state_message(&self) -> Value<String> {
         self.resource.get_att("StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.InternetGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway_state(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.InternetGateway.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.InternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.InternetGateway.StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.EgressOnlyInternetGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway_state(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.EgressOnlyInternetGateway.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.EgressOnlyInternetGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway_state_message(
         &self,
     ) -> Value<String> {
@@ -72,68 +81,80 @@ impl VpcEncryptionControl {
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.NatGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway_state(&self) -> Value<String> {
         self.resource.get_att("ResourceExclusions.NatGateway.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.NatGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.NatGateway.StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.VirtualPrivateGateway.State`.
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway_state(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.VirtualPrivateGateway.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.VirtualPrivateGateway.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.VirtualPrivateGateway.StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.VpcPeering.State`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering_state(&self) -> Value<String> {
         self.resource.get_att("ResourceExclusions.VpcPeering.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.VpcPeering.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.VpcPeering.StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.VpcLattice.State`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice_state(&self) -> Value<String> {
         self.resource.get_att("ResourceExclusions.VpcLattice.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.VpcLattice.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.VpcLattice.StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.ElasticFileSystem.State`.
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system_state(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.ElasticFileSystem.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.ElasticFileSystem.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.ElasticFileSystem.StateMessage")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.Lambda.State`.
+    #[inline]
     pub fn attr_resource_exclusions_lambda_state(&self) -> Value<String> {
         self.resource.get_att("ResourceExclusions.Lambda.State")
     }
 
     /// `Fn::GetAtt` `ResourceExclusions.Lambda.StateMessage`.
+    #[inline]
     pub fn attr_resource_exclusions_lambda_state_message(&self) -> Value<String> {
         self.resource
             .get_att("ResourceExclusions.Lambda.StateMessage")
@@ -242,6 +263,7 @@ crate::l1_struct! {
 
 impl VpcEncryptionControlProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl VpcEndpoint {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::VpcEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value<List<String>> {
         self.resource.get_att("NetworkInterfaceIds")
     }
 
     /// `Fn::GetAtt` `CreationTimestamp`.
+    #[inline]
     pub fn attr_creation_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreationTimestamp")
     }
 
     /// `Fn::GetAtt` `DnsEntries`.
+    #[inline]
     pub fn attr_dns_entries(&self) -> Value<List<String>> {
         self.resource.get_att("DnsEntries")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::VpcEndpointId> {
         self.resource.get_att("Id")
     }
@@ -229,6 +235,7 @@ crate::l1_struct! {
 
 impl DnsOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl VpcEndpointConnectionNotification {
     /// `Ref`: the `VPCEndpointConnectionNotificationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcEndpointConnectionNotificationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VPCEndpointConnectionNotificationId`.
+    #[inline]
     pub fn vpc_endpoint_connection_notification_id(
         &self,
     ) -> Value<ids::VpcEndpointConnectionNotificationId> {
@@ -33,6 +35,7 @@ impl VpcEndpointConnectionNotification {
     }
 
     /// `Fn::GetAtt` `VPCEndpointConnectionNotificationId`.
+    #[inline]
     pub fn attr_vpc_endpoint_connection_notification_id(
         &self,
     ) -> Value<ids::VpcEndpointConnectionNotificationId> {

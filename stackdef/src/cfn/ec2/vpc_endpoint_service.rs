@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VpcEndpointService {
     /// `Ref`: the `ServiceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcEndpointServiceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceId`.
+    #[inline]
     pub fn service_id(&self) -> Value<ids::VpcEndpointServiceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Value<ids::VpcEndpointServiceId> {
         self.resource.get_att("ServiceId")
     }
@@ -97,6 +100,7 @@ crate::l1_struct! {
 
 impl VpcEndpointServiceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl VpcEndpointServicePermissions {
     /// `Ref`: the `ServiceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcEndpointServicePermissionsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceId`.
+    #[inline]
     pub fn service_id(&self) -> Value<ids::VpcEndpointServicePermissionsId> {
         self.resource.ref_value()
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl VpcGatewayAttachment {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Value<String> {
         self.resource.get_att("AttachmentType")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl VpnConcentrator {
     /// `Ref`: the `VpnConcentratorId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpnConcentratorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpnConcentratorId`.
+    #[inline]
     pub fn vpn_concentrator_id(&self) -> Value<ids::VpnConcentratorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpnConcentratorId`.
+    #[inline]
     pub fn attr_vpn_concentrator_id(&self) -> Value<ids::VpnConcentratorId> {
         self.resource.get_att("VpnConcentratorId")
     }
 
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayAttachmentId")
     }

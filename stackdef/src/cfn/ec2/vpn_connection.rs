@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VpnConnection {
     /// `Ref`: the `VpnConnectionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpnConnectionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpnConnectionId`.
+    #[inline]
     pub fn vpn_connection_id(&self) -> Value<ids::VpnConnectionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpnConnectionId`.
+    #[inline]
     pub fn attr_vpn_connection_id(&self) -> Value<ids::VpnConnectionId> {
         self.resource.get_att("VpnConnectionId")
     }
@@ -334,6 +337,7 @@ crate::l1_struct! {
 
 impl VpnTunnelOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -511,6 +515,7 @@ crate::l1_struct! {
 
 impl IkeVersionsRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -537,6 +542,7 @@ crate::l1_struct! {
 
 impl VpnTunnelLogOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -559,6 +565,7 @@ crate::l1_struct! {
 
 impl CloudwatchLogOptionsSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -621,6 +628,7 @@ crate::l1_struct! {
 
 impl Phase1DhGroupNumbersRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -638,6 +646,7 @@ crate::l1_struct! {
 
 impl Phase1EncryptionAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -671,6 +680,7 @@ crate::l1_struct! {
 
 impl Phase1IntegrityAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -704,6 +714,7 @@ crate::l1_struct! {
 
 impl Phase2DhGroupNumbersRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -721,6 +732,7 @@ crate::l1_struct! {
 
 impl Phase2EncryptionAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -754,6 +766,7 @@ crate::l1_struct! {
 
 impl Phase2IntegrityAlgorithmsRequestListValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

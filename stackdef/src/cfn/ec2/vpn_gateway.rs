@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VpnGateway {
     /// `Ref`: the `VPNGatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpnGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VPNGatewayId`.
+    #[inline]
     pub fn vpn_gateway_id(&self) -> Value<ids::VpnGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VPNGatewayId`.
+    #[inline]
     pub fn attr_vpn_gateway_id(&self) -> Value<ids::VpnGatewayId> {
         self.resource.get_att("VPNGatewayId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl PublicRepository {
     /// `Ref`: the `RepositoryName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PublicRepositoryName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RepositoryName`.
+    #[inline]
     pub fn repository_name(&self) -> Value<ids::PublicRepositoryName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PublicRepositoryArn> {
         self.resource.get_att("Arn")
     }
@@ -69,6 +72,7 @@ crate::l1_struct! {
 
 impl PublicRepositoryProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -106,6 +110,7 @@ crate::l1_struct! {
 
 impl RepositoryCatalogData {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

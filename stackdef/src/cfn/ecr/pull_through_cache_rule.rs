@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl PullThroughCacheRule {
     /// `Ref`: the `EcrRepositoryPrefix` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PullThroughCacheRuleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EcrRepositoryPrefix`.
+    #[inline]
     pub fn ecr_repository_prefix(&self) -> Value<ids::PullThroughCacheRuleId> {
         self.resource.ref_value()
     }
@@ -77,6 +79,7 @@ crate::l1_struct! {
 
 impl PullThroughCacheRuleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

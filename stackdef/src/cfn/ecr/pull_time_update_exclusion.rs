@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl PullTimeUpdateExclusion {
     /// `Ref`: the `PrincipalArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PullTimeUpdateExclusionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PrincipalArn`.
+    #[inline]
     pub fn principal_arn(&self) -> Value<ids::PullTimeUpdateExclusionArn> {
         self.resource.ref_value()
     }

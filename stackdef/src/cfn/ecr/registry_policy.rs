@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RegistryPolicy {
     /// `Ref`: the `RegistryId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RegistryPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RegistryId`.
+    #[inline]
     pub fn registry_id(&self) -> Value<ids::RegistryPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RegistryId`.
+    #[inline]
     pub fn attr_registry_id(&self) -> Value<ids::RegistryPolicyId> {
         self.resource.get_att("RegistryId")
     }

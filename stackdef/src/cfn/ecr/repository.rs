@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Repository {
     /// `Ref`: the `RepositoryName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RepositoryName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RepositoryName`.
+    #[inline]
     pub fn repository_name(&self) -> Value<ids::RepositoryName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RepositoryArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `RepositoryUri`.
+    #[inline]
     pub fn attr_repository_uri(&self) -> Value<String> {
         self.resource.get_att("RepositoryUri")
     }
@@ -113,6 +117,7 @@ crate::l1_struct! {
 
 impl RepositoryProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +233,7 @@ crate::l1_struct! {
 
 impl ImageScanningConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -299,6 +305,7 @@ crate::l1_struct! {
 
 impl LifecyclePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl RepositoryCreationTemplate {
     /// `Ref`: the `Prefix` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RepositoryCreationTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Prefix`.
+    #[inline]
     pub fn prefix(&self) -> Value<ids::RepositoryCreationTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

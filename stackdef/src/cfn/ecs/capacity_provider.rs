@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl CapacityProvider {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapacityProviderName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::CapacityProviderName> {
         self.resource.ref_value()
     }
@@ -76,6 +78,7 @@ crate::l1_struct! {
 
 impl CapacityProviderProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -171,6 +174,7 @@ crate::l1_struct! {
 
 impl ManagedScaling {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +291,7 @@ crate::l1_struct! {
 
 impl AutoRepairConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -313,6 +318,7 @@ crate::l1_struct! {
 
 impl InfrastructureOptimization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -432,6 +438,7 @@ crate::l1_struct! {
 
 impl CapacityReservationRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -670,6 +677,7 @@ crate::l1_struct! {
 
 impl AcceleratorCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -738,6 +746,7 @@ crate::l1_struct! {
 
 impl AcceleratorTotalMemoryMiBRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -782,6 +791,7 @@ crate::l1_struct! {
 
 impl BaselineEbsBandwidthMbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -858,6 +868,7 @@ crate::l1_struct! {
 
 impl MemoryGiBPerVCpuRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -894,6 +905,7 @@ crate::l1_struct! {
 
 impl NetworkBandwidthGbpsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -914,6 +926,7 @@ crate::l1_struct! {
 
 impl NetworkInterfaceCountRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -934,6 +947,7 @@ crate::l1_struct! {
 
 impl TotalLocalStorageGbRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -970,6 +984,7 @@ crate::l1_struct! {
 
 impl ManagedInstancesLocalStorageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1044,6 +1059,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

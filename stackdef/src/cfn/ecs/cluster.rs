@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `ClusterName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClusterName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterName`.
+    #[inline]
     pub fn cluster_name(&self) -> Value<ids::ClusterName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ClusterArn> {
         self.resource.get_att("Arn")
     }
@@ -91,6 +94,7 @@ crate::l1_struct! {
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -150,6 +154,7 @@ crate::l1_struct! {
 
 impl ClusterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -170,6 +175,7 @@ crate::l1_struct! {
 
 impl ClusterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -202,6 +208,7 @@ crate::l1_struct! {
 
 impl ExecuteCommandConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -232,6 +239,7 @@ crate::l1_struct! {
 
 impl ExecuteCommandLogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -285,6 +293,7 @@ crate::l1_struct! {
 
 impl ManagedStorageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +318,7 @@ crate::l1_struct! {
 
 impl CapacityProviderStrategyItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -338,6 +348,7 @@ crate::l1_struct! {
 
 impl ServiceConnectDefaults {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -354,6 +365,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

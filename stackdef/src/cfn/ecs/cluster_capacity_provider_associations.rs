@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ClusterCapacityProviderAssociations {
     /// `Ref`: the `Cluster` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClusterCapacityProviderAssociationsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Cluster`.
+    #[inline]
     pub fn cluster(&self) -> Value<ids::ClusterCapacityProviderAssociationsId> {
         self.resource.ref_value()
     }

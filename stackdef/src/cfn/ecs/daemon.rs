@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Daemon {
     /// `Ref`: the `DaemonArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DaemonArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DaemonArn`.
+    #[inline]
     pub fn daemon_arn(&self) -> Value<ids::DaemonArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DaemonArn`.
+    #[inline]
     pub fn attr_daemon_arn(&self) -> Value<ids::DaemonArn> {
         self.resource.get_att("DaemonArn")
     }
 
     /// `Fn::GetAtt` `DeploymentArn`.
+    #[inline]
     pub fn attr_deployment_arn(&self) -> Value<String> {
         self.resource.get_att("DeploymentArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `DaemonStatus`.
+    #[inline]
     pub fn attr_daemon_status(&self) -> Value<String> {
         self.resource.get_att("DaemonStatus")
     }
@@ -125,6 +132,7 @@ crate::l1_struct! {
 
 impl DaemonProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -202,6 +210,7 @@ crate::l1_struct! {
 
 impl DaemonDeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -231,6 +240,7 @@ crate::l1_struct! {
 
 impl DaemonAlarmConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DaemonTaskDefinition {
     /// `Ref`: the `DaemonTaskDefinitionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DaemonTaskDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DaemonTaskDefinitionArn`.
+    #[inline]
     pub fn daemon_task_definition_arn(&self) -> Value<ids::DaemonTaskDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DaemonTaskDefinitionArn`.
+    #[inline]
     pub fn attr_daemon_task_definition_arn(&self) -> Value<ids::DaemonTaskDefinitionArn> {
         self.resource.get_att("DaemonTaskDefinitionArn")
     }
@@ -95,6 +98,7 @@ crate::l1_struct! {
 
 impl DaemonTaskDefinitionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -310,6 +314,7 @@ crate::l1_struct! {
 
 impl ContainerDependency {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -344,6 +349,7 @@ crate::l1_struct! {
 
 impl KeyValuePair {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -364,6 +370,7 @@ crate::l1_struct! {
 
 impl EnvironmentFile {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -392,6 +399,7 @@ crate::l1_struct! {
 
 impl FirelensConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -422,6 +430,7 @@ crate::l1_struct! {
 
 impl HealthCheck {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -454,6 +463,7 @@ crate::l1_struct! {
 
 impl LinuxParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -485,6 +495,7 @@ crate::l1_struct! {
 
 impl KernelCapabilities {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -505,6 +516,7 @@ crate::l1_struct! {
 
 impl Device {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -597,6 +609,7 @@ crate::l1_struct! {
 
 impl MountPoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -621,6 +634,7 @@ crate::l1_struct! {
 
 impl RepositoryCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -640,6 +654,7 @@ crate::l1_struct! {
 
 impl RestartPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -670,6 +685,7 @@ crate::l1_struct! {
 
 impl SystemControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -747,6 +763,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -771,6 +788,7 @@ crate::l1_struct! {
 
 impl Volume {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -791,6 +809,7 @@ crate::l1_struct! {
 
 impl HostVolumeProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,53 +21,63 @@ crate::l1_resource! {
 
 impl ExpressGatewayService {
     /// `Ref`: the `ServiceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ExpressGatewayServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceArn`.
+    #[inline]
     pub fn service_arn(&self) -> Value<ids::ExpressGatewayServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<ids::ExpressGatewayServiceArn> {
         self.resource.get_att("ServiceArn")
     }
 
     /// `Fn::GetAtt` `ActiveConfigurations`.
+    #[inline]
     pub fn attr_active_configurations(&self) -> Value<Json> {
         self.resource.get_att("ActiveConfigurations")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.ServiceSecurityGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_service_security_groups(&self) -> Value<List<String>> {
         self.resource
             .get_att("ECSManagedResourceArns.ServiceSecurityGroups")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.AutoScaling.ScalableTarget`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_scalable_target(&self) -> Value<String> {
         self.resource
             .get_att("ECSManagedResourceArns.AutoScaling.ScalableTarget")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies(
         &self,
     ) -> Value<List<String>> {
@@ -76,22 +86,26 @@ impl ExpressGatewayService {
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.LogGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_log_groups(&self) -> Value<List<String>> {
         self.resource.get_att("ECSManagedResourceArns.LogGroups")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.MetricAlarms`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_metric_alarms(&self) -> Value<List<String>> {
         self.resource.get_att("ECSManagedResourceArns.MetricAlarms")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.CertificateArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_certificate_arn(&self) -> Value<String> {
         self.resource
             .get_att("ECSManagedResourceArns.IngressPath.CertificateArn")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_security_groups(
         &self,
     ) -> Value<List<String>> {
@@ -100,24 +114,28 @@ impl ExpressGatewayService {
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.ListenerRuleArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_rule_arn(&self) -> Value<String> {
         self.resource
             .get_att("ECSManagedResourceArns.IngressPath.ListenerRuleArn")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.ListenerArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_arn(&self) -> Value<String> {
         self.resource
             .get_att("ECSManagedResourceArns.IngressPath.ListenerArn")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.LoadBalancerArn`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn(&self) -> Value<String> {
         self.resource
             .get_att("ECSManagedResourceArns.IngressPath.LoadBalancerArn")
     }
 
     /// `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.TargetGroupArns`.
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_target_group_arns(
         &self,
     ) -> Value<List<String>> {
@@ -298,6 +316,7 @@ crate::l1_struct! {
 
 impl ExpressGatewayServiceNetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -433,6 +452,7 @@ crate::l1_struct! {
 
 impl ExpressGatewayScalingTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Service {
     /// `Ref`: the `ServiceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceArn`.
+    #[inline]
     pub fn service_arn(&self) -> Value<ids::ServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<ids::ServiceArn> {
         self.resource.get_att("ServiceArn")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
@@ -235,6 +239,7 @@ crate::l1_struct! {
 
 impl ServiceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -443,6 +448,7 @@ crate::l1_struct! {
 
 impl CapacityProviderStrategyItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -472,6 +478,7 @@ crate::l1_struct! {
 
 impl DeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -560,6 +567,7 @@ crate::l1_struct! {
 
 impl CanaryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -646,6 +654,7 @@ crate::l1_struct! {
 
 impl LinearConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -685,6 +694,7 @@ crate::l1_struct! {
 
 impl DeploymentController {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -749,6 +759,7 @@ crate::l1_struct! {
 
 impl LoadBalancer {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -821,6 +832,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -840,6 +852,7 @@ crate::l1_struct! {
 
 impl AwsVpcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1024,6 +1037,7 @@ crate::l1_struct! {
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1166,6 +1180,7 @@ crate::l1_struct! {
 
 impl TimeoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1220,6 +1235,7 @@ crate::l1_struct! {
 
 impl ServiceConnectTlsCertificateAuthority {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1239,6 +1255,7 @@ crate::l1_struct! {
 
 impl ServiceRegistry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1267,6 +1284,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

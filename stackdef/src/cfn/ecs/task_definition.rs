@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TaskDefinition {
     /// `Ref`: the `TaskDefinitionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TaskDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TaskDefinitionArn`.
+    #[inline]
     pub fn task_definition_arn(&self) -> Value<ids::TaskDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TaskDefinitionArn`.
+    #[inline]
     pub fn attr_task_definition_arn(&self) -> Value<ids::TaskDefinitionArn> {
         self.resource.get_att("TaskDefinitionArn")
     }
@@ -163,6 +166,7 @@ crate::l1_struct! {
 
 impl TaskDefinitionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -525,6 +529,7 @@ crate::l1_struct! {
 
 impl ContainerDependency {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -559,6 +564,7 @@ crate::l1_struct! {
 
 impl KeyValuePair {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -579,6 +585,7 @@ crate::l1_struct! {
 
 impl EnvironmentFile {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -607,6 +614,7 @@ crate::l1_struct! {
 
 impl HostEntry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -627,6 +635,7 @@ crate::l1_struct! {
 
 impl FirelensConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -657,6 +666,7 @@ crate::l1_struct! {
 
 impl HealthCheck {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -689,6 +699,7 @@ crate::l1_struct! {
 
 impl LinuxParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -735,6 +746,7 @@ crate::l1_struct! {
 
 impl KernelCapabilities {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -755,6 +767,7 @@ crate::l1_struct! {
 
 impl Device {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -847,6 +860,7 @@ crate::l1_struct! {
 
 impl MountPoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -871,6 +885,7 @@ crate::l1_struct! {
 
 impl PortMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -932,6 +947,7 @@ crate::l1_struct! {
 
 impl RepositoryCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -980,6 +996,7 @@ crate::l1_struct! {
 
 impl RestartPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1010,6 +1027,7 @@ crate::l1_struct! {
 
 impl SystemControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1097,6 +1115,7 @@ crate::l1_struct! {
 
 impl VolumeFrom {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1120,6 +1139,7 @@ crate::l1_struct! {
 
 impl EphemeralStorage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1136,6 +1156,7 @@ crate::l1_struct! {
 
 impl InferenceAccelerator {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1265,6 +1286,7 @@ crate::l1_struct! {
 
 impl RuntimePlatform {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1327,6 +1349,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1351,6 +1374,7 @@ crate::l1_struct! {
 
 impl Volume {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1416,6 +1440,7 @@ crate::l1_struct! {
 
 impl DockerVolumeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1495,6 +1520,7 @@ crate::l1_struct! {
 
 impl AuthorizationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1584,6 +1610,7 @@ crate::l1_struct! {
 
 impl HostVolumeProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

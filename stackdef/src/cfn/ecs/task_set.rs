@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl TaskSet {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -196,6 +198,7 @@ crate::l1_struct! {
 
 impl CapacityProviderStrategyItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -235,6 +238,7 @@ crate::l1_struct! {
 
 impl LoadBalancer {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -259,6 +263,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +314,7 @@ crate::l1_struct! {
 
 impl Scale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -338,6 +344,7 @@ crate::l1_struct! {
 
 impl ServiceRegistry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -366,6 +373,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AccessPoint {
     /// `Ref`: the `AccessPointId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EfsAccessPointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessPointId`.
+    #[inline]
     pub fn access_point_id(&self) -> Value<ids::EfsAccessPointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessPointId`.
+    #[inline]
     pub fn attr_access_point_id(&self) -> Value<ids::EfsAccessPointId> {
         self.resource.get_att("AccessPointId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EfsAccessPointArn> {
         self.resource.get_att("Arn")
     }
@@ -114,6 +118,7 @@ crate::l1_struct! {
 
 impl AccessPointTag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -158,6 +163,7 @@ crate::l1_struct! {
 
 impl RootDirectory {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl FileSystem {
     /// `Ref`: the `FileSystemId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EfsFileSystemId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FileSystemId`.
+    #[inline]
     pub fn file_system_id(&self) -> Value<ids::EfsFileSystemId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EfsFileSystemArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `FileSystemId`.
+    #[inline]
     pub fn attr_file_system_id(&self) -> Value<ids::EfsFileSystemId> {
         self.resource.get_att("FileSystemId")
     }
@@ -132,6 +136,7 @@ crate::l1_struct! {
 
 impl FileSystemProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -261,6 +266,7 @@ crate::l1_struct! {
 
 impl FileSystemProtection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -296,6 +302,7 @@ crate::l1_struct! {
 
 impl LifecyclePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -396,6 +403,7 @@ crate::l1_struct! {
 
 impl ReplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -413,6 +421,7 @@ crate::l1_struct! {
 
 impl ReplicationDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

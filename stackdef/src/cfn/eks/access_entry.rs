@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl AccessEntry {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessEntryArn`.
+    #[inline]
     pub fn attr_access_entry_arn(&self) -> Value<String> {
         self.resource.get_att("AccessEntryArn")
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Capability {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CapabilityArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CapabilityArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CapabilityArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `Configuration.ArgoCd.ServerUrl`.
+    #[inline]
     pub fn attr_configuration_argo_cd_server_url(&self) -> Value<String> {
         self.resource.get_att("Configuration.ArgoCd.ServerUrl")
     }
 
     /// `Fn::GetAtt` `Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn`.
+    #[inline]
     pub fn attr_configuration_argo_cd_aws_idc_idc_managed_application_arn(&self) -> Value<String> {
         self.resource
             .get_att("Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn")
@@ -154,6 +163,7 @@ crate::l1_struct! {
 
 impl CapabilityConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +238,7 @@ crate::l1_struct! {
 
 impl NetworkAccess {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

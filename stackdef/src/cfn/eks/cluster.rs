@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EksClusterName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::EksClusterName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EksClusterArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `CertificateAuthorityData`.
+    #[inline]
     pub fn attr_certificate_authority_data(&self) -> Value<String> {
         self.resource.get_att("CertificateAuthorityData")
     }
 
     /// `Fn::GetAtt` `ClusterSecurityGroupId`.
+    #[inline]
     pub fn attr_cluster_security_group_id(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("ClusterSecurityGroupId")
     }
 
     /// `Fn::GetAtt` `EncryptionConfigKeyArn`.
+    #[inline]
     pub fn attr_encryption_config_key_arn(&self) -> Value<String> {
         self.resource.get_att("EncryptionConfigKeyArn")
     }
 
     /// `Fn::GetAtt` `OpenIdConnectIssuerUrl`.
+    #[inline]
     pub fn attr_open_id_connect_issuer_url(&self) -> Value<String> {
         self.resource.get_att("OpenIdConnectIssuerUrl")
     }
 
     /// `Fn::GetAtt` `KubernetesNetworkConfig.ServiceIpv6Cidr`.
+    #[inline]
     pub fn attr_kubernetes_network_config_service_ipv6_cidr(&self) -> Value<String> {
         self.resource
             .get_att("KubernetesNetworkConfig.ServiceIpv6Cidr")
@@ -331,6 +341,7 @@ crate::l1_struct! {
 
 impl AccessConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -373,6 +384,7 @@ crate::l1_struct! {
 
 impl ComputeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -397,6 +409,7 @@ crate::l1_struct! {
 
 impl ControlPlaneScalingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -431,6 +444,7 @@ crate::l1_struct! {
 
 impl EncryptionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -451,6 +465,7 @@ crate::l1_struct! {
 
 impl Provider {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -467,6 +482,7 @@ crate::l1_struct! {
 
 impl KubernetesNetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -504,6 +520,7 @@ crate::l1_struct! {
 
 impl ElasticLoadBalancing {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -530,6 +547,7 @@ crate::l1_struct! {
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -546,6 +564,7 @@ crate::l1_struct! {
 
 impl ClusterLogging {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -562,6 +581,7 @@ crate::l1_struct! {
 
 impl LoggingTypeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -624,6 +644,7 @@ crate::l1_struct! {
 
 impl ControlPlanePlacement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -640,6 +661,7 @@ crate::l1_struct! {
 
 impl RemoteNetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -734,6 +756,7 @@ crate::l1_struct! {
 
 impl StorageConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -750,6 +773,7 @@ crate::l1_struct! {
 
 impl BlockStorage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -768,6 +792,7 @@ crate::l1_struct! {
 
 impl UpgradePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -794,6 +819,7 @@ crate::l1_struct! {
 
 impl ZonalShiftConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

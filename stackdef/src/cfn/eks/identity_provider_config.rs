@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl IdentityProviderConfig {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdentityProviderConfigArn`.
+    #[inline]
     pub fn attr_identity_provider_config_arn(&self) -> Value<String> {
         self.resource.get_att("IdentityProviderConfigArn")
     }

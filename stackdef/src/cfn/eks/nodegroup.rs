@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Nodegroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NodegroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::NodegroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::NodegroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::NodegroupArn> {
         self.resource.get_att("Arn")
     }
@@ -342,6 +346,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -369,6 +374,7 @@ crate::l1_struct! {
 
 impl NodeRepairConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -431,6 +437,7 @@ crate::l1_struct! {
 
 impl NodeRepairConfigOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -500,6 +507,7 @@ crate::l1_struct! {
 
 impl ScalingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -527,6 +535,7 @@ crate::l1_struct! {
 
 impl Taint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -566,6 +575,7 @@ crate::l1_struct! {
 
 impl UpdateConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -605,6 +615,7 @@ crate::l1_struct! {
 
 impl WarmPoolConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

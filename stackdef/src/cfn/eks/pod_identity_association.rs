@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PodIdentityAssociation {
     /// `Ref`: the `AssociationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PodIdentityAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationArn`.
+    #[inline]
     pub fn association_arn(&self) -> Value<ids::PodIdentityAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationArn`.
+    #[inline]
     pub fn attr_association_arn(&self) -> Value<ids::PodIdentityAssociationArn> {
         self.resource.get_att("AssociationArn")
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<String> {
         self.resource.get_att("AssociationId")
     }
 
     /// `Fn::GetAtt` `ExternalId`.
+    #[inline]
     pub fn attr_external_id(&self) -> Value<String> {
         self.resource.get_att("ExternalId")
     }

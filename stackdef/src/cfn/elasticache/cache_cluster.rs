@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl CacheCluster {
     /// `Ref`: the `ClusterName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CacheClusterName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterName`.
+    #[inline]
     pub fn cluster_name(&self) -> Value<ids::CacheClusterName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigurationEndpoint.Port`.
+    #[inline]
     pub fn attr_configuration_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("ConfigurationEndpoint.Port")
     }
 
     /// `Fn::GetAtt` `ConfigurationEndpoint.Address`.
+    #[inline]
     pub fn attr_configuration_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("ConfigurationEndpoint.Address")
     }
 
     /// `Fn::GetAtt` `RedisEndpoint.Port`.
+    #[inline]
     pub fn attr_redis_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("RedisEndpoint.Port")
     }
 
     /// `Fn::GetAtt` `RedisEndpoint.Address`.
+    #[inline]
     pub fn attr_redis_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("RedisEndpoint.Address")
     }
@@ -434,6 +440,7 @@ crate::l1_struct! {
 
 impl DestinationDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

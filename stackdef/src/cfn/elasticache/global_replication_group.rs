@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl GlobalReplicationGroup {
     /// `Ref`: the `GlobalReplicationGroupId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlobalReplicationGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GlobalReplicationGroupId`.
+    #[inline]
     pub fn global_replication_group_id(&self) -> Value<ids::GlobalReplicationGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GlobalReplicationGroupId`.
+    #[inline]
     pub fn attr_global_replication_group_id(&self) -> Value<ids::GlobalReplicationGroupId> {
         self.resource.get_att("GlobalReplicationGroupId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -194,6 +198,7 @@ crate::l1_struct! {
 
 impl GlobalReplicationGroupMember {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -234,6 +239,7 @@ crate::l1_struct! {
 
 impl RegionalConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -270,6 +276,7 @@ crate::l1_struct! {
 
 impl ReshardingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

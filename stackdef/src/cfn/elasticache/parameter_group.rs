@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ParameterGroup {
     /// `Ref`: the `CacheParameterGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ElastiCacheParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CacheParameterGroupName`.
+    #[inline]
     pub fn cache_parameter_group_name(&self) -> Value<ids::ElastiCacheParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CacheParameterGroupName`.
+    #[inline]
     pub fn attr_cache_parameter_group_name(&self) -> Value<ids::ElastiCacheParameterGroupName> {
         self.resource.get_att("CacheParameterGroupName")
     }

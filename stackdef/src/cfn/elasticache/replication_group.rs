@@ -21,61 +21,73 @@ crate::l1_resource! {
 
 impl ReplicationGroup {
     /// `Ref`: the `ReplicationGroupId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReplicationGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReplicationGroupId`.
+    #[inline]
     pub fn replication_group_id(&self) -> Value<ids::ReplicationGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConfigurationEndPoint.Address`.
+    #[inline]
     pub fn attr_configuration_end_point_address(&self) -> Value<String> {
         self.resource.get_att("ConfigurationEndPoint.Address")
     }
 
     /// `Fn::GetAtt` `ConfigurationEndPoint.Port`.
+    #[inline]
     pub fn attr_configuration_end_point_port(&self) -> Value<String> {
         self.resource.get_att("ConfigurationEndPoint.Port")
     }
 
     /// `Fn::GetAtt` `PrimaryEndPoint.Address`.
+    #[inline]
     pub fn attr_primary_end_point_address(&self) -> Value<String> {
         self.resource.get_att("PrimaryEndPoint.Address")
     }
 
     /// `Fn::GetAtt` `PrimaryEndPoint.Port`.
+    #[inline]
     pub fn attr_primary_end_point_port(&self) -> Value<String> {
         self.resource.get_att("PrimaryEndPoint.Port")
     }
 
     /// `Fn::GetAtt` `ReadEndPoint.Addresses`.
+    #[inline]
     pub fn attr_read_end_point_addresses(&self) -> Value<String> {
         self.resource.get_att("ReadEndPoint.Addresses")
     }
 
     /// `Fn::GetAtt` `ReadEndPoint.AddressesList`.
+    #[inline]
     pub fn attr_read_end_point_addresses_list(&self) -> Value<List<String>> {
         self.resource.get_att("ReadEndPoint.AddressesList")
     }
 
     /// `Fn::GetAtt` `ReadEndPoint.Ports`.
+    #[inline]
     pub fn attr_read_end_point_ports(&self) -> Value<String> {
         self.resource.get_att("ReadEndPoint.Ports")
     }
 
     /// `Fn::GetAtt` `ReadEndPoint.PortsList`.
+    #[inline]
     pub fn attr_read_end_point_ports_list(&self) -> Value<List<String>> {
         self.resource.get_att("ReadEndPoint.PortsList")
     }
 
     /// `Fn::GetAtt` `ReaderEndPoint.Address`.
+    #[inline]
     pub fn attr_reader_end_point_address(&self) -> Value<String> {
         self.resource.get_att("ReaderEndPoint.Address")
     }
 
     /// `Fn::GetAtt` `ReaderEndPoint.Port`.
+    #[inline]
     pub fn attr_reader_end_point_port(&self) -> Value<String> {
         self.resource.get_att("ReaderEndPoint.Port")
     }
@@ -676,6 +688,7 @@ crate::l1_struct! {
 
 impl DestinationDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -778,6 +791,7 @@ crate::l1_struct! {
 
 impl NodeGroupConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ServerlessCache {
     /// `Ref`: the `ServerlessCacheName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServerlessCacheName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServerlessCacheName`.
+    #[inline]
     pub fn serverless_cache_name(&self) -> Value<ids::ServerlessCacheName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FullEngineVersion`.
+    #[inline]
     pub fn attr_full_engine_version(&self) -> Value<String> {
         self.resource.get_att("FullEngineVersion")
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Address")
     }
 
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Port")
     }
 
     /// `Fn::GetAtt` `ReaderEndpoint.Address`.
+    #[inline]
     pub fn attr_reader_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("ReaderEndpoint.Address")
     }
 
     /// `Fn::GetAtt` `ReaderEndpoint.Port`.
+    #[inline]
     pub fn attr_reader_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("ReaderEndpoint.Port")
     }
 
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }
@@ -285,6 +295,7 @@ crate::l1_struct! {
 
 impl CacheUsageLimits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -333,6 +344,7 @@ crate::l1_struct! {
 
 impl EcpuPerSecond {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -353,6 +365,7 @@ crate::l1_struct! {
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl SubnetGroup {
     /// `Ref`: the `CacheSubnetGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ElastiCacheSubnetGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CacheSubnetGroupName`.
+    #[inline]
     pub fn cache_subnet_group_name(&self) -> Value<ids::ElastiCacheSubnetGroupName> {
         self.resource.ref_value()
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl User {
     /// `Ref`: the `UserId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ElastiCacheUserId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserId`.
+    #[inline]
     pub fn user_id(&self) -> Value<ids::ElastiCacheUserId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ElastiCacheUserArn> {
         self.resource.get_att("Arn")
     }

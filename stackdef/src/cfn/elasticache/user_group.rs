@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl UserGroup {
     /// `Ref`: the `UserGroupId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserGroupId`.
+    #[inline]
     pub fn user_group_id(&self) -> Value<ids::UserGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::UserGroupArn> {
         self.resource.get_att("Arn")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ElasticBeanstalkApplicationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationName`.
+    #[inline]
     pub fn application_name(&self) -> Value<ids::ElasticBeanstalkApplicationName> {
         self.resource.ref_value()
     }
@@ -60,6 +62,7 @@ crate::l1_struct! {
 
 impl ApplicationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -96,6 +99,7 @@ crate::l1_struct! {
 
 impl ApplicationResourceLifecycleConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -122,6 +126,7 @@ crate::l1_struct! {
 
 impl ApplicationVersionLifecycleConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -142,6 +147,7 @@ crate::l1_struct! {
 
 impl MaxAgeRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -169,6 +175,7 @@ crate::l1_struct! {
 
 impl MaxCountRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `EnvironmentName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ElasticBeanstalkEnvironmentName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EnvironmentName`.
+    #[inline]
     pub fn environment_name(&self) -> Value<ids::ElasticBeanstalkEnvironmentName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EndpointURL`.
+    #[inline]
     pub fn attr_endpoint_url(&self) -> Value<String> {
         self.resource.get_att("EndpointURL")
     }
@@ -220,6 +223,7 @@ crate::l1_struct! {
 
 impl Tier {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl LoadBalancer {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LoadBalancerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::LoadBalancerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::LoadBalancerId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `CanonicalHostedZoneName`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_name(&self) -> Value<String> {
         self.resource.get_att("CanonicalHostedZoneName")
     }
 
     /// `Fn::GetAtt` `CanonicalHostedZoneNameID`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_name_id(&self) -> Value<String> {
         self.resource.get_att("CanonicalHostedZoneNameID")
     }
 
     /// `Fn::GetAtt` `SourceSecurityGroup.GroupName`.
+    #[inline]
     pub fn attr_source_security_group_group_name(&self) -> Value<String> {
         self.resource.get_att("SourceSecurityGroup.GroupName")
     }
 
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DNSName")
     }
 
     /// `Fn::GetAtt` `SourceSecurityGroup.OwnerAlias`.
+    #[inline]
     pub fn attr_source_security_group_owner_alias(&self) -> Value<String> {
         self.resource.get_att("SourceSecurityGroup.OwnerAlias")
     }
@@ -407,6 +415,7 @@ crate::l1_struct! {
 
 impl LbCookieStickinessPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -519,6 +528,7 @@ crate::l1_struct! {
 
 impl SourceSecurityGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

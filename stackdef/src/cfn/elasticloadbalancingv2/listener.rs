@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Listener {
     /// `Ref`: the `ListenerArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ListenerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ListenerArn`.
+    #[inline]
     pub fn listener_arn(&self) -> Value<ids::ListenerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ListenerArn`.
+    #[inline]
     pub fn attr_listener_arn(&self) -> Value<ids::ListenerArn> {
         self.resource.get_att("ListenerArn")
     }
@@ -153,6 +156,7 @@ crate::l1_struct! {
 
 impl Certificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -410,6 +414,7 @@ crate::l1_struct! {
 
 impl ForwardConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -436,6 +441,7 @@ crate::l1_struct! {
 
 impl TargetGroupStickinessConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -459,6 +465,7 @@ crate::l1_struct! {
 
 impl TargetGroupTuple {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -602,6 +609,7 @@ crate::l1_struct! {
 
 impl ListenerAttribute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -622,6 +630,7 @@ crate::l1_struct! {
 
 impl MutualAuthentication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

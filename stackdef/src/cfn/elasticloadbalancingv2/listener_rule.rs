@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ListenerRule {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ListenerRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::ListenerRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::ListenerRuleArn> {
         self.resource.get_att("RuleArn")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
@@ -350,6 +354,7 @@ crate::l1_struct! {
 
 impl ForwardConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -376,6 +381,7 @@ crate::l1_struct! {
 
 impl TargetGroupStickinessConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -399,6 +405,7 @@ crate::l1_struct! {
 
 impl TargetGroupTuple {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -542,6 +549,7 @@ crate::l1_struct! {
 
 impl RuleCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -609,6 +617,7 @@ crate::l1_struct! {
 
 impl HostHeaderConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -629,6 +638,7 @@ crate::l1_struct! {
 
 impl HttpHeaderConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -653,6 +663,7 @@ crate::l1_struct! {
 
 impl HttpRequestMethodConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -669,6 +680,7 @@ crate::l1_struct! {
 
 impl PathPatternConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -690,6 +702,7 @@ crate::l1_struct! {
 
 impl QueryStringConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -706,6 +719,7 @@ crate::l1_struct! {
 
 impl QueryStringKeyValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -726,6 +740,7 @@ crate::l1_struct! {
 
 impl SourceIpConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl LoadBalancer {
     /// `Ref`: the `LoadBalancerArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LoadBalancerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LoadBalancerArn`.
+    #[inline]
     pub fn load_balancer_arn(&self) -> Value<ids::LoadBalancerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LoadBalancerName`.
+    #[inline]
     pub fn attr_load_balancer_name(&self) -> Value<String> {
         self.resource.get_att("LoadBalancerName")
     }
 
     /// `Fn::GetAtt` `LoadBalancerFullName`.
+    #[inline]
     pub fn attr_load_balancer_full_name(&self) -> Value<String> {
         self.resource.get_att("LoadBalancerFullName")
     }
 
     /// `Fn::GetAtt` `CanonicalHostedZoneID`.
+    #[inline]
     pub fn attr_canonical_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("CanonicalHostedZoneID")
     }
 
     /// `Fn::GetAtt` `LoadBalancerArn`.
+    #[inline]
     pub fn attr_load_balancer_arn(&self) -> Value<ids::LoadBalancerArn> {
         self.resource.get_att("LoadBalancerArn")
     }
 
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DNSName")
     }
@@ -169,6 +176,7 @@ crate::l1_struct! {
 
 impl LoadBalancerProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -299,6 +307,7 @@ crate::l1_struct! {
 
 impl LoadBalancerAttribute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

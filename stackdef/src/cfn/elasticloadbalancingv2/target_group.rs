@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl TargetGroup {
     /// `Ref`: the `TargetGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TargetGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TargetGroupArn`.
+    #[inline]
     pub fn target_group_arn(&self) -> Value<ids::TargetGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LoadBalancerArns`.
+    #[inline]
     pub fn attr_load_balancer_arns(&self) -> Value<List<String>> {
         self.resource.get_att("LoadBalancerArns")
     }
 
     /// `Fn::GetAtt` `TargetGroupArn`.
+    #[inline]
     pub fn attr_target_group_arn(&self) -> Value<ids::TargetGroupArn> {
         self.resource.get_att("TargetGroupArn")
     }
 
     /// `Fn::GetAtt` `TargetGroupName`.
+    #[inline]
     pub fn attr_target_group_name(&self) -> Value<String> {
         self.resource.get_att("TargetGroupName")
     }
 
     /// `Fn::GetAtt` `TargetGroupFullName`.
+    #[inline]
     pub fn attr_target_group_full_name(&self) -> Value<String> {
         self.resource.get_att("TargetGroupFullName")
     }
@@ -186,6 +192,7 @@ crate::l1_struct! {
 
 impl TargetGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -362,6 +369,7 @@ crate::l1_struct! {
 
 impl Matcher {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -408,6 +416,7 @@ crate::l1_struct! {
 
 impl TargetGroupAttribute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl TrustStore {
     /// `Ref`: the `TrustStoreArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrustStoreArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrustStoreArn`.
+    #[inline]
     pub fn trust_store_arn(&self) -> Value<ids::TrustStoreArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TrustStoreArn`.
+    #[inline]
     pub fn attr_trust_store_arn(&self) -> Value<ids::TrustStoreArn> {
         self.resource.get_att("TrustStoreArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `NumberOfCaCertificates`.
+    #[inline]
     pub fn attr_number_of_ca_certificates(&self) -> Value<i64> {
         self.resource.get_att("NumberOfCaCertificates")
     }
@@ -86,6 +91,7 @@ crate::l1_struct! {
 
 impl TrustStoreProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TrustStoreRevocation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RevocationId`.
+    #[inline]
     pub fn attr_revocation_id(&self) -> Value<i64> {
         self.resource.get_att("RevocationId")
     }
 
     /// `Fn::GetAtt` `TrustStoreRevocations`.
+    #[inline]
     pub fn attr_trust_store_revocations(&self) -> Value<Json> {
         self.resource.get_att("TrustStoreRevocations")
     }
@@ -56,6 +59,7 @@ crate::l1_struct! {
 
 impl TrustStoreRevocationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -82,6 +86,7 @@ crate::l1_struct! {
 
 impl RevocationContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

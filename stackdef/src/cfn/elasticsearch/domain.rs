@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ElasticsearchDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ElasticsearchDomainId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ElasticsearchDomainId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Value<String> {
         self.resource.get_att("DomainArn")
     }
 
     /// `Fn::GetAtt` `DomainEndpoint`.
+    #[inline]
     pub fn attr_domain_endpoint(&self) -> Value<String> {
         self.resource.get_att("DomainEndpoint")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ElasticsearchDomainArn> {
         self.resource.get_att("Arn")
     }
@@ -164,6 +170,7 @@ crate::l1_struct! {
 
 impl DomainProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -277,6 +284,7 @@ crate::l1_struct! {
 
 impl AdvancedSecurityOptionsInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -314,6 +322,7 @@ crate::l1_struct! {
 
 impl MasterUserOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -341,6 +350,7 @@ crate::l1_struct! {
 
 impl CognitoOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -369,6 +379,7 @@ crate::l1_struct! {
 
 impl DomainEndpointOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -411,6 +422,7 @@ crate::l1_struct! {
 
 impl EbsOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -439,6 +451,7 @@ crate::l1_struct! {
 
 impl ElasticsearchClusterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -513,6 +526,7 @@ crate::l1_struct! {
 
 impl ColdStorageOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -529,6 +543,7 @@ crate::l1_struct! {
 
 impl ZoneAwarenessConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -548,6 +563,7 @@ crate::l1_struct! {
 
 impl EncryptionAtRestOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -568,6 +584,7 @@ crate::l1_struct! {
 
 impl LogPublishingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -591,6 +608,7 @@ crate::l1_struct! {
 
 impl NodeToNodeEncryptionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -607,6 +625,7 @@ crate::l1_struct! {
 
 impl SnapshotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -628,6 +647,7 @@ crate::l1_struct! {
 
 impl VpcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Feed {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FeedId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FeedId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FeedArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DataEndpoints`.
+    #[inline]
     pub fn attr_data_endpoints(&self) -> Value<List<String>> {
         self.resource.get_att("DataEndpoints")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FeedId> {
         self.resource.get_att("Id")
     }

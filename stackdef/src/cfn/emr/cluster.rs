@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EmrClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::EmrClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::EmrClusterId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `MasterPublicDNS`.
+    #[inline]
     pub fn attr_master_public_dns(&self) -> Value<String> {
         self.resource.get_att("MasterPublicDNS")
     }
@@ -403,6 +407,7 @@ crate::l1_struct! {
 
 impl Application {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -431,6 +436,7 @@ crate::l1_struct! {
 
 impl AutoTerminationPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -486,6 +492,7 @@ crate::l1_struct! {
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -513,6 +520,7 @@ crate::l1_struct! {
 
 impl JobFlowInstancesConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -648,6 +656,7 @@ crate::l1_struct! {
 
 impl InstanceFleetConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -755,6 +764,7 @@ crate::l1_struct! {
 
 impl EbsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -828,6 +838,7 @@ crate::l1_struct! {
 
 impl InstanceFleetProvisioningSpecifications {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -886,6 +897,7 @@ crate::l1_struct! {
 
 impl OnDemandCapacityReservationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -955,6 +967,7 @@ crate::l1_struct! {
 
 impl InstanceFleetResizingSpecifications {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -987,6 +1000,7 @@ crate::l1_struct! {
 
 impl OnDemandResizingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1023,6 +1037,7 @@ crate::l1_struct! {
 
 impl SpotResizingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1337,6 +1352,7 @@ crate::l1_struct! {
 
 impl ManagedScalingPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1480,6 +1496,7 @@ crate::l1_struct! {
 
 impl KeyValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

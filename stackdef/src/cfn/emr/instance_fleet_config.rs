@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InstanceFleetConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceFleetConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InstanceFleetConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InstanceFleetConfigId> {
         self.resource.get_att("Id")
     }
@@ -223,6 +226,7 @@ crate::l1_struct! {
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -250,6 +254,7 @@ crate::l1_struct! {
 
 impl EbsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -323,6 +328,7 @@ crate::l1_struct! {
 
 impl InstanceFleetProvisioningSpecifications {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -381,6 +387,7 @@ crate::l1_struct! {
 
 impl OnDemandCapacityReservationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -450,6 +457,7 @@ crate::l1_struct! {
 
 impl InstanceFleetResizingSpecifications {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -482,6 +490,7 @@ crate::l1_struct! {
 
 impl OnDemandResizingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -518,6 +527,7 @@ crate::l1_struct! {
 
 impl SpotResizingSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

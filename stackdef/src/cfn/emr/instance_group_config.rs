@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InstanceGroupConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceGroupConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InstanceGroupConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InstanceGroupConfigId> {
         self.resource.get_att("Id")
     }
@@ -347,6 +350,7 @@ crate::l1_struct! {
 
 impl Configuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -374,6 +378,7 @@ crate::l1_struct! {
 
 impl EbsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

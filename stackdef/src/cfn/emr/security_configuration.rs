@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl SecurityConfiguration {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::SecurityConfigurationName> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Studio {
     /// `Ref`: the `StudioId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StudioId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StudioId`.
+    #[inline]
     pub fn studio_id(&self) -> Value<ids::StudioId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StudioId`.
+    #[inline]
     pub fn attr_studio_id(&self) -> Value<ids::StudioId> {
         self.resource.get_att("StudioId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::StudioArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl WalWorkspace {
     /// `Ref`: the `WALWorkspaceName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WalWorkspaceName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WALWorkspaceName`.
+    #[inline]
     pub fn wal_workspace_name(&self) -> Value<ids::WalWorkspaceName> {
         self.resource.ref_value()
     }
@@ -50,6 +52,7 @@ crate::l1_struct! {
 
 impl WalWorkspaceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

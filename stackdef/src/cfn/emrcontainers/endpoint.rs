@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Endpoint {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EmrContainersEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::EmrContainersEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EmrContainersEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ServerUrl`.
+    #[inline]
     pub fn attr_server_url(&self) -> Value<String> {
         self.resource.get_att("ServerUrl")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `StateDetails`.
+    #[inline]
     pub fn attr_state_details(&self) -> Value<String> {
         self.resource.get_att("StateDetails")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `SecurityGroup`.
+    #[inline]
     pub fn attr_security_group(&self) -> Value<ids::SecurityGroupId> {
         self.resource.get_att("SecurityGroup")
     }
@@ -172,6 +182,7 @@ crate::l1_struct! {
 
 impl ConfigurationOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -230,6 +241,7 @@ crate::l1_struct! {
 
 impl MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SecurityConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SecurityConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SecurityConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -132,6 +136,7 @@ crate::l1_struct! {
 
 impl ContainerInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -148,6 +153,7 @@ crate::l1_struct! {
 
 impl EksInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -172,6 +178,7 @@ crate::l1_struct! {
 
 impl SecurityConfigurationData {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -214,6 +221,7 @@ crate::l1_struct! {
 
 impl AuthenticationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -243,6 +251,7 @@ crate::l1_struct! {
 
 impl IamConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -260,6 +269,7 @@ crate::l1_struct! {
 
 impl IdentityCenterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -298,6 +308,7 @@ crate::l1_struct! {
 
 impl AuthorizationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -320,6 +331,7 @@ crate::l1_struct! {
 
 impl LakeFormationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -364,6 +376,7 @@ crate::l1_struct! {
 
 impl SecureNamespaceInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -388,6 +401,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -422,6 +436,7 @@ crate::l1_struct! {
 
 impl AtRestEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -455,6 +470,7 @@ crate::l1_struct! {
 
 impl LocalDiskEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -489,6 +505,7 @@ crate::l1_struct! {
 
 impl S3EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -524,6 +541,7 @@ crate::l1_struct! {
 
 impl InTransitEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -546,6 +564,7 @@ crate::l1_struct! {
 
 impl TlsCertificateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EmrServerlessApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationId`.
+    #[inline]
     pub fn application_id(&self) -> Value<ids::EmrServerlessApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EmrServerlessApplicationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Value<ids::EmrServerlessApplicationId> {
         self.resource.get_att("ApplicationId")
     }
@@ -310,6 +314,7 @@ crate::l1_struct! {
 
 impl AutoStartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -326,6 +331,7 @@ crate::l1_struct! {
 
 impl AutoStopConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -349,6 +355,7 @@ crate::l1_struct! {
 
 impl IdentityCenterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -370,6 +377,7 @@ crate::l1_struct! {
 
 impl ImageConfigurationInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -457,6 +465,7 @@ crate::l1_struct! {
 
 impl InteractiveConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -506,6 +515,7 @@ crate::l1_struct! {
 
 impl MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -561,6 +571,7 @@ crate::l1_struct! {
 
 impl CloudWatchLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -621,6 +632,7 @@ crate::l1_struct! {
 
 impl ManagedPersistenceMonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -646,6 +658,7 @@ crate::l1_struct! {
 
 impl PrometheusMonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -664,6 +677,7 @@ crate::l1_struct! {
 
 impl S3MonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -690,6 +704,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -746,6 +761,7 @@ crate::l1_struct! {
 
 impl SchedulerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -774,6 +790,7 @@ crate::l1_struct! {
 
 impl WorkerTypeSpecificationInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl IdMappingWorkflow {
     /// `Ref`: the `WorkflowName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IdMappingWorkflowName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkflowName`.
+    #[inline]
     pub fn workflow_name(&self) -> Value<ids::IdMappingWorkflowName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkflowArn`.
+    #[inline]
     pub fn attr_workflow_arn(&self) -> Value<String> {
         self.resource.get_att("WorkflowArn")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
@@ -201,6 +206,7 @@ crate::l1_struct! {
 
 impl IdMappingTechniques {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

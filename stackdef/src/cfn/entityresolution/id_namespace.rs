@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl IdNamespace {
     /// `Ref`: the `IdNamespaceName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IdNamespaceName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IdNamespaceName`.
+    #[inline]
     pub fn id_namespace_name(&self) -> Value<ids::IdNamespaceName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdNamespaceArn`.
+    #[inline]
     pub fn attr_id_namespace_arn(&self) -> Value<String> {
         self.resource.get_att("IdNamespaceArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -220,6 +225,7 @@ crate::l1_struct! {
 
 impl NamespaceRuleBasedProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MatchingWorkflow {
     /// `Ref`: the `WorkflowName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MatchingWorkflowName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkflowName`.
+    #[inline]
     pub fn workflow_name(&self) -> Value<ids::MatchingWorkflowName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkflowArn`.
+    #[inline]
     pub fn attr_workflow_arn(&self) -> Value<String> {
         self.resource.get_att("WorkflowArn")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
@@ -285,6 +290,7 @@ crate::l1_struct! {
 
 impl ResolutionTechniques {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -465,6 +471,7 @@ crate::l1_struct! {
 
 impl RuleCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl SchemaMapping {
     /// `Ref`: the `SchemaName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SchemaMappingName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SchemaName`.
+    #[inline]
     pub fn schema_name(&self) -> Value<ids::SchemaMappingName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
     pub fn attr_schema_arn(&self) -> Value<String> {
         self.resource.get_att("SchemaArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `HasWorkflows`.
+    #[inline]
     pub fn attr_has_workflows(&self) -> Value<bool> {
         self.resource.get_att("HasWorkflows")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ApiDestination {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiDestinationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::ApiDestinationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ApiDestinationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ArnForPolicy`.
+    #[inline]
     pub fn attr_arn_for_policy(&self) -> Value<String> {
         self.resource.get_att("ArnForPolicy")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Archive {
     /// `Ref`: the `ArchiveName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ArchiveName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ArchiveName`.
+    #[inline]
     pub fn archive_name(&self) -> Value<ids::ArchiveName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ArchiveArn> {
         self.resource.get_att("Arn")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Connection {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::ConnectionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EventsConnectionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ArnForPolicy`.
+    #[inline]
     pub fn attr_arn_for_policy(&self) -> Value<String> {
         self.resource.get_att("ArnForPolicy")
     }
 
     /// `Fn::GetAtt` `SecretArn`.
+    #[inline]
     pub fn attr_secret_arn(&self) -> Value<String> {
         self.resource.get_att("SecretArn")
     }
 
     /// `Fn::GetAtt` `AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn`.
+    #[inline]
     pub fn attr_auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn(
         &self,
     ) -> Value<String> {
@@ -55,6 +61,7 @@ impl Connection {
     }
 
     /// `Fn::GetAtt` `InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn`.
+    #[inline]
     pub fn attr_invocation_connectivity_parameters_resource_parameters_resource_association_arn(
         &self,
     ) -> Value<String> {
@@ -111,6 +118,7 @@ crate::l1_struct! {
 
 impl ConnectionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +174,7 @@ crate::l1_struct! {
 
 impl AuthParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -292,6 +301,7 @@ crate::l1_struct! {
 
 impl ConnectionHttpParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

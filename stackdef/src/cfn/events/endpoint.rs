@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Endpoint {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EndpointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::EndpointName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EventsEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `EndpointId`.
+    #[inline]
     pub fn attr_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("EndpointId")
     }
 
     /// `Fn::GetAtt` `EndpointUrl`.
+    #[inline]
     pub fn attr_endpoint_url(&self) -> Value<String> {
         self.resource.get_att("EndpointUrl")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `StateReason`.
+    #[inline]
     pub fn attr_state_reason(&self) -> Value<String> {
         self.resource.get_att("StateReason")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EventBus {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventBusName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::EventBusName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EventBusArn> {
         self.resource.get_att("Arn")
     }
@@ -143,6 +146,7 @@ crate::l1_struct! {
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -159,6 +163,7 @@ crate::l1_struct! {
 
 impl LogConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

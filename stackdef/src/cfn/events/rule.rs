@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Rule {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventsRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::EventsRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EventsRuleArn> {
         self.resource.get_att("Arn")
     }
@@ -98,6 +101,7 @@ crate::l1_struct! {
 
 impl RuleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -170,6 +174,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -345,6 +350,7 @@ crate::l1_struct! {
 
 impl BatchArrayProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -361,6 +367,7 @@ crate::l1_struct! {
 
 impl BatchRetryStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -377,6 +384,7 @@ crate::l1_struct! {
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -528,6 +536,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -577,6 +586,7 @@ crate::l1_struct! {
 
 impl PlacementConstraint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -608,6 +618,7 @@ crate::l1_struct! {
 
 impl PlacementStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -636,6 +647,7 @@ crate::l1_struct! {
 
 impl HttpParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -745,6 +757,7 @@ crate::l1_struct! {
 
 impl RetryPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -805,6 +818,7 @@ crate::l1_struct! {
 
 impl SageMakerPipelineParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Discoverer {
     /// `Ref`: the `DiscovererArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DiscovererArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DiscovererArn`.
+    #[inline]
     pub fn discoverer_arn(&self) -> Value<ids::DiscovererArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DiscovererArn`.
+    #[inline]
     pub fn attr_discoverer_arn(&self) -> Value<ids::DiscovererArn> {
         self.resource.get_att("DiscovererArn")
     }
 
     /// `Fn::GetAtt` `DiscovererId`.
+    #[inline]
     pub fn attr_discoverer_id(&self) -> Value<String> {
         self.resource.get_att("DiscovererId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Registry {
     /// `Ref`: the `RegistryArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventSchemasRegistryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RegistryArn`.
+    #[inline]
     pub fn registry_arn(&self) -> Value<ids::EventSchemasRegistryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RegistryArn`.
+    #[inline]
     pub fn attr_registry_arn(&self) -> Value<ids::EventSchemasRegistryArn> {
         self.resource.get_att("RegistryArn")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl RegistryProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Schema {
     /// `Ref`: the `SchemaArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventSchemasSchemaArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SchemaArn`.
+    #[inline]
     pub fn schema_arn(&self) -> Value<ids::EventSchemasSchemaArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
     pub fn attr_schema_arn(&self) -> Value<ids::EventSchemasSchemaArn> {
         self.resource.get_att("SchemaArn")
     }
 
     /// `Fn::GetAtt` `LastModified`.
+    #[inline]
     pub fn attr_last_modified(&self) -> Value<String> {
         self.resource.get_att("LastModified")
     }
 
     /// `Fn::GetAtt` `VersionCreatedDate`.
+    #[inline]
     pub fn attr_version_created_date(&self) -> Value<String> {
         self.resource.get_att("VersionCreatedDate")
     }
 
     /// `Fn::GetAtt` `SchemaVersion`.
+    #[inline]
     pub fn attr_schema_version(&self) -> Value<String> {
         self.resource.get_att("SchemaVersion")
     }

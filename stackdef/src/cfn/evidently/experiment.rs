@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Experiment {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ExperimentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ExperimentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ExperimentArn> {
         self.resource.get_att("Arn")
     }
@@ -221,6 +224,7 @@ crate::l1_struct! {
 
 impl OnlineAbConfigObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -265,6 +269,7 @@ crate::l1_struct! {
 
 impl RunningStatusObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Feature {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FeatureArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::FeatureArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FeatureArn> {
         self.resource.get_att("Arn")
     }
@@ -146,6 +149,7 @@ crate::l1_struct! {
 
 impl EntityOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -180,6 +184,7 @@ crate::l1_struct! {
 
 impl VariationObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

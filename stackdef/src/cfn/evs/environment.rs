@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `EnvironmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EvsEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EnvironmentId`.
+    #[inline]
     pub fn environment_id(&self) -> Value<ids::EvsEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Value<ids::EvsEnvironmentId> {
         self.resource.get_att("EnvironmentId")
     }
 
     /// `Fn::GetAtt` `Checks`.
+    #[inline]
     pub fn attr_checks(&self) -> Value<Json> {
         self.resource.get_att("Checks")
     }
 
     /// `Fn::GetAtt` `EnvironmentArn`.
+    #[inline]
     pub fn attr_environment_arn(&self) -> Value<String> {
         self.resource.get_att("EnvironmentArn")
     }
 
     /// `Fn::GetAtt` `Credentials`.
+    #[inline]
     pub fn attr_credentials(&self) -> Value<Json> {
         self.resource.get_att("Credentials")
     }
 
     /// `Fn::GetAtt` `EnvironmentState`.
+    #[inline]
     pub fn attr_environment_state(&self) -> Value<String> {
         self.resource.get_att("EnvironmentState")
     }
 
     /// `Fn::GetAtt` `StateDetails`.
+    #[inline]
     pub fn attr_state_details(&self) -> Value<String> {
         self.resource.get_att("StateDetails")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
@@ -387,6 +397,7 @@ crate::l1_struct! {
 
 impl ServiceAccessSecurityGroups {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `EnvironmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FinSpaceEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EnvironmentId`.
+    #[inline]
     pub fn environment_id(&self) -> Value<ids::FinSpaceEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Value<ids::FinSpaceEnvironmentId> {
         self.resource.get_att("EnvironmentId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `SageMakerStudioDomainUrl`.
+    #[inline]
     pub fn attr_sage_maker_studio_domain_url(&self) -> Value<String> {
         self.resource.get_att("SageMakerStudioDomainUrl")
     }
 
     /// `Fn::GetAtt` `EnvironmentArn`.
+    #[inline]
     pub fn attr_environment_arn(&self) -> Value<String> {
         self.resource.get_att("EnvironmentArn")
     }
 
     /// `Fn::GetAtt` `EnvironmentUrl`.
+    #[inline]
     pub fn attr_environment_url(&self) -> Value<String> {
         self.resource.get_att("EnvironmentUrl")
     }
 
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Value<String> {
         self.resource.get_att("AwsAccountId")
     }
 
     /// `Fn::GetAtt` `DedicatedServiceAccountId`.
+    #[inline]
     pub fn attr_dedicated_service_account_id(&self) -> Value<String> {
         self.resource.get_att("DedicatedServiceAccountId")
     }
@@ -189,6 +198,7 @@ crate::l1_struct! {
 
 impl FederationParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +254,7 @@ crate::l1_struct! {
 
 impl AttributeMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -266,6 +277,7 @@ crate::l1_struct! {
 
 impl SuperuserParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ExperimentTemplate {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ExperimentTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ExperimentTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ExperimentTemplateId> {
         self.resource.get_att("Id")
     }
@@ -206,6 +209,7 @@ crate::l1_struct! {
 
 impl ExperimentTemplateExperimentOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -289,6 +293,7 @@ crate::l1_struct! {
 
 impl DataSources {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

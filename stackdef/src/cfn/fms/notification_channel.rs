@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl NotificationChannel {
     /// `Ref`: the `SnsTopicArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NotificationChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SnsTopicArn`.
+    #[inline]
     pub fn sns_topic_arn(&self) -> Value<ids::NotificationChannelArn> {
         self.resource.ref_value()
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Policy {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FmsPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FmsPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FmsPolicyArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FmsPolicyId> {
         self.resource.get_att("Id")
     }
@@ -257,6 +261,7 @@ crate::l1_struct! {
 
 impl IeMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -332,6 +337,7 @@ crate::l1_struct! {
 
 impl PolicyOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Dataset {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ForecastDatasetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ForecastDatasetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ForecastDatasetArn> {
         self.resource.get_att("Arn")
     }
@@ -158,6 +161,7 @@ crate::l1_struct! {
 
 impl EncryptionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -182,6 +186,7 @@ crate::l1_struct! {
 
 impl Schema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -199,6 +204,7 @@ crate::l1_struct! {
 
 impl Attributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DatasetGroup {
     /// `Ref`: the `DatasetGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ForecastDatasetGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatasetGroupArn`.
+    #[inline]
     pub fn dataset_group_arn(&self) -> Value<ids::ForecastDatasetGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DatasetGroupArn`.
+    #[inline]
     pub fn attr_dataset_group_arn(&self) -> Value<ids::ForecastDatasetGroupArn> {
         self.resource.get_att("DatasetGroupArn")
     }

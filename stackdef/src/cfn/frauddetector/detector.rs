@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Detector {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DetectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DetectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DetectorArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DetectorVersionId`.
+    #[inline]
     pub fn attr_detector_version_id(&self) -> Value<String> {
         self.resource.get_att("DetectorVersionId")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `EventType.Arn`.
+    #[inline]
     pub fn attr_event_type_arn(&self) -> Value<String> {
         self.resource.get_att("EventType.Arn")
     }
 
     /// `Fn::GetAtt` `EventType.CreatedTime`.
+    #[inline]
     pub fn attr_event_type_created_time(&self) -> Value<String> {
         self.resource.get_att("EventType.CreatedTime")
     }
 
     /// `Fn::GetAtt` `EventType.LastUpdatedTime`.
+    #[inline]
     pub fn attr_event_type_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("EventType.LastUpdatedTime")
     }
@@ -176,6 +185,7 @@ crate::l1_struct! {
 
 impl Model {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -202,6 +212,7 @@ crate::l1_struct! {
 
 impl EventType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -264,6 +275,7 @@ crate::l1_struct! {
 
 impl EntityType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -311,6 +323,7 @@ crate::l1_struct! {
 
 impl EventVariable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -466,6 +479,7 @@ crate::l1_struct! {
 
 impl Label {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -521,6 +535,7 @@ crate::l1_struct! {
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -597,6 +612,7 @@ crate::l1_struct! {
 
 impl Outcome {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

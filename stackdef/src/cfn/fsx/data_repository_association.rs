@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataRepositoryAssociation {
     /// `Ref`: the `AssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataRepositoryAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationId`.
+    #[inline]
     pub fn association_id(&self) -> Value<ids::DataRepositoryAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<ids::DataRepositoryAssociationId> {
         self.resource.get_att("AssociationId")
     }
 
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceARN")
     }
@@ -143,6 +147,7 @@ crate::l1_struct! {
 
 impl S3 {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl FileSystem {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FSxFileSystemId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FSxFileSystemId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceARN")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FSxFileSystemId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `LustreMountName`.
+    #[inline]
     pub fn attr_lustre_mount_name(&self) -> Value<String> {
         self.resource.get_att("LustreMountName")
     }
 
     /// `Fn::GetAtt` `RootVolumeId`.
+    #[inline]
     pub fn attr_root_volume_id(&self) -> Value<String> {
         self.resource.get_att("RootVolumeId")
     }
 
     /// `Fn::GetAtt` `DNSName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DNSName")
     }
@@ -244,6 +251,7 @@ crate::l1_struct! {
 
 impl LustreConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -358,6 +366,7 @@ crate::l1_struct! {
 
 impl DataReadCacheConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -378,6 +387,7 @@ crate::l1_struct! {
 
 impl MetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -495,6 +505,7 @@ crate::l1_struct! {
 
 impl DiskIopsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -628,6 +639,7 @@ crate::l1_struct! {
 
 impl ReadCacheConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -648,6 +660,7 @@ crate::l1_struct! {
 
 impl RootVolumeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -693,6 +706,7 @@ crate::l1_struct! {
 
 impl NfsExports {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -715,6 +729,7 @@ crate::l1_struct! {
 
 impl ClientConfigurations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -735,6 +750,7 @@ crate::l1_struct! {
 
 impl UserAndGroupQuotas {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -921,6 +937,7 @@ crate::l1_struct! {
 
 impl SelfManagedActiveDirectoryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

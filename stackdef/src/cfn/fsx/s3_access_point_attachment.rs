@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl S3AccessPointAttachment {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3AccessPointAttachmentName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::S3AccessPointAttachmentName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `S3AccessPoint.ResourceARN`.
+    #[inline]
     pub fn attr_s3_access_point_resource_arn(&self) -> Value<String> {
         self.resource.get_att("S3AccessPoint.ResourceARN")
     }
 
     /// `Fn::GetAtt` `S3AccessPoint.Alias`.
+    #[inline]
     pub fn attr_s3_access_point_alias(&self) -> Value<String> {
         self.resource.get_att("S3AccessPoint.Alias")
     }
 
     /// `Fn::GetAtt` `Lifecycle`.
+    #[inline]
     pub fn attr_lifecycle(&self) -> Value<String> {
         self.resource.get_att("Lifecycle")
     }
@@ -297,6 +302,7 @@ crate::l1_struct! {
 
 impl S3AccessPoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

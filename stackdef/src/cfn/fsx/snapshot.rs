@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Snapshot {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SnapshotId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SnapshotId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceARN")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SnapshotId> {
         self.resource.get_att("Id")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl StorageVirtualMachine {
     /// `Ref`: the `StorageVirtualMachineId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StorageVirtualMachineId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StorageVirtualMachineId`.
+    #[inline]
     pub fn storage_virtual_machine_id(&self) -> Value<ids::StorageVirtualMachineId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceARN")
     }
 
     /// `Fn::GetAtt` `UUID`.
+    #[inline]
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("UUID")
     }
 
     /// `Fn::GetAtt` `StorageVirtualMachineId`.
+    #[inline]
     pub fn attr_storage_virtual_machine_id(&self) -> Value<ids::StorageVirtualMachineId> {
         self.resource.get_att("StorageVirtualMachineId")
     }
@@ -140,6 +145,7 @@ crate::l1_struct! {
 
 impl ActiveDirectoryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -167,6 +173,7 @@ crate::l1_struct! {
 
 impl SelfManagedActiveDirectoryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Volume {
     /// `Ref`: the `VolumeId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FSxVolumeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VolumeId`.
+    #[inline]
     pub fn volume_id(&self) -> Value<ids::FSxVolumeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceARN`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceARN")
     }
 
     /// `Fn::GetAtt` `VolumeId`.
+    #[inline]
     pub fn attr_volume_id(&self) -> Value<ids::FSxVolumeId> {
         self.resource.get_att("VolumeId")
     }
 
     /// `Fn::GetAtt` `UUID`.
+    #[inline]
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("UUID")
     }
@@ -213,6 +218,7 @@ crate::l1_struct! {
 
 impl AggregateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -345,6 +351,7 @@ crate::l1_struct! {
 
 impl TieringPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Alias {
     /// `Ref`: the `AliasId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AliasId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AliasId`.
+    #[inline]
     pub fn alias_id(&self) -> Value<ids::AliasId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AliasId`.
+    #[inline]
     pub fn attr_alias_id(&self) -> Value<ids::AliasId> {
         self.resource.get_att("AliasId")
     }
 
     /// `Fn::GetAtt` `AliasArn`.
+    #[inline]
     pub fn attr_alias_arn(&self) -> Value<String> {
         self.resource.get_att("AliasArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Build {
     /// `Ref`: the `BuildId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BuildId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BuildId`.
+    #[inline]
     pub fn build_id(&self) -> Value<ids::BuildId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BuildId`.
+    #[inline]
     pub fn attr_build_id(&self) -> Value<ids::BuildId> {
         self.resource.get_att("BuildId")
     }
 
     /// `Fn::GetAtt` `BuildArn`.
+    #[inline]
     pub fn attr_build_arn(&self) -> Value<String> {
         self.resource.get_att("BuildArn")
     }
@@ -84,6 +88,7 @@ crate::l1_struct! {
 
 impl BuildProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,48 +21,57 @@ crate::l1_resource! {
 
 impl ContainerFleet {
     /// `Ref`: the `FleetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContainerFleetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FleetId`.
+    #[inline]
     pub fn fleet_id(&self) -> Value<ids::ContainerFleetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Value<ids::ContainerFleetId> {
         self.resource.get_att("FleetId")
     }
 
     /// `Fn::GetAtt` `FleetArn`.
+    #[inline]
     pub fn attr_fleet_arn(&self) -> Value<String> {
         self.resource.get_att("FleetArn")
     }
 
     /// `Fn::GetAtt` `GameServerContainerGroupDefinitionArn`.
+    #[inline]
     pub fn attr_game_server_container_group_definition_arn(&self) -> Value<String> {
         self.resource
             .get_att("GameServerContainerGroupDefinitionArn")
     }
 
     /// `Fn::GetAtt` `PerInstanceContainerGroupDefinitionArn`.
+    #[inline]
     pub fn attr_per_instance_container_group_definition_arn(&self) -> Value<String> {
         self.resource
             .get_att("PerInstanceContainerGroupDefinitionArn")
     }
 
     /// `Fn::GetAtt` `MaximumGameServerContainerGroupsPerInstance`.
+    #[inline]
     pub fn attr_maximum_game_server_container_groups_per_instance(&self) -> Value<i64> {
         self.resource
             .get_att("MaximumGameServerContainerGroupsPerInstance")
@@ -367,6 +376,7 @@ crate::l1_struct! {
 
 impl DeploymentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -421,6 +431,7 @@ crate::l1_struct! {
 
 impl GameSessionCreationLimitPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -618,6 +629,7 @@ crate::l1_struct! {
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

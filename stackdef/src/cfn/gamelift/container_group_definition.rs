@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl ContainerGroupDefinition {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContainerGroupDefinitionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::ContainerGroupDefinitionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContainerGroupDefinitionArn`.
+    #[inline]
     pub fn attr_container_group_definition_arn(&self) -> Value<String> {
         self.resource.get_att("ContainerGroupDefinitionArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Value<i64> {
         self.resource.get_att("VersionNumber")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }

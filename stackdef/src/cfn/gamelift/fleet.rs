@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Fleet {
     /// `Ref`: the `FleetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GameLiftFleetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FleetId`.
+    #[inline]
     pub fn fleet_id(&self) -> Value<ids::GameLiftFleetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FleetId`.
+    #[inline]
     pub fn attr_fleet_id(&self) -> Value<ids::GameLiftFleetId> {
         self.resource.get_att("FleetId")
     }
 
     /// `Fn::GetAtt` `FleetArn`.
+    #[inline]
     pub fn attr_fleet_arn(&self) -> Value<String> {
         self.resource.get_att("FleetArn")
     }
@@ -714,6 +718,7 @@ crate::l1_struct! {
 
 impl PlayerGatewayConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -759,6 +764,7 @@ crate::l1_struct! {
 
 impl ResourceCreationLimitPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -787,6 +793,7 @@ crate::l1_struct! {
 
 impl RuntimeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

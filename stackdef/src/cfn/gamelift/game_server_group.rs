@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl GameServerGroup {
     /// `Ref`: the `GameServerGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GameServerGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GameServerGroupArn`.
+    #[inline]
     pub fn game_server_group_arn(&self) -> Value<ids::GameServerGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GameServerGroupArn`.
+    #[inline]
     pub fn attr_game_server_group_arn(&self) -> Value<ids::GameServerGroupArn> {
         self.resource.get_att("GameServerGroupArn")
     }
 
     /// `Fn::GetAtt` `AutoScalingGroupArn`.
+    #[inline]
     pub fn attr_auto_scaling_group_arn(&self) -> Value<String> {
         self.resource.get_att("AutoScalingGroupArn")
     }
@@ -309,6 +313,7 @@ crate::l1_struct! {
 
 impl LaunchTemplate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -343,6 +348,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl GameSessionQueue {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GameSessionQueueName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::GameSessionQueueName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GameSessionQueueArn> {
         self.resource.get_att("Arn")
     }
@@ -172,6 +175,7 @@ crate::l1_struct! {
 
 impl GameSessionQueueDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +194,7 @@ crate::l1_struct! {
 
 impl FilterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -212,6 +217,7 @@ crate::l1_struct! {
 
 impl PlayerLatencyPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +250,7 @@ crate::l1_struct! {
 
 impl PriorityConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Location {
     /// `Ref`: the `LocationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LocationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LocationName`.
+    #[inline]
     pub fn location_name(&self) -> Value<ids::LocationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LocationArn`.
+    #[inline]
     pub fn attr_location_arn(&self) -> Value<String> {
         self.resource.get_att("LocationArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl MatchmakingConfiguration {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MatchmakingConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::MatchmakingConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MatchmakingConfigurationArn> {
         self.resource.get_att("Arn")
     }

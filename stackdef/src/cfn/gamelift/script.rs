@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Script {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ScriptId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ScriptId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ScriptId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ScriptArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `SizeOnDisk`.
+    #[inline]
     pub fn attr_size_on_disk(&self) -> Value<i64> {
         self.resource.get_att("SizeOnDisk")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Accelerator {
     /// `Ref`: the `AcceleratorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AcceleratorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AcceleratorArn`.
+    #[inline]
     pub fn accelerator_arn(&self) -> Value<ids::AcceleratorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AcceleratorArn`.
+    #[inline]
     pub fn attr_accelerator_arn(&self) -> Value<ids::AcceleratorArn> {
         self.resource.get_att("AcceleratorArn")
     }
 
     /// `Fn::GetAtt` `DnsName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DnsName")
     }
 
     /// `Fn::GetAtt` `Ipv4Addresses`.
+    #[inline]
     pub fn attr_ipv4_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("Ipv4Addresses")
     }
 
     /// `Fn::GetAtt` `Ipv6Addresses`.
+    #[inline]
     pub fn attr_ipv6_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("Ipv6Addresses")
     }
 
     /// `Fn::GetAtt` `DualStackDnsName`.
+    #[inline]
     pub fn attr_dual_stack_dns_name(&self) -> Value<String> {
         self.resource.get_att("DualStackDnsName")
     }

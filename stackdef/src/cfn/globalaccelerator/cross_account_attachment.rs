@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CrossAccountAttachment {
     /// `Ref`: the `AttachmentArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CrossAccountAttachmentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AttachmentArn`.
+    #[inline]
     pub fn attachment_arn(&self) -> Value<ids::CrossAccountAttachmentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AttachmentArn`.
+    #[inline]
     pub fn attr_attachment_arn(&self) -> Value<ids::CrossAccountAttachmentArn> {
         self.resource.get_att("AttachmentArn")
     }
@@ -93,6 +96,7 @@ crate::l1_struct! {
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

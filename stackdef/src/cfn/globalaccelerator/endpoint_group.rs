@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EndpointGroup {
     /// `Ref`: the `EndpointGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EndpointGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EndpointGroupArn`.
+    #[inline]
     pub fn endpoint_group_arn(&self) -> Value<ids::EndpointGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EndpointGroupArn`.
+    #[inline]
     pub fn attr_endpoint_group_arn(&self) -> Value<ids::EndpointGroupArn> {
         self.resource.get_att("EndpointGroupArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Listener {
     /// `Ref`: the `ListenerArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlobalAcceleratorListenerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ListenerArn`.
+    #[inline]
     pub fn listener_arn(&self) -> Value<ids::GlobalAcceleratorListenerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ListenerArn`.
+    #[inline]
     pub fn attr_listener_arn(&self) -> Value<ids::GlobalAcceleratorListenerArn> {
         self.resource.get_att("ListenerArn")
     }

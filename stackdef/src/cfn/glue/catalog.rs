@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Catalog {
     /// `Ref`: the `ResourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CatalogArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceArn`.
+    #[inline]
     pub fn resource_arn(&self) -> Value<ids::CatalogArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CatalogId`.
+    #[inline]
     pub fn attr_catalog_id(&self) -> Value<String> {
         self.resource.get_att("CatalogId")
     }
 
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<ids::CatalogArn> {
         self.resource.get_att("ResourceArn")
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<i64> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<i64> {
         self.resource.get_att("UpdateTime")
     }
 
     /// `Fn::GetAtt` `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName`.
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_managed_workgroup_name(
         &self,
     ) -> Value<String> {
@@ -59,6 +66,7 @@ impl Catalog {
     }
 
     /// `Fn::GetAtt` `CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus`.
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_managed_workgroup_status(
         &self,
     ) -> Value<String> {
@@ -67,6 +75,7 @@ impl Catalog {
     }
 
     /// `Fn::GetAtt` `CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName`.
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_redshift_database_name(
         &self,
     ) -> Value<String> {
@@ -75,6 +84,7 @@ impl Catalog {
     }
 
     /// `Fn::GetAtt` `CatalogProperties.CustomProperties`.
+    #[inline]
     pub fn attr_catalog_properties_custom_properties(&self) -> Value<Json> {
         self.resource.get_att("CatalogProperties.CustomProperties")
     }
@@ -272,6 +282,7 @@ crate::l1_struct! {
 
 impl CatalogProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -301,6 +312,7 @@ crate::l1_struct! {
 
 impl DataLakeAccessProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -374,6 +386,7 @@ crate::l1_struct! {
 
 impl PrincipalPermissions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -418,6 +431,7 @@ crate::l1_struct! {
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -438,6 +452,7 @@ crate::l1_struct! {
 
 impl FederatedCatalog {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Classifier {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClassifierId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ClassifierId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ClassifierId> {
         self.resource.get_att("Id")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl ClassifierProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -95,6 +99,7 @@ crate::l1_struct! {
 
 impl CsvClassifier {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Connection {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ConnectionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ConnectionId> {
         self.resource.get_att("Id")
     }
@@ -216,6 +219,7 @@ crate::l1_struct! {
 
 impl BasicAuthenticationCredentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -236,6 +240,7 @@ crate::l1_struct! {
 
 impl OAuth2PropertiesInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -293,6 +298,7 @@ crate::l1_struct! {
 
 impl AuthorizationCodeProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -316,6 +322,7 @@ crate::l1_struct! {
 
 impl OAuth2ClientApplication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -347,6 +354,7 @@ crate::l1_struct! {
 
 impl OAuth2Credentials {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -382,6 +390,7 @@ crate::l1_struct! {
 
 impl PhysicalConnectionRequirements {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Crawler {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CrawlerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::CrawlerName> {
         self.resource.ref_value()
     }
@@ -211,6 +213,7 @@ crate::l1_struct! {
 
 impl LakeFormationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -235,6 +238,7 @@ crate::l1_struct! {
 
 impl RecrawlPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -266,6 +270,7 @@ crate::l1_struct! {
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -285,6 +290,7 @@ crate::l1_struct! {
 
 impl SchemaChangePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -327,6 +333,7 @@ crate::l1_struct! {
 
 impl Targets {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -374,6 +381,7 @@ crate::l1_struct! {
 
 impl CatalogTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -412,6 +420,7 @@ crate::l1_struct! {
 
 impl DeltaTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -443,6 +452,7 @@ crate::l1_struct! {
 
 impl DynamoDbTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -467,6 +477,7 @@ crate::l1_struct! {
 
 impl HudiTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -498,6 +509,7 @@ crate::l1_struct! {
 
 impl IcebergTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -529,6 +541,7 @@ crate::l1_struct! {
 
 impl JdbcTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -573,6 +586,7 @@ crate::l1_struct! {
 
 impl MongoDbTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -593,6 +607,7 @@ crate::l1_struct! {
 
 impl S3Target {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DataCatalogEncryptionSettings {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataCatalogEncryptionSettingsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DataCatalogEncryptionSettingsId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DataCatalogEncryptionSettingsId> {
         self.resource.get_att("Id")
     }
@@ -82,6 +85,7 @@ crate::l1_struct! {
 
 impl DataCatalogEncryptionSettingsProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -112,6 +116,7 @@ crate::l1_struct! {
 
 impl ConnectionPasswordEncryption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -136,6 +141,7 @@ crate::l1_struct! {
 
 impl EncryptionAtRest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Database {
     /// `Ref`: the `DatabaseName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlueDatabaseName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatabaseName`.
+    #[inline]
     pub fn database_name(&self) -> Value<ids::GlueDatabaseName> {
         self.resource.ref_value()
     }
@@ -80,6 +82,7 @@ crate::l1_struct! {
 
 impl DatabaseInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -133,6 +136,7 @@ crate::l1_struct! {
 
 impl PrincipalPrivileges {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -177,6 +181,7 @@ crate::l1_struct! {
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -197,6 +202,7 @@ crate::l1_struct! {
 
 impl FederatedDatabase {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -219,6 +225,7 @@ crate::l1_struct! {
 
 impl DatabaseIdentifier {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

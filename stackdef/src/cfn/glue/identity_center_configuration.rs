@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl IdentityCenterConfiguration {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IdentityCenterConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::IdentityCenterConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<String> {
         self.resource.get_att("ApplicationArn")
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::IdentityCenterConfigurationId> {
         self.resource.get_att("AccountId")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl IntegrationResourceProperty {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourcePropertyArn`.
+    #[inline]
     pub fn attr_resource_property_arn(&self) -> Value<String> {
         self.resource.get_att("ResourcePropertyArn")
     }

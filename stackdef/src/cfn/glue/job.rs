@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Job {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlueJobName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::GlueJobName> {
         self.resource.ref_value()
     }
@@ -319,6 +321,7 @@ crate::l1_struct! {
 
 impl JobCommand {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -350,6 +353,7 @@ crate::l1_struct! {
 
 impl ConnectionsList {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -378,6 +382,7 @@ crate::l1_struct! {
 
 impl ExecutionProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -409,6 +414,7 @@ crate::l1_struct! {
 
 impl NotificationProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

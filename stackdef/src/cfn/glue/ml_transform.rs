@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl MlTransform {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MlTransformId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MlTransformId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MlTransformId> {
         self.resource.get_att("Id")
     }
@@ -200,6 +203,7 @@ crate::l1_struct! {
 
 impl InputRecordTables {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -243,6 +247,7 @@ crate::l1_struct! {
 
 impl TransformEncryption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Partition {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PartitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PartitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PartitionId> {
         self.resource.get_att("Id")
     }
@@ -113,6 +116,7 @@ crate::l1_struct! {
 
 impl StorageDescriptor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -206,6 +210,7 @@ crate::l1_struct! {
 
 impl SchemaReference {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -236,6 +241,7 @@ crate::l1_struct! {
 
 impl SchemaId {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -260,6 +266,7 @@ crate::l1_struct! {
 
 impl SerdeInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +294,7 @@ crate::l1_struct! {
 
 impl SkewedInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Schema {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlueSchemaArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::GlueSchemaArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GlueSchemaArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `InitialSchemaVersionId`.
+    #[inline]
     pub fn attr_initial_schema_version_id(&self) -> Value<String> {
         self.resource.get_att("InitialSchemaVersionId")
     }
@@ -151,6 +155,7 @@ crate::l1_struct! {
 
 impl SchemaVersion {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -206,6 +211,7 @@ crate::l1_struct! {
 
 impl Registry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

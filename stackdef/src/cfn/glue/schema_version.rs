@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SchemaVersion {
     /// `Ref`: the `VersionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SchemaVersionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VersionId`.
+    #[inline]
     pub fn version_id(&self) -> Value<ids::SchemaVersionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Value<ids::SchemaVersionId> {
         self.resource.get_att("VersionId")
     }
@@ -78,6 +81,7 @@ crate::l1_struct! {
 
 impl Schema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

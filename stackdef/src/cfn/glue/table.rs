@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Table {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TableId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::TableId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::TableId> {
         self.resource.get_att("Id")
     }
@@ -109,6 +112,7 @@ crate::l1_struct! {
 
 impl OpenTableFormatInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -125,6 +129,7 @@ crate::l1_struct! {
 
 impl IcebergInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -323,6 +328,7 @@ crate::l1_struct! {
 
 impl TableInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -412,6 +418,7 @@ crate::l1_struct! {
 
 impl StorageDescriptor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -485,6 +492,7 @@ crate::l1_struct! {
 
 impl SchemaReference {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -515,6 +523,7 @@ crate::l1_struct! {
 
 impl SchemaId {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -539,6 +548,7 @@ crate::l1_struct! {
 
 impl SerdeInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -566,6 +576,7 @@ crate::l1_struct! {
 
 impl SkewedInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -626,6 +637,7 @@ crate::l1_struct! {
 
 impl TableIdentifier {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -654,6 +666,7 @@ crate::l1_struct! {
 
 impl ViewDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -685,6 +698,7 @@ crate::l1_struct! {
 
 impl ViewRepresentation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

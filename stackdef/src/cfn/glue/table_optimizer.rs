@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TableOptimizer {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TableOptimizerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::TableOptimizerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::TableOptimizerId> {
         self.resource.get_att("Id")
     }
@@ -147,6 +150,7 @@ crate::l1_struct! {
 
 impl OrphanFileDeletionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +170,7 @@ crate::l1_struct! {
 
 impl IcebergConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +195,7 @@ crate::l1_struct! {
 
 impl RetentionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -212,6 +218,7 @@ crate::l1_struct! {
 
 impl IcebergRetentionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -246,6 +253,7 @@ crate::l1_struct! {
 
 impl VpcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Trigger {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TriggerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::TriggerName> {
         self.resource.ref_value()
     }
@@ -159,6 +161,7 @@ crate::l1_struct! {
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -205,6 +208,7 @@ crate::l1_struct! {
 
 impl NotificationProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -242,6 +246,7 @@ crate::l1_struct! {
 
 impl Predicate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -263,6 +268,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

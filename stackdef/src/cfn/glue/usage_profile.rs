@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl UsageProfile {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UsageProfileName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::UsageProfileName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedOn`.
+    #[inline]
     pub fn attr_created_on(&self) -> Value<String> {
         self.resource.get_att("CreatedOn")
     }
@@ -95,6 +98,7 @@ crate::l1_struct! {
 
 impl ProfileConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Workspace {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GrafanaWorkspaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::GrafanaWorkspaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::GrafanaWorkspaceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `SsoClientId`.
+    #[inline]
     pub fn attr_sso_client_id(&self) -> Value<String> {
         self.resource.get_att("SsoClientId")
     }
 
     /// `Fn::GetAtt` `SamlConfigurationStatus`.
+    #[inline]
     pub fn attr_saml_configuration_status(&self) -> Value<String> {
         self.resource.get_att("SamlConfigurationStatus")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `CreationTimestamp`.
+    #[inline]
     pub fn attr_creation_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreationTimestamp")
     }
 
     /// `Fn::GetAtt` `ModificationTimestamp`.
+    #[inline]
     pub fn attr_modification_timestamp(&self) -> Value<String> {
         self.resource.get_att("ModificationTimestamp")
     }
@@ -348,6 +357,7 @@ crate::l1_struct! {
 
 impl NetworkAccessControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -428,6 +438,7 @@ crate::l1_struct! {
 
 impl AssertionAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -470,6 +481,7 @@ crate::l1_struct! {
 
 impl IdpMetadata {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -491,6 +503,7 @@ crate::l1_struct! {
 
 impl RoleValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

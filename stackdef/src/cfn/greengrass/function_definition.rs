@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl FunctionDefinition {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FunctionDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FunctionDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersionArn")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FunctionDefinitionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FunctionDefinitionId> {
         self.resource.get_att("Id")
     }
@@ -120,6 +125,7 @@ crate::l1_struct! {
 
 impl Execution {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -140,6 +146,7 @@ crate::l1_struct! {
 
 impl RunAs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -185,6 +192,7 @@ crate::l1_struct! {
 
 impl FunctionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -225,6 +233,7 @@ crate::l1_struct! {
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

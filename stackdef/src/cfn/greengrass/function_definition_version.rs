@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl FunctionDefinitionVersion {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FunctionDefinitionVersionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FunctionDefinitionVersionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FunctionDefinitionVersionId> {
         self.resource.get_att("Id")
     }
@@ -102,6 +105,7 @@ crate::l1_struct! {
 
 impl Execution {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -122,6 +126,7 @@ crate::l1_struct! {
 
 impl RunAs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -167,6 +172,7 @@ crate::l1_struct! {
 
 impl FunctionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -207,6 +213,7 @@ crate::l1_struct! {
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

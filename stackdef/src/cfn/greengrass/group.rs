@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Group {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::GroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersionArn")
     }
 
     /// `Fn::GetAtt` `RoleAttachedAt`.
+    #[inline]
     pub fn attr_role_attached_at(&self) -> Value<String> {
         self.resource.get_att("RoleAttachedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::GroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GreengrassGroupArn> {
         self.resource.get_att("Arn")
     }
@@ -107,6 +113,7 @@ crate::l1_struct! {
 
 impl GroupVersion {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ResourceDefinition {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ResourceDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersionArn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ResourceDefinitionId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResourceDefinitionArn> {
         self.resource.get_att("Arn")
     }
@@ -129,6 +134,7 @@ crate::l1_struct! {
 
 impl ResourceDataContainer {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

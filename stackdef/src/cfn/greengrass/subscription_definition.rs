@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SubscriptionDefinition {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SubscriptionDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SubscriptionDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersionArn")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SubscriptionDefinitionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SubscriptionDefinitionId> {
         self.resource.get_att("Id")
     }

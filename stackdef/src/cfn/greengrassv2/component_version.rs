@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ComponentVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ComponentVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ComponentVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ComponentVersionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ComponentName`.
+    #[inline]
     pub fn attr_component_name(&self) -> Value<String> {
         self.resource.get_att("ComponentName")
     }
 
     /// `Fn::GetAtt` `ComponentVersion`.
+    #[inline]
     pub fn attr_component_version(&self) -> Value<String> {
         self.resource.get_att("ComponentVersion")
     }
@@ -71,6 +76,7 @@ crate::l1_struct! {
 
 impl ComponentVersionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -100,6 +106,7 @@ crate::l1_struct! {
 
 impl LambdaFunctionRecipeSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -158,6 +165,7 @@ crate::l1_struct! {
 
 impl ComponentDependencyRequirement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -191,6 +199,7 @@ crate::l1_struct! {
 
 impl LambdaExecutionParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -271,6 +280,7 @@ crate::l1_struct! {
 
 impl LambdaEventSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -311,6 +321,7 @@ crate::l1_struct! {
 
 impl LambdaLinuxProcessParams {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +345,7 @@ crate::l1_struct! {
 
 impl LambdaContainerParams {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -362,6 +374,7 @@ crate::l1_struct! {
 
 impl LambdaDeviceMount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -396,6 +409,7 @@ crate::l1_struct! {
 
 impl LambdaVolumeMount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -437,6 +451,7 @@ crate::l1_struct! {
 
 impl ComponentPlatform {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

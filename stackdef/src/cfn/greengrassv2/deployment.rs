@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Deployment {
     /// `Ref`: the `DeploymentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GreengrassV2DeploymentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DeploymentId`.
+    #[inline]
     pub fn deployment_id(&self) -> Value<ids::GreengrassV2DeploymentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Value<ids::GreengrassV2DeploymentId> {
         self.resource.get_att("DeploymentId")
     }
@@ -149,6 +152,7 @@ crate::l1_struct! {
 
 impl ComponentDeploymentSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -183,6 +187,7 @@ crate::l1_struct! {
 
 impl ComponentConfigurationUpdate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -205,6 +210,7 @@ crate::l1_struct! {
 
 impl ComponentRunWith {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -234,6 +240,7 @@ crate::l1_struct! {
 
 impl SystemResourceLimits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -256,6 +263,7 @@ crate::l1_struct! {
 
 impl DeploymentPolicies {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -296,6 +304,7 @@ crate::l1_struct! {
 
 impl DeploymentComponentUpdatePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +339,7 @@ crate::l1_struct! {
 
 impl DeploymentConfigurationValidationPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -360,6 +370,7 @@ crate::l1_struct! {
 
 impl DeploymentIoTJobConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -455,6 +466,7 @@ crate::l1_struct! {
 
 impl IoTJobExecutionsRolloutConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -511,6 +523,7 @@ crate::l1_struct! {
 
 impl IoTJobTimeoutConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataflowEndpointGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataflowEndpointGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DataflowEndpointGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DataflowEndpointGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DataflowEndpointGroupArn> {
         self.resource.get_att("Arn")
     }
@@ -114,6 +118,7 @@ crate::l1_struct! {
 
 impl EndpointDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -148,6 +153,7 @@ crate::l1_struct! {
 
 impl AwsGroundStationAgentEndpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -205,6 +211,7 @@ crate::l1_struct! {
 
 impl ConnectionDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -225,6 +232,7 @@ crate::l1_struct! {
 
 impl SocketAddress {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -245,6 +253,7 @@ crate::l1_struct! {
 
 impl RangedConnectionDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -265,6 +274,7 @@ crate::l1_struct! {
 
 impl RangedSocketAddress {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +297,7 @@ crate::l1_struct! {
 
 impl IntegerRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -307,6 +318,7 @@ crate::l1_struct! {
 
 impl DataflowEndpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -332,6 +344,7 @@ crate::l1_struct! {
 
 impl SecurityDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

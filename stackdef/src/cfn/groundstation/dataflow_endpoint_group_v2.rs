@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DataflowEndpointGroupV2 {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataflowEndpointGroupV2Id> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DataflowEndpointGroupV2Id> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EndpointDetails`.
+    #[inline]
     pub fn attr_endpoint_details(&self) -> Value<Json> {
         self.resource.get_att("EndpointDetails")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DataflowEndpointGroupV2Id> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DataflowEndpointGroupV2Arn> {
         self.resource.get_att("Arn")
     }
@@ -79,6 +84,7 @@ crate::l1_struct! {
 
 impl DataflowEndpointGroupV2Props {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -122,6 +128,7 @@ crate::l1_struct! {
 
 impl CreateEndpointDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -175,6 +182,7 @@ crate::l1_struct! {
 
 impl DownlinkDataflowDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -325,6 +333,7 @@ crate::l1_struct! {
 
 impl UplinkDataflowDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MissionProfile {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MissionProfileArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Region`.
+    #[inline]
     pub fn attr_region(&self) -> Value<String> {
         self.resource.get_att("Region")
     }
@@ -185,6 +189,7 @@ crate::l1_struct! {
 
 impl DataflowEdge {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -205,6 +210,7 @@ crate::l1_struct! {
 
 impl StreamsKmsKey {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Detector {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DetectorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DetectorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DetectorId> {
         self.resource.get_att("Id")
     }
@@ -111,6 +114,7 @@ crate::l1_struct! {
 
 impl CfnDataSourceConfigurations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -165,6 +169,7 @@ crate::l1_struct! {
 
 impl CfnMalwareProtectionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -187,6 +192,7 @@ crate::l1_struct! {
 
 impl CfnScanEc2InstanceWithFindingsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +250,7 @@ crate::l1_struct! {
 
 impl CfnFeatureAdditionalConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl Filter {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -123,6 +124,7 @@ crate::l1_struct! {
 
 impl FindingCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -139,6 +141,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

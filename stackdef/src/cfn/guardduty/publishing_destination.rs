@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PublishingDestination {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `PublishingFailureStartTimestamp`.
+    #[inline]
     pub fn attr_publishing_failure_start_timestamp(&self) -> Value<String> {
         self.resource.get_att("PublishingFailureStartTimestamp")
     }
@@ -102,6 +106,7 @@ crate::l1_struct! {
 
 impl CfnDestinationProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

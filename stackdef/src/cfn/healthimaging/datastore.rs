@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Datastore {
     /// `Ref`: the `DatastoreId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DatastoreId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatastoreId`.
+    #[inline]
     pub fn datastore_id(&self) -> Value<ids::DatastoreId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DatastoreArn`.
+    #[inline]
     pub fn attr_datastore_arn(&self) -> Value<String> {
         self.resource.get_att("DatastoreArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `DatastoreId`.
+    #[inline]
     pub fn attr_datastore_id(&self) -> Value<ids::DatastoreId> {
         self.resource.get_att("DatastoreId")
     }
 
     /// `Fn::GetAtt` `DatastoreStatus`.
+    #[inline]
     pub fn attr_datastore_status(&self) -> Value<String> {
         self.resource.get_att("DatastoreStatus")
     }
@@ -81,6 +88,7 @@ crate::l1_struct! {
 
 impl DatastoreProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

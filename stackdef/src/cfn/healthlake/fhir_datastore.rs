@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl FhirDatastore {
     /// `Ref`: the `DatastoreId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FhirDatastoreId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatastoreId`.
+    #[inline]
     pub fn datastore_id(&self) -> Value<ids::FhirDatastoreId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DatastoreArn`.
+    #[inline]
     pub fn attr_datastore_arn(&self) -> Value<String> {
         self.resource.get_att("DatastoreArn")
     }
 
     /// `Fn::GetAtt` `DatastoreEndpoint`.
+    #[inline]
     pub fn attr_datastore_endpoint(&self) -> Value<String> {
         self.resource.get_att("DatastoreEndpoint")
     }
 
     /// `Fn::GetAtt` `DatastoreId`.
+    #[inline]
     pub fn attr_datastore_id(&self) -> Value<ids::FhirDatastoreId> {
         self.resource.get_att("DatastoreId")
     }
 
     /// `Fn::GetAtt` `DatastoreStatus`.
+    #[inline]
     pub fn attr_datastore_status(&self) -> Value<String> {
         self.resource.get_att("DatastoreStatus")
     }

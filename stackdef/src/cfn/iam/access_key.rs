@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AccessKey {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessKeyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::AccessKeyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SecretAccessKey`.
+    #[inline]
     pub fn attr_secret_access_key(&self) -> Value<String> {
         self.resource.get_att("SecretAccessKey")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::AccessKeyId> {
         self.resource.get_att("Id")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Group {
     /// `Ref`: the `GroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GroupName`.
+    #[inline]
     pub fn group_name(&self) -> Value<ids::GroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GroupArn> {
         self.resource.get_att("Arn")
     }
@@ -68,6 +71,7 @@ crate::l1_struct! {
 
 impl GroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

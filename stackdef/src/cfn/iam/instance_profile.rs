@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InstanceProfile {
     /// `Ref`: the `InstanceProfileName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceProfileName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceProfileName`.
+    #[inline]
     pub fn instance_profile_name(&self) -> Value<ids::InstanceProfileName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InstanceProfileArn> {
         self.resource.get_att("Arn")
     }

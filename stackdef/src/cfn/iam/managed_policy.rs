@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ManagedPolicy {
     /// `Ref`: the `PolicyArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ManagedPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyArn`.
+    #[inline]
     pub fn policy_arn(&self) -> Value<ids::ManagedPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Value<ids::ManagedPolicyArn> {
         self.resource.get_att("PolicyArn")
     }
 
     /// `Fn::GetAtt` `AttachmentCount`.
+    #[inline]
     pub fn attr_attachment_count(&self) -> Value<i64> {
         self.resource.get_att("AttachmentCount")
     }
 
     /// `Fn::GetAtt` `CreateDate`.
+    #[inline]
     pub fn attr_create_date(&self) -> Value<String> {
         self.resource.get_att("CreateDate")
     }
 
     /// `Fn::GetAtt` `DefaultVersionId`.
+    #[inline]
     pub fn attr_default_version_id(&self) -> Value<String> {
         self.resource.get_att("DefaultVersionId")
     }
 
     /// `Fn::GetAtt` `IsAttachable`.
+    #[inline]
     pub fn attr_is_attachable(&self) -> Value<bool> {
         self.resource.get_att("IsAttachable")
     }
 
     /// `Fn::GetAtt` `PermissionsBoundaryUsageCount`.
+    #[inline]
     pub fn attr_permissions_boundary_usage_count(&self) -> Value<i64> {
         self.resource.get_att("PermissionsBoundaryUsageCount")
     }
 
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Value<String> {
         self.resource.get_att("PolicyId")
     }
 
     /// `Fn::GetAtt` `UpdateDate`.
+    #[inline]
     pub fn attr_update_date(&self) -> Value<String> {
         self.resource.get_att("UpdateDate")
     }

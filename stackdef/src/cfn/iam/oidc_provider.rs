@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl OidcProvider {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OidcProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::OidcProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OidcProviderArn> {
         self.resource.get_att("Arn")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl OidcProviderProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Role {
     /// `Ref`: the `RoleName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RoleName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RoleName`.
+    #[inline]
     pub fn role_name(&self) -> Value<ids::RoleName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `RoleId`.
+    #[inline]
     pub fn attr_role_id(&self) -> Value<String> {
         self.resource.get_att("RoleId")
     }

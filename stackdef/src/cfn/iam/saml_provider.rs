@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SamlProvider {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SamlProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SamlProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SamlProviderArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `SamlProviderUUID`.
+    #[inline]
     pub fn attr_saml_provider_uuid(&self) -> Value<String> {
         self.resource.get_att("SamlProviderUUID")
     }
@@ -92,6 +96,7 @@ crate::l1_struct! {
 
 impl SamlProviderProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ServerCertificate {
     /// `Ref`: the `ServerCertificateName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServerCertificateName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServerCertificateName`.
+    #[inline]
     pub fn server_certificate_name(&self) -> Value<ids::ServerCertificateName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServerCertificateArn> {
         self.resource.get_att("Arn")
     }
@@ -80,6 +83,7 @@ crate::l1_struct! {
 
 impl ServerCertificateProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

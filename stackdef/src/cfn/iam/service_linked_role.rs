@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ServiceLinkedRole {
     /// `Ref`: the `RoleName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceLinkedRoleName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RoleName`.
+    #[inline]
     pub fn role_name(&self) -> Value<ids::ServiceLinkedRoleName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RoleName`.
+    #[inline]
     pub fn attr_role_name(&self) -> Value<ids::ServiceLinkedRoleName> {
         self.resource.get_att("RoleName")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl ServiceLinkedRoleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl User {
     /// `Ref`: the `UserName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserName`.
+    #[inline]
     pub fn user_name(&self) -> Value<ids::UserName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::UserArn> {
         self.resource.get_att("Arn")
     }
@@ -93,6 +96,7 @@ crate::l1_struct! {
 
 impl UserProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VirtualMfaDevice {
     /// `Ref`: the `SerialNumber` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VirtualMfaDeviceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SerialNumber`.
+    #[inline]
     pub fn serial_number(&self) -> Value<ids::VirtualMfaDeviceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SerialNumber`.
+    #[inline]
     pub fn attr_serial_number(&self) -> Value<ids::VirtualMfaDeviceId> {
         self.resource.get_att("SerialNumber")
     }

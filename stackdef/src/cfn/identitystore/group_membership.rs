@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl GroupMembership {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MembershipId`.
+    #[inline]
     pub fn attr_membership_id(&self) -> Value<String> {
         self.resource.get_att("MembershipId")
     }

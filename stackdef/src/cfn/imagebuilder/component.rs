@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Component {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ComponentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ComponentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ComponentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `Encrypted`.
+    #[inline]
     pub fn attr_encrypted(&self) -> Value<bool> {
         self.resource.get_att("Encrypted")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Major")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Minor")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }

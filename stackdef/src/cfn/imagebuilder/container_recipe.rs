@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl ContainerRecipe {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContainerRecipeArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ContainerRecipeArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ContainerRecipeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Major")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Minor")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
@@ -157,6 +164,7 @@ crate::l1_struct! {
 
 impl ContainerRecipeProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -277,6 +285,7 @@ crate::l1_struct! {
 
 impl ComponentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -323,6 +332,7 @@ crate::l1_struct! {
 
 impl InstanceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -350,6 +360,7 @@ crate::l1_struct! {
 
 impl InstanceBlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -381,6 +392,7 @@ crate::l1_struct! {
 
 impl EbsInstanceBlockDeviceSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -463,6 +475,7 @@ crate::l1_struct! {
 
 impl TargetContainerRepository {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

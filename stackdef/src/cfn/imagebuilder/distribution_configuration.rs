@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DistributionConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DistributionConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DistributionConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DistributionConfigurationArn> {
         self.resource.get_att("Arn")
     }
@@ -171,6 +174,7 @@ crate::l1_struct! {
 
 impl AmiDistributionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -223,6 +227,7 @@ crate::l1_struct! {
 
 impl LaunchPermissionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -257,6 +262,7 @@ crate::l1_struct! {
 
 impl ContainerDistributionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -286,6 +292,7 @@ crate::l1_struct! {
 
 impl TargetContainerRepository {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -315,6 +322,7 @@ crate::l1_struct! {
 
 impl FastLaunchConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -361,6 +369,7 @@ crate::l1_struct! {
 
 impl FastLaunchLaunchTemplateSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -397,6 +406,7 @@ crate::l1_struct! {
 
 impl FastLaunchSnapshotConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -417,6 +427,7 @@ crate::l1_struct! {
 
 impl LaunchTemplateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Image {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImageBuilderImageArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ImageBuilderImageArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ImageBuilderImageArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `ImageId`.
+    #[inline]
     pub fn attr_image_id(&self) -> Value<String> {
         self.resource.get_att("ImageId")
     }
 
     /// `Fn::GetAtt` `ImageUri`.
+    #[inline]
     pub fn attr_image_uri(&self) -> Value<String> {
         self.resource.get_att("ImageUri")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Major")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Minor")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
@@ -170,6 +180,7 @@ crate::l1_struct! {
 
 impl ImageProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -302,6 +313,7 @@ crate::l1_struct! {
 
 impl ImagePipelineExecutionSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -322,6 +334,7 @@ crate::l1_struct! {
 
 impl ImageScanningConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -348,6 +361,7 @@ crate::l1_struct! {
 
 impl EcrConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -370,6 +384,7 @@ crate::l1_struct! {
 
 impl ImageTestsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -394,6 +409,7 @@ crate::l1_struct! {
 
 impl ImageLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -412,6 +428,7 @@ crate::l1_struct! {
 
 impl WorkflowConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -454,6 +471,7 @@ crate::l1_struct! {
 
 impl WorkflowParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ImagePipeline {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImagePipelineArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ImagePipelineArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ImagePipelineArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Value<String> {
         self.resource.get_att("DeploymentId")
     }
@@ -148,6 +152,7 @@ crate::l1_struct! {
 
 impl ImagePipelineProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -262,6 +267,7 @@ crate::l1_struct! {
 
 impl ImageScanningConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -288,6 +294,7 @@ crate::l1_struct! {
 
 impl EcrConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -310,6 +317,7 @@ crate::l1_struct! {
 
 impl ImageTestsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +342,7 @@ crate::l1_struct! {
 
 impl PipelineLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -364,6 +373,7 @@ crate::l1_struct! {
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -434,6 +444,7 @@ crate::l1_struct! {
 
 impl WorkflowConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -476,6 +487,7 @@ crate::l1_struct! {
 
 impl WorkflowParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

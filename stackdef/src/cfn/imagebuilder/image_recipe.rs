@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl ImageRecipe {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImageRecipeArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ImageRecipeArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ImageRecipeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Major")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Minor")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }
@@ -203,6 +210,7 @@ crate::l1_struct! {
 
 impl AdditionalInstanceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -231,6 +239,7 @@ crate::l1_struct! {
 
 impl SystemsManagerAgent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -250,6 +259,7 @@ crate::l1_struct! {
 
 impl InstanceBlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -281,6 +291,7 @@ crate::l1_struct! {
 
 impl EbsInstanceBlockDeviceSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -353,6 +364,7 @@ crate::l1_struct! {
 
 impl ComponentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

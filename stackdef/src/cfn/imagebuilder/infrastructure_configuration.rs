@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InfrastructureConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InfrastructureConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::InfrastructureConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InfrastructureConfigurationArn> {
         self.resource.get_att("Arn")
     }
@@ -218,6 +221,7 @@ crate::l1_struct! {
 
 impl InstanceMetadataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -252,6 +256,7 @@ crate::l1_struct! {
 
 impl Logging {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -268,6 +273,7 @@ crate::l1_struct! {
 
 impl S3Logs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -290,6 +296,7 @@ crate::l1_struct! {
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

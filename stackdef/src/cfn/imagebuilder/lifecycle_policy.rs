@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LifecyclePolicy {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImageBuilderLifecyclePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ImageBuilderLifecyclePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ImageBuilderLifecyclePolicyArn> {
         self.resource.get_att("Arn")
     }
@@ -173,6 +176,7 @@ crate::l1_struct! {
 
 impl IncludeResources {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -209,6 +213,7 @@ crate::l1_struct! {
 
 impl ExclusionRules {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -229,6 +234,7 @@ crate::l1_struct! {
 
 impl AmiExclusionRules {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -329,6 +335,7 @@ crate::l1_struct! {
 
 impl ResourceSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

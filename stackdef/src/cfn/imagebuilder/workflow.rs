@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Workflow {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImageBuilderWorkflowArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ImageBuilderWorkflowArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ImageBuilderWorkflowArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
+    #[inline]
     pub fn attr_latest_version_arn(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Arn")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Major`.
+    #[inline]
     pub fn attr_latest_version_major(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Major")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Minor`.
+    #[inline]
     pub fn attr_latest_version_minor(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Minor")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Patch`.
+    #[inline]
     pub fn attr_latest_version_patch(&self) -> Value<String> {
         self.resource.get_att("LatestVersion.Patch")
     }

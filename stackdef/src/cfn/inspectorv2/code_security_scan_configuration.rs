@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CodeSecurityScanConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeSecurityScanConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::CodeSecurityScanConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CodeSecurityScanConfigurationArn> {
         self.resource.get_att("Arn")
     }
@@ -76,6 +79,7 @@ crate::l1_struct! {
 
 impl CodeSecurityScanConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -181,6 +185,7 @@ crate::l1_struct! {
 
 impl PeriodicScanConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -239,6 +244,7 @@ crate::l1_struct! {
 
 impl ScopeSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

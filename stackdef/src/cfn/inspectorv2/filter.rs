@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Filter {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FilterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::FilterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FilterArn> {
         self.resource.get_att("Arn")
     }
@@ -114,6 +117,7 @@ crate::l1_struct! {
 
 impl FilterCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -458,6 +462,7 @@ crate::l1_struct! {
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -478,6 +483,7 @@ crate::l1_struct! {
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -498,6 +504,7 @@ crate::l1_struct! {
 
 impl PortRangeFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -550,6 +557,7 @@ crate::l1_struct! {
 
 impl PackageFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Connection {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InterconnectConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::InterconnectConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectionId`.
+    #[inline]
     pub fn attr_connection_id(&self) -> Value<String> {
         self.resource.get_att("ConnectionId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InterconnectConnectionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `SharedId`.
+    #[inline]
     pub fn attr_shared_id(&self) -> Value<String> {
         self.resource.get_att("SharedId")
     }
 
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Value<String> {
         self.resource.get_att("OwnerAccount")
     }
 
     /// `Fn::GetAtt` `BillingTier`.
+    #[inline]
     pub fn attr_billing_tier(&self) -> Value<i64> {
         self.resource.get_att("BillingTier")
     }
@@ -177,6 +186,7 @@ crate::l1_struct! {
 
 impl AttachPoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

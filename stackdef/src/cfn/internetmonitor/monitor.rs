@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Monitor {
     /// `Ref`: the `MonitorName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MonitorName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MonitorName`.
+    #[inline]
     pub fn monitor_name(&self) -> Value<ids::MonitorName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `MonitorArn`.
+    #[inline]
     pub fn attr_monitor_arn(&self) -> Value<String> {
         self.resource.get_att("MonitorArn")
     }
 
     /// `Fn::GetAtt` `ProcessingStatus`.
+    #[inline]
     pub fn attr_processing_status(&self) -> Value<String> {
         self.resource.get_att("ProcessingStatus")
     }
 
     /// `Fn::GetAtt` `ProcessingStatusInfo`.
+    #[inline]
     pub fn attr_processing_status_info(&self) -> Value<String> {
         self.resource.get_att("ProcessingStatusInfo")
     }
@@ -237,6 +244,7 @@ crate::l1_struct! {
 
 impl HealthEventsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +295,7 @@ crate::l1_struct! {
 
 impl LocalHealthEventsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -329,6 +338,7 @@ crate::l1_struct! {
 
 impl InternetMeasurementsLogDelivery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -345,6 +355,7 @@ crate::l1_struct! {
 
 impl S3Config {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -397,6 +408,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl InvoiceUnit {
     /// `Ref`: the `InvoiceUnitArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InvoiceUnitArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InvoiceUnitArn`.
+    #[inline]
     pub fn invoice_unit_arn(&self) -> Value<ids::InvoiceUnitArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InvoiceUnitArn`.
+    #[inline]
     pub fn attr_invoice_unit_arn(&self) -> Value<ids::InvoiceUnitArn> {
         self.resource.get_att("InvoiceUnitArn")
     }
 
     /// `Fn::GetAtt` `LastModified`.
+    #[inline]
     pub fn attr_last_modified(&self) -> Value<f64> {
         self.resource.get_att("LastModified")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl AccountAuditConfiguration {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccountAuditConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::AccountAuditConfigurationId> {
         self.resource.ref_value()
     }
@@ -106,6 +108,7 @@ crate::l1_struct! {
 
 impl AuditCheckConfigurations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -298,6 +301,7 @@ crate::l1_struct! {
 
 impl AuditCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -314,6 +318,7 @@ crate::l1_struct! {
 
 impl DeviceCertAgeAuditCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +339,7 @@ crate::l1_struct! {
 
 impl CertAgeCheckCustomConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -354,6 +360,7 @@ crate::l1_struct! {
 
 impl DeviceCertExpirationAuditCheckConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -377,6 +384,7 @@ crate::l1_struct! {
 
 impl CertExpirationCheckCustomConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -398,6 +406,7 @@ crate::l1_struct! {
 
 impl AuditNotificationTargetConfigurations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -414,6 +423,7 @@ crate::l1_struct! {
 
 impl AuditNotificationTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Authorizer {
     /// `Ref`: the `AuthorizerName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AuthorizerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AuthorizerName`.
+    #[inline]
     pub fn authorizer_name(&self) -> Value<ids::AuthorizerName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AuthorizerArn> {
         self.resource.get_att("Arn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl BillingGroup {
     /// `Ref`: the `BillingGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BillingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BillingGroupName`.
+    #[inline]
     pub fn billing_group_name(&self) -> Value<ids::BillingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IoTBillingGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -67,6 +71,7 @@ crate::l1_struct! {
 
 impl BillingGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -101,6 +106,7 @@ crate::l1_struct! {
 
 impl BillingGroupProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

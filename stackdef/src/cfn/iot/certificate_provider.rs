@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CertificateProvider {
     /// `Ref`: the `CertificateProviderName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CertificateProviderName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CertificateProviderName`.
+    #[inline]
     pub fn certificate_provider_name(&self) -> Value<ids::CertificateProviderName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CertificateProviderArn> {
         self.resource.get_att("Arn")
     }

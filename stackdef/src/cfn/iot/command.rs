@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Command {
     /// `Ref`: the `CommandId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CommandId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CommandId`.
+    #[inline]
     pub fn command_id(&self) -> Value<ids::CommandId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CommandArn`.
+    #[inline]
     pub fn attr_command_arn(&self) -> Value<String> {
         self.resource.get_att("CommandArn")
     }
@@ -249,6 +252,7 @@ crate::l1_struct! {
 
 impl CommandParameterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -364,6 +368,7 @@ crate::l1_struct! {
 
 impl CommandParameterValueComparisonOperand {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -428,6 +433,7 @@ crate::l1_struct! {
 
 impl CommandPayload {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -449,6 +455,7 @@ crate::l1_struct! {
 
 impl CommandPreprocessor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl CustomMetric {
     /// `Ref`: the `MetricName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomMetricName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MetricName`.
+    #[inline]
     pub fn metric_name(&self) -> Value<ids::CustomMetricName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MetricArn`.
+    #[inline]
     pub fn attr_metric_arn(&self) -> Value<String> {
         self.resource.get_att("MetricArn")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DomainConfiguration {
     /// `Ref`: the `DomainConfigurationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DomainConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainConfigurationName`.
+    #[inline]
     pub fn domain_configuration_name(&self) -> Value<ids::DomainConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DomainConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainType`.
+    #[inline]
     pub fn attr_domain_type(&self) -> Value<String> {
         self.resource.get_att("DomainType")
     }
 
     /// `Fn::GetAtt` `ServerCertificates`.
+    #[inline]
     pub fn attr_server_certificates(&self) -> Value<Json> {
         self.resource.get_att("ServerCertificates")
     }
@@ -142,6 +147,7 @@ crate::l1_struct! {
 
 impl DomainConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -288,6 +294,7 @@ crate::l1_struct! {
 
 impl AuthorizerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -316,6 +323,7 @@ crate::l1_struct! {
 
 impl ClientCertificateConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -348,6 +356,7 @@ crate::l1_struct! {
 
 impl ServerCertificateConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -395,6 +404,7 @@ crate::l1_struct! {
 
 impl TlsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl EncryptionConfiguration {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EncryptionConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::EncryptionConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::EncryptionConfigurationId> {
         self.resource.get_att("AccountId")
     }
 
     /// `Fn::GetAtt` `LastModifiedDate`.
+    #[inline]
     pub fn attr_last_modified_date(&self) -> Value<String> {
         self.resource.get_att("LastModifiedDate")
     }

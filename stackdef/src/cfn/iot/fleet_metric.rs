@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl FleetMetric {
     /// `Ref`: the `MetricName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FleetMetricName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MetricName`.
+    #[inline]
     pub fn metric_name(&self) -> Value<ids::FleetMetricName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MetricArn`.
+    #[inline]
     pub fn attr_metric_arn(&self) -> Value<String> {
         self.resource.get_att("MetricArn")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `LastModifiedDate`.
+    #[inline]
     pub fn attr_last_modified_date(&self) -> Value<String> {
         self.resource.get_att("LastModifiedDate")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<f64> {
         self.resource.get_att("Version")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl JobTemplate {
     /// `Ref`: the `JobTemplateId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTJobTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobTemplateId`.
+    #[inline]
     pub fn job_template_id(&self) -> Value<ids::IoTJobTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IoTJobTemplateArn> {
         self.resource.get_att("Arn")
     }
@@ -307,6 +310,7 @@ crate::l1_struct! {
 
 impl JobExecutionsRetryConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -327,6 +331,7 @@ crate::l1_struct! {
 
 impl RetryCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -363,6 +368,7 @@ crate::l1_struct! {
 
 impl JobExecutionsRolloutConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -419,6 +425,7 @@ crate::l1_struct! {
 
 impl RateIncreaseCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -447,6 +454,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindow {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Logging {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LoggingId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::LoggingId> {
         self.resource.ref_value()
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MitigationAction {
     /// `Ref`: the `ActionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MitigationActionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ActionName`.
+    #[inline]
     pub fn action_name(&self) -> Value<ids::MitigationActionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MitigationActionArn`.
+    #[inline]
     pub fn attr_mitigation_action_arn(&self) -> Value<String> {
         self.resource.get_att("MitigationActionArn")
     }
 
     /// `Fn::GetAtt` `MitigationActionId`.
+    #[inline]
     pub fn attr_mitigation_action_id(&self) -> Value<String> {
         self.resource.get_att("MitigationActionId")
     }
@@ -103,6 +107,7 @@ crate::l1_struct! {
 
 impl ActionParams {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ProvisioningTemplate {
     /// `Ref`: the `TemplateName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProvisioningTemplateName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TemplateName`.
+    #[inline]
     pub fn template_name(&self) -> Value<ids::ProvisioningTemplateName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Value<String> {
         self.resource.get_att("TemplateArn")
     }
@@ -148,6 +151,7 @@ crate::l1_struct! {
 
 impl ProvisioningHook {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

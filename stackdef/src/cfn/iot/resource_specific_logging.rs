@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ResourceSpecificLogging {
     /// `Ref`: the `TargetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceSpecificLoggingId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TargetId`.
+    #[inline]
     pub fn target_id(&self) -> Value<ids::ResourceSpecificLoggingId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TargetId`.
+    #[inline]
     pub fn attr_target_id(&self) -> Value<ids::ResourceSpecificLoggingId> {
         self.resource.get_att("TargetId")
     }

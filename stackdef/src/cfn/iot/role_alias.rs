@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RoleAlias {
     /// `Ref`: the `RoleAlias` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RoleAliasId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RoleAlias`.
+    #[inline]
     pub fn role_alias(&self) -> Value<ids::RoleAliasId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RoleAliasArn`.
+    #[inline]
     pub fn attr_role_alias_arn(&self) -> Value<String> {
         self.resource.get_att("RoleAliasArn")
     }

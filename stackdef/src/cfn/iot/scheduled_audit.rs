@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ScheduledAudit {
     /// `Ref`: the `ScheduledAuditName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ScheduledAuditName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ScheduledAuditName`.
+    #[inline]
     pub fn scheduled_audit_name(&self) -> Value<ids::ScheduledAuditName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ScheduledAuditArn`.
+    #[inline]
     pub fn attr_scheduled_audit_arn(&self) -> Value<String> {
         self.resource.get_att("ScheduledAuditArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SecurityProfile {
     /// `Ref`: the `SecurityProfileName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityProfileName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SecurityProfileName`.
+    #[inline]
     pub fn security_profile_name(&self) -> Value<ids::SecurityProfileName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SecurityProfileArn`.
+    #[inline]
     pub fn attr_security_profile_arn(&self) -> Value<String> {
         self.resource.get_att("SecurityProfileArn")
     }
@@ -98,6 +101,7 @@ crate::l1_struct! {
 
 impl SecurityProfileProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -270,6 +274,7 @@ crate::l1_struct! {
 
 impl BehaviorCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -361,6 +366,7 @@ crate::l1_struct! {
 
 impl MachineLearningDetectionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -392,6 +398,7 @@ crate::l1_struct! {
 
 impl StatisticalThreshold {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -438,6 +445,7 @@ crate::l1_struct! {
 
 impl MetricValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SoftwarePackage {
     /// `Ref`: the `PackageName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SoftwarePackageName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PackageName`.
+    #[inline]
     pub fn package_name(&self) -> Value<ids::SoftwarePackageName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PackageArn`.
+    #[inline]
     pub fn attr_package_arn(&self) -> Value<String> {
         self.resource.get_att("PackageArn")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl SoftwarePackageProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

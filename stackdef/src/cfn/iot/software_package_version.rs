@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl SoftwarePackageVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ErrorReason`.
+    #[inline]
     pub fn attr_error_reason(&self) -> Value<String> {
         self.resource.get_att("ErrorReason")
     }
 
     /// `Fn::GetAtt` `PackageVersionArn`.
+    #[inline]
     pub fn attr_package_version_arn(&self) -> Value<String> {
         self.resource.get_att("PackageVersionArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `SbomValidationStatus`.
+    #[inline]
     pub fn attr_sbom_validation_status(&self) -> Value<String> {
         self.resource.get_att("SbomValidationStatus")
     }

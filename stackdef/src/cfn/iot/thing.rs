@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Thing {
     /// `Ref`: the `ThingName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ThingName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ThingName`.
+    #[inline]
     pub fn thing_name(&self) -> Value<ids::ThingName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ThingArn> {
         self.resource.get_att("Arn")
     }
@@ -60,6 +64,7 @@ crate::l1_struct! {
 
 impl ThingProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -86,6 +91,7 @@ crate::l1_struct! {
 
 impl AttributePayload {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ThingGroup {
     /// `Ref`: the `ThingGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ThingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ThingGroupName`.
+    #[inline]
     pub fn thing_group_name(&self) -> Value<ids::ThingGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ThingGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -79,6 +83,7 @@ crate::l1_struct! {
 
 impl ThingGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -127,6 +132,7 @@ crate::l1_struct! {
 
 impl ThingGroupProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -154,6 +160,7 @@ crate::l1_struct! {
 
 impl AttributePayload {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ThingType {
     /// `Ref`: the `ThingTypeName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ThingTypeName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ThingTypeName`.
+    #[inline]
     pub fn thing_type_name(&self) -> Value<ids::ThingTypeName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ThingTypeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -74,6 +78,7 @@ crate::l1_struct! {
 
 impl ThingTypeProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -114,6 +119,7 @@ crate::l1_struct! {
 
 impl ThingTypeProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -151,6 +157,7 @@ crate::l1_struct! {
 
 impl Mqtt5Configuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TopicRule {
     /// `Ref`: the `RuleName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TopicRuleName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleName`.
+    #[inline]
     pub fn rule_name(&self) -> Value<ids::TopicRuleName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TopicRuleArn> {
         self.resource.get_att("Arn")
     }
@@ -125,6 +128,7 @@ crate::l1_struct! {
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -372,6 +376,7 @@ crate::l1_struct! {
 
 impl DynamoDBv2Action {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -498,6 +503,7 @@ crate::l1_struct! {
 
 impl HttpAuthorization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -535,6 +541,7 @@ crate::l1_struct! {
 
 impl BatchConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -724,6 +731,7 @@ crate::l1_struct! {
 
 impl AssetPropertyVariant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -815,6 +823,7 @@ crate::l1_struct! {
 
 impl LambdaAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -926,6 +935,7 @@ crate::l1_struct! {
 
 impl RepublishActionHeaders {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

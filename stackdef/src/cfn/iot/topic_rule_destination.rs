@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl TopicRuleDestination {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TopicRuleDestinationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::TopicRuleDestinationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TopicRuleDestinationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
@@ -67,6 +71,7 @@ crate::l1_struct! {
 
 impl TopicRuleDestinationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -96,6 +101,7 @@ crate::l1_struct! {
 
 impl HttpUrlDestinationSummary {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -127,6 +133,7 @@ crate::l1_struct! {
 
 impl VpcDestinationProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `ChannelName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTAnalyticsChannelName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ChannelName`.
+    #[inline]
     pub fn channel_name(&self) -> Value<ids::IoTAnalyticsChannelName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -101,6 +105,7 @@ crate::l1_struct! {
 
 impl ChannelStorage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -149,6 +154,7 @@ crate::l1_struct! {
 
 impl RetentionPeriod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

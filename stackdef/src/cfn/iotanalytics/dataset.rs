@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Dataset {
     /// `Ref`: the `DatasetName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTAnalyticsDatasetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatasetName`.
+    #[inline]
     pub fn dataset_name(&self) -> Value<ids::IoTAnalyticsDatasetName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -322,6 +325,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -373,6 +377,7 @@ crate::l1_struct! {
 
 impl DatasetContentDeliveryRuleDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -494,6 +499,7 @@ crate::l1_struct! {
 
 impl LateDataRuleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -533,6 +539,7 @@ crate::l1_struct! {
 
 impl RetentionPeriod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -556,6 +563,7 @@ crate::l1_struct! {
 
 impl Trigger {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -607,6 +615,7 @@ crate::l1_struct! {
 
 impl VersioningConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

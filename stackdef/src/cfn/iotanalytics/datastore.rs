@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Datastore {
     /// `Ref`: the `DatastoreName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DatastoreName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatastoreName`.
+    #[inline]
     pub fn datastore_name(&self) -> Value<ids::DatastoreName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -81,6 +84,7 @@ crate::l1_struct! {
 
 impl DatastoreProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -136,6 +140,7 @@ crate::l1_struct! {
 
 impl DatastorePartitions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -153,6 +158,7 @@ crate::l1_struct! {
 
 impl DatastorePartition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -209,6 +215,7 @@ crate::l1_struct! {
 
 impl DatastoreStorage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -268,6 +275,7 @@ crate::l1_struct! {
 
 impl IotSiteWiseMultiLayerStorage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -308,6 +316,7 @@ crate::l1_struct! {
 
 impl FileFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +343,7 @@ crate::l1_struct! {
 
 impl ParquetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -353,6 +363,7 @@ crate::l1_struct! {
 
 impl SchemaDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -386,6 +397,7 @@ crate::l1_struct! {
 
 impl RetentionPeriod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Pipeline {
     /// `Ref`: the `PipelineName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTAnalyticsPipelineName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PipelineName`.
+    #[inline]
     pub fn pipeline_name(&self) -> Value<ids::IoTAnalyticsPipelineName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -90,6 +93,7 @@ crate::l1_struct! {
 
 impl Activity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SuiteDefinition {
     /// `Ref`: the `SuiteDefinitionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SuiteDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SuiteDefinitionId`.
+    #[inline]
     pub fn suite_definition_id(&self) -> Value<ids::SuiteDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SuiteDefinitionId`.
+    #[inline]
     pub fn attr_suite_definition_id(&self) -> Value<ids::SuiteDefinitionId> {
         self.resource.get_att("SuiteDefinitionId")
     }
 
     /// `Fn::GetAtt` `SuiteDefinitionArn`.
+    #[inline]
     pub fn attr_suite_definition_arn(&self) -> Value<String> {
         self.resource.get_att("SuiteDefinitionArn")
     }
 
     /// `Fn::GetAtt` `SuiteDefinitionVersion`.
+    #[inline]
     pub fn attr_suite_definition_version(&self) -> Value<String> {
         self.resource.get_att("SuiteDefinitionVersion")
     }
@@ -134,6 +139,7 @@ crate::l1_struct! {
 
 impl DeviceUnderTest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

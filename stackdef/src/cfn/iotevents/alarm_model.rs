@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl AlarmModel {
     /// `Ref`: the `AlarmModelName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AlarmModelName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AlarmModelName`.
+    #[inline]
     pub fn alarm_model_name(&self) -> Value<ids::AlarmModelName> {
         self.resource.ref_value()
     }
@@ -159,6 +161,7 @@ crate::l1_struct! {
 
 impl AlarmCapabilities {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -188,6 +191,7 @@ crate::l1_struct! {
 
 impl AcknowledgeFlow {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -220,6 +224,7 @@ crate::l1_struct! {
 
 impl AlarmEventActions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -236,6 +241,7 @@ crate::l1_struct! {
 
 impl AlarmAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -426,6 +432,7 @@ crate::l1_struct! {
 
 impl IotSiteWise {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -498,6 +505,7 @@ crate::l1_struct! {
 
 impl AssetPropertyVariant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -594,6 +602,7 @@ crate::l1_struct! {
 
 impl AlarmRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DetectorModel {
     /// `Ref`: the `DetectorModelName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DetectorModelName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DetectorModelName`.
+    #[inline]
     pub fn detector_model_name(&self) -> Value<ids::DetectorModelName> {
         self.resource.ref_value()
     }
@@ -189,6 +191,7 @@ crate::l1_struct! {
 
 impl OnEnter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -226,6 +229,7 @@ crate::l1_struct! {
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -512,6 +516,7 @@ crate::l1_struct! {
 
 impl AssetPropertyVariant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -661,6 +666,7 @@ crate::l1_struct! {
 
 impl OnExit {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -677,6 +683,7 @@ crate::l1_struct! {
 
 impl OnInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Input {
     /// `Ref`: the `InputName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InputName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InputName`.
+    #[inline]
     pub fn input_name(&self) -> Value<ids::InputName> {
         self.resource.ref_value()
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl SignalCatalog {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SignalCatalogName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::SignalCatalogName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SignalCatalogArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModificationTime`.
+    #[inline]
     pub fn attr_last_modification_time(&self) -> Value<String> {
         self.resource.get_att("LastModificationTime")
     }
 
     /// `Fn::GetAtt` `NodeCounts.TotalNodes`.
+    #[inline]
     pub fn attr_node_counts_total_nodes(&self) -> Value<f64> {
         self.resource.get_att("NodeCounts.TotalNodes")
     }
 
     /// `Fn::GetAtt` `NodeCounts.TotalBranches`.
+    #[inline]
     pub fn attr_node_counts_total_branches(&self) -> Value<f64> {
         self.resource.get_att("NodeCounts.TotalBranches")
     }
 
     /// `Fn::GetAtt` `NodeCounts.TotalSensors`.
+    #[inline]
     pub fn attr_node_counts_total_sensors(&self) -> Value<f64> {
         self.resource.get_att("NodeCounts.TotalSensors")
     }
 
     /// `Fn::GetAtt` `NodeCounts.TotalAttributes`.
+    #[inline]
     pub fn attr_node_counts_total_attributes(&self) -> Value<f64> {
         self.resource.get_att("NodeCounts.TotalAttributes")
     }
 
     /// `Fn::GetAtt` `NodeCounts.TotalActuators`.
+    #[inline]
     pub fn attr_node_counts_total_actuators(&self) -> Value<f64> {
         self.resource.get_att("NodeCounts.TotalActuators")
     }
@@ -108,6 +118,7 @@ crate::l1_struct! {
 
 impl SignalCatalogProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -147,6 +158,7 @@ crate::l1_struct! {
 
 impl NodeCounts {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AccessPolicy {
     /// `Ref`: the `AccessPolicyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessPolicyId`.
+    #[inline]
     pub fn access_policy_id(&self) -> Value<ids::AccessPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessPolicyArn`.
+    #[inline]
     pub fn attr_access_policy_arn(&self) -> Value<String> {
         self.resource.get_att("AccessPolicyArn")
     }
 
     /// `Fn::GetAtt` `AccessPolicyId`.
+    #[inline]
     pub fn attr_access_policy_id(&self) -> Value<ids::AccessPolicyId> {
         self.resource.get_att("AccessPolicyId")
     }
@@ -102,6 +106,7 @@ crate::l1_struct! {
 
 impl AccessPolicyIdentity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -126,6 +131,7 @@ crate::l1_struct! {
 
 impl IamRole {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -144,6 +150,7 @@ crate::l1_struct! {
 
 impl IamUser {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -162,6 +169,7 @@ crate::l1_struct! {
 
 impl User {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +198,7 @@ crate::l1_struct! {
 
 impl AccessPolicyResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -210,6 +219,7 @@ crate::l1_struct! {
 
 impl Portal {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -227,6 +237,7 @@ crate::l1_struct! {
 
 impl Project {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Asset {
     /// `Ref`: the `AssetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTSiteWiseAssetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssetId`.
+    #[inline]
     pub fn asset_id(&self) -> Value<ids::IoTSiteWiseAssetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssetArn`.
+    #[inline]
     pub fn attr_asset_arn(&self) -> Value<String> {
         self.resource.get_att("AssetArn")
     }
 
     /// `Fn::GetAtt` `AssetId`.
+    #[inline]
     pub fn attr_asset_id(&self) -> Value<ids::IoTSiteWiseAssetId> {
         self.resource.get_att("AssetId")
     }
@@ -175,6 +179,7 @@ crate::l1_struct! {
 
 impl AssetProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AssetModel {
     /// `Ref`: the `AssetModelId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AssetModelId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssetModelId`.
+    #[inline]
     pub fn asset_model_id(&self) -> Value<ids::AssetModelId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssetModelArn`.
+    #[inline]
     pub fn attr_asset_model_arn(&self) -> Value<String> {
         self.resource.get_att("AssetModelArn")
     }
 
     /// `Fn::GetAtt` `AssetModelId`.
+    #[inline]
     pub fn attr_asset_model_id(&self) -> Value<ids::AssetModelId> {
         self.resource.get_att("AssetModelId")
     }
@@ -360,6 +364,7 @@ crate::l1_struct! {
 
 impl Attribute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -414,6 +419,7 @@ crate::l1_struct! {
 
 impl VariableValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -490,6 +496,7 @@ crate::l1_struct! {
 
 impl MetricWindow {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -609,6 +616,7 @@ crate::l1_struct! {
 
 impl EnforcedAssetModelInterfaceRelationship {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ComputationModel {
     /// `Ref`: the `ComputationModelId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ComputationModelId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ComputationModelId`.
+    #[inline]
     pub fn computation_model_id(&self) -> Value<ids::ComputationModelId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ComputationModelArn`.
+    #[inline]
     pub fn attr_computation_model_arn(&self) -> Value<String> {
         self.resource.get_att("ComputationModelArn")
     }
 
     /// `Fn::GetAtt` `ComputationModelId`.
+    #[inline]
     pub fn attr_computation_model_id(&self) -> Value<ids::ComputationModelId> {
         self.resource.get_att("ComputationModelId")
     }
@@ -134,6 +138,7 @@ crate::l1_struct! {
 
 impl ComputationModelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -175,6 +180,7 @@ crate::l1_struct! {
 
 impl ComputationModelDataBindingValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Dashboard {
     /// `Ref`: the `DashboardId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DashboardId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DashboardId`.
+    #[inline]
     pub fn dashboard_id(&self) -> Value<ids::DashboardId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DashboardArn`.
+    #[inline]
     pub fn attr_dashboard_arn(&self) -> Value<String> {
         self.resource.get_att("DashboardArn")
     }
 
     /// `Fn::GetAtt` `DashboardId`.
+    #[inline]
     pub fn attr_dashboard_id(&self) -> Value<ids::DashboardId> {
         self.resource.get_att("DashboardId")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Dataset {
     /// `Ref`: the `DatasetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DatasetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatasetId`.
+    #[inline]
     pub fn dataset_id(&self) -> Value<ids::DatasetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DatasetArn`.
+    #[inline]
     pub fn attr_dataset_arn(&self) -> Value<String> {
         self.resource.get_att("DatasetArn")
     }
 
     /// `Fn::GetAtt` `DatasetId`.
+    #[inline]
     pub fn attr_dataset_id(&self) -> Value<ids::DatasetId> {
         self.resource.get_att("DatasetId")
     }
@@ -128,6 +132,7 @@ crate::l1_struct! {
 
 impl SourceDetail {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

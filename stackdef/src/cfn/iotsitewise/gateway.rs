@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Gateway {
     /// `Ref`: the `GatewayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTSiteWiseGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GatewayId`.
+    #[inline]
     pub fn gateway_id(&self) -> Value<ids::IoTSiteWiseGatewayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GatewayId`.
+    #[inline]
     pub fn attr_gateway_id(&self) -> Value<ids::IoTSiteWiseGatewayId> {
         self.resource.get_att("GatewayId")
     }
@@ -140,6 +143,7 @@ crate::l1_struct! {
 
 impl GatewayPlatform {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Portal {
     /// `Ref`: the `PortalId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PortalId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PortalId`.
+    #[inline]
     pub fn portal_id(&self) -> Value<ids::PortalId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PortalArn`.
+    #[inline]
     pub fn attr_portal_arn(&self) -> Value<String> {
         self.resource.get_att("PortalArn")
     }
 
     /// `Fn::GetAtt` `PortalClientId`.
+    #[inline]
     pub fn attr_portal_client_id(&self) -> Value<String> {
         self.resource.get_att("PortalClientId")
     }
 
     /// `Fn::GetAtt` `PortalId`.
+    #[inline]
     pub fn attr_portal_id(&self) -> Value<ids::PortalId> {
         self.resource.get_att("PortalId")
     }
 
     /// `Fn::GetAtt` `PortalStartUrl`.
+    #[inline]
     pub fn attr_portal_start_url(&self) -> Value<String> {
         self.resource.get_att("PortalStartUrl")
     }
@@ -190,6 +196,7 @@ crate::l1_struct! {
 
 impl Alarms {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Project {
     /// `Ref`: the `ProjectId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTSiteWiseProjectId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProjectId`.
+    #[inline]
     pub fn project_id(&self) -> Value<ids::IoTSiteWiseProjectId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<ids::IoTSiteWiseProjectId> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `ProjectArn`.
+    #[inline]
     pub fn attr_project_arn(&self) -> Value<String> {
         self.resource.get_att("ProjectArn")
     }

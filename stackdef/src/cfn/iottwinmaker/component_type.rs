@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ComponentType {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ComponentTypeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Value<String> {
         self.resource.get_att("CreationDateTime")
     }
 
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Value<String> {
         self.resource.get_att("UpdateDateTime")
     }
 
     /// `Fn::GetAtt` `IsAbstract`.
+    #[inline]
     pub fn attr_is_abstract(&self) -> Value<bool> {
         self.resource.get_att("IsAbstract")
     }
 
     /// `Fn::GetAtt` `IsSchemaInitialized`.
+    #[inline]
     pub fn attr_is_schema_initialized(&self) -> Value<bool> {
         self.resource.get_att("IsSchemaInitialized")
     }
@@ -188,6 +194,7 @@ crate::l1_struct! {
 
 impl CompositeComponentType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -209,6 +216,7 @@ crate::l1_struct! {
 
 impl Function {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -238,6 +246,7 @@ crate::l1_struct! {
 
 impl DataConnector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -280,6 +289,7 @@ crate::l1_struct! {
 
 impl PropertyDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -360,6 +370,7 @@ crate::l1_struct! {
 
 impl DataValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -416,6 +427,7 @@ crate::l1_struct! {
 
 impl RelationshipValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -443,6 +455,7 @@ crate::l1_struct! {
 
 impl Relationship {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -495,6 +508,7 @@ crate::l1_struct! {
 
 impl PropertyGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Entity {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EntityArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Value<String> {
         self.resource.get_att("CreationDateTime")
     }
 
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Value<String> {
         self.resource.get_att("UpdateDateTime")
     }
 
     /// `Fn::GetAtt` `HasChildEntities`.
+    #[inline]
     pub fn attr_has_child_entities(&self) -> Value<bool> {
         self.resource.get_att("HasChildEntities")
     }
@@ -155,6 +160,7 @@ crate::l1_struct! {
 
 impl Component {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +210,7 @@ crate::l1_struct! {
 
 impl Property {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -224,6 +231,7 @@ crate::l1_struct! {
 
 impl Definition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -284,6 +292,7 @@ crate::l1_struct! {
 
 impl DataType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -320,6 +329,7 @@ crate::l1_struct! {
 
 impl DataValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -376,6 +386,7 @@ crate::l1_struct! {
 
 impl RelationshipValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -403,6 +414,7 @@ crate::l1_struct! {
 
 impl Relationship {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -455,6 +467,7 @@ crate::l1_struct! {
 
 impl PropertyGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -485,6 +498,7 @@ crate::l1_struct! {
 
 impl Status {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -521,6 +535,7 @@ crate::l1_struct! {
 
 impl CompositeComponent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

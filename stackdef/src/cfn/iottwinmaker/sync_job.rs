@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SyncJob {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SyncJobArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Value<String> {
         self.resource.get_att("CreationDateTime")
     }
 
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Value<String> {
         self.resource.get_att("UpdateDateTime")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Workspace {
     /// `Ref`: the `WorkspaceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IoTTwinMakerWorkspaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkspaceId`.
+    #[inline]
     pub fn workspace_id(&self) -> Value<ids::IoTTwinMakerWorkspaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IoTTwinMakerWorkspaceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationDateTime`.
+    #[inline]
     pub fn attr_creation_date_time(&self) -> Value<String> {
         self.resource.get_att("CreationDateTime")
     }
 
     /// `Fn::GetAtt` `UpdateDateTime`.
+    #[inline]
     pub fn attr_update_date_time(&self) -> Value<String> {
         self.resource.get_att("UpdateDateTime")
     }

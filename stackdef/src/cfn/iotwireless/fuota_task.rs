@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl FuotaTask {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FuotaTaskId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FuotaTaskId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FuotaTaskArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FuotaTaskId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `FuotaTaskStatus`.
+    #[inline]
     pub fn attr_fuota_task_status(&self) -> Value<String> {
         self.resource.get_att("FuotaTaskStatus")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.StartTime`.
+    #[inline]
     pub fn attr_lo_ra_wan_start_time(&self) -> Value<String> {
         self.resource.get_att("LoRaWAN.StartTime")
     }
@@ -249,6 +255,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

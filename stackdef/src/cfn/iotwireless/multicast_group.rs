@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl MulticastGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MulticastGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MulticastGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MulticastGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MulticastGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.NumberOfDevicesRequested`.
+    #[inline]
     pub fn attr_lo_ra_wan_number_of_devices_requested(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.NumberOfDevicesRequested")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.NumberOfDevicesInGroup`.
+    #[inline]
     pub fn attr_lo_ra_wan_number_of_devices_in_group(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.NumberOfDevicesInGroup")
     }
@@ -216,6 +223,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NetworkAnalyzerConfiguration {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkAnalyzerConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::NetworkAnalyzerConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::NetworkAnalyzerConfigurationArn> {
         self.resource.get_att("Arn")
     }
@@ -125,6 +128,7 @@ crate::l1_struct! {
 
 impl TraceContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PartnerAccount {
     /// `Ref`: the `PartnerAccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PartnerAccountId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PartnerAccountId`.
+    #[inline]
     pub fn partner_account_id(&self) -> Value<ids::PartnerAccountId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PartnerAccountArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Fingerprint`.
+    #[inline]
     pub fn attr_fingerprint(&self) -> Value<String> {
         self.resource.get_att("Fingerprint")
     }
@@ -93,6 +97,7 @@ crate::l1_struct! {
 
 impl PartnerAccountProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -171,6 +176,7 @@ crate::l1_struct! {
 
 impl SidewalkAccountInfoWithFingerprint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -198,6 +204,7 @@ crate::l1_struct! {
 
 impl SidewalkUpdateAccount {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -219,6 +226,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,101 +21,121 @@ crate::l1_resource! {
 
 impl ServiceProfile {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ServiceProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ServiceProfileId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceProfileArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.UlRate`.
+    #[inline]
     pub fn attr_lo_ra_wan_ul_rate(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.UlRate")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.UlBucketSize`.
+    #[inline]
     pub fn attr_lo_ra_wan_ul_bucket_size(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.UlBucketSize")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.UlRatePolicy`.
+    #[inline]
     pub fn attr_lo_ra_wan_ul_rate_policy(&self) -> Value<String> {
         self.resource.get_att("LoRaWAN.UlRatePolicy")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.DlRate`.
+    #[inline]
     pub fn attr_lo_ra_wan_dl_rate(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.DlRate")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.DlBucketSize`.
+    #[inline]
     pub fn attr_lo_ra_wan_dl_bucket_size(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.DlBucketSize")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.DlRatePolicy`.
+    #[inline]
     pub fn attr_lo_ra_wan_dl_rate_policy(&self) -> Value<String> {
         self.resource.get_att("LoRaWAN.DlRatePolicy")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.DevStatusReqFreq`.
+    #[inline]
     pub fn attr_lo_ra_wan_dev_status_req_freq(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.DevStatusReqFreq")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.ReportDevStatusBattery`.
+    #[inline]
     pub fn attr_lo_ra_wan_report_dev_status_battery(&self) -> Value<bool> {
         self.resource.get_att("LoRaWAN.ReportDevStatusBattery")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.ReportDevStatusMargin`.
+    #[inline]
     pub fn attr_lo_ra_wan_report_dev_status_margin(&self) -> Value<bool> {
         self.resource.get_att("LoRaWAN.ReportDevStatusMargin")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.DrMin`.
+    #[inline]
     pub fn attr_lo_ra_wan_dr_min(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.DrMin")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.DrMax`.
+    #[inline]
     pub fn attr_lo_ra_wan_dr_max(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.DrMax")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.ChannelMask`.
+    #[inline]
     pub fn attr_lo_ra_wan_channel_mask(&self) -> Value<String> {
         self.resource.get_att("LoRaWAN.ChannelMask")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.HrAllowed`.
+    #[inline]
     pub fn attr_lo_ra_wan_hr_allowed(&self) -> Value<bool> {
         self.resource.get_att("LoRaWAN.HrAllowed")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.NwkGeoLoc`.
+    #[inline]
     pub fn attr_lo_ra_wan_nwk_geo_loc(&self) -> Value<bool> {
         self.resource.get_att("LoRaWAN.NwkGeoLoc")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.TargetPer`.
+    #[inline]
     pub fn attr_lo_ra_wan_target_per(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.TargetPer")
     }
 
     /// `Fn::GetAtt` `LoRaWAN.MinGwDiversity`.
+    #[inline]
     pub fn attr_lo_ra_wan_min_gw_diversity(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.MinGwDiversity")
     }
@@ -146,6 +166,7 @@ crate::l1_struct! {
 
 impl ServiceProfileProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -174,6 +195,7 @@ crate::l1_struct! {
 
 impl LoRaWanServiceProfile {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -273,6 +295,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl TaskDefinition {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TaskDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::TaskDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::TaskDefinitionId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IoTWirelessTaskDefinitionArn> {
         self.resource.get_att("Arn")
     }
@@ -137,6 +141,7 @@ crate::l1_struct! {
 
 impl LoRaWanUpdateGatewayTaskEntry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -157,6 +162,7 @@ crate::l1_struct! {
 
 impl LoRaWanGatewayVersion {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -184,6 +190,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -214,6 +221,7 @@ crate::l1_struct! {
 
 impl UpdateWirelessGatewayTaskCreate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -243,6 +251,7 @@ crate::l1_struct! {
 
 impl LoRaWanUpdateGatewayTaskCreate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl WirelessDevice {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WirelessDeviceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WirelessDeviceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ThingName`.
+    #[inline]
     pub fn attr_thing_name(&self) -> Value<String> {
         self.resource.get_att("ThingName")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WirelessDeviceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WirelessDeviceArn> {
         self.resource.get_att("Arn")
     }
@@ -161,6 +166,7 @@ crate::l1_struct! {
 
 impl LoRaWanDevice {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -291,6 +297,7 @@ crate::l1_struct! {
 
 impl FPorts {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -307,6 +314,7 @@ crate::l1_struct! {
 
 impl Application {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -398,6 +406,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,61 +21,73 @@ crate::l1_resource! {
 
 impl WirelessDeviceImportTask {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WirelessDeviceImportTaskId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WirelessDeviceImportTaskId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WirelessDeviceImportTaskId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WirelessDeviceImportTaskArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
 
     /// `Fn::GetAtt` `InitializedImportedDevicesCount`.
+    #[inline]
     pub fn attr_initialized_imported_devices_count(&self) -> Value<i64> {
         self.resource.get_att("InitializedImportedDevicesCount")
     }
 
     /// `Fn::GetAtt` `PendingImportedDevicesCount`.
+    #[inline]
     pub fn attr_pending_imported_devices_count(&self) -> Value<i64> {
         self.resource.get_att("PendingImportedDevicesCount")
     }
 
     /// `Fn::GetAtt` `OnboardedImportedDevicesCount`.
+    #[inline]
     pub fn attr_onboarded_imported_devices_count(&self) -> Value<i64> {
         self.resource.get_att("OnboardedImportedDevicesCount")
     }
 
     /// `Fn::GetAtt` `FailedImportedDevicesCount`.
+    #[inline]
     pub fn attr_failed_imported_devices_count(&self) -> Value<i64> {
         self.resource.get_att("FailedImportedDevicesCount")
     }
 
     /// `Fn::GetAtt` `Sidewalk.DeviceCreationFileList`.
+    #[inline]
     pub fn attr_sidewalk_device_creation_file_list(&self) -> Value<List<String>> {
         self.resource.get_att("Sidewalk.DeviceCreationFileList")
     }
@@ -130,6 +142,7 @@ crate::l1_struct! {
 
 impl Sidewalk {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

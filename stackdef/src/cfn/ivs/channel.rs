@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IvsChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::IvsChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IvsChannelArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PlaybackUrl`.
+    #[inline]
     pub fn attr_playback_url(&self) -> Value<String> {
         self.resource.get_att("PlaybackUrl")
     }
 
     /// `Fn::GetAtt` `IngestEndpoint`.
+    #[inline]
     pub fn attr_ingest_endpoint(&self) -> Value<String> {
         self.resource.get_att("IngestEndpoint")
     }
@@ -118,6 +123,7 @@ crate::l1_struct! {
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -208,6 +214,7 @@ crate::l1_struct! {
 
 impl MultitrackInputConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

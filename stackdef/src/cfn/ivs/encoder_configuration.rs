@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EncoderConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EncoderConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::EncoderConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EncoderConfigurationArn> {
         self.resource.get_att("Arn")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl EncoderConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -92,6 +96,7 @@ crate::l1_struct! {
 
 impl Video {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

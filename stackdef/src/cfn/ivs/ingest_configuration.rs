@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl IngestConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IngestConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::IngestConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IngestConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ParticipantId`.
+    #[inline]
     pub fn attr_participant_id(&self) -> Value<String> {
         self.resource.get_att("ParticipantId")
     }
 
     /// `Fn::GetAtt` `StreamKey`.
+    #[inline]
     pub fn attr_stream_key(&self) -> Value<String> {
         self.resource.get_att("StreamKey")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -94,6 +100,7 @@ crate::l1_struct! {
 
 impl IngestConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PlaybackKeyPair {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PlaybackKeyPairArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PlaybackKeyPairArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PlaybackKeyPairArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Fingerprint`.
+    #[inline]
     pub fn attr_fingerprint(&self) -> Value<String> {
         self.resource.get_att("Fingerprint")
     }
@@ -67,6 +71,7 @@ crate::l1_struct! {
 
 impl PlaybackKeyPairProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Stage {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StageArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::StageArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::StageArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ActiveSessionId`.
+    #[inline]
     pub fn attr_active_session_id(&self) -> Value<String> {
         self.resource.get_att("ActiveSessionId")
     }
@@ -70,6 +74,7 @@ crate::l1_struct! {
 
 impl StageProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -148,6 +153,7 @@ crate::l1_struct! {
 
 impl HlsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -171,6 +177,7 @@ crate::l1_struct! {
 
 impl ParticipantRecordingHlsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -202,6 +209,7 @@ crate::l1_struct! {
 
 impl ThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -225,6 +233,7 @@ crate::l1_struct! {
 
 impl ParticipantThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

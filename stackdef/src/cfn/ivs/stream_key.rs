@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl StreamKey {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StreamKeyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::StreamKeyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::StreamKeyArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Value`.
+    #[inline]
     pub fn attr_value(&self) -> Value<String> {
         self.resource.get_att("Value")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl LoggingConfiguration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IvsChatLoggingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::IvsChatLoggingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::IvsChatLoggingConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -98,6 +103,7 @@ crate::l1_struct! {
 
 impl DestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Connector {
     /// `Ref`: the `ConnectorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KafkaConnectConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorArn`.
+    #[inline]
     pub fn connector_arn(&self) -> Value<ids::KafkaConnectConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Value<ids::KafkaConnectConnectorArn> {
         self.resource.get_att("ConnectorArn")
     }
@@ -224,6 +227,7 @@ crate::l1_struct! {
 
 impl Capacity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -452,6 +456,7 @@ crate::l1_struct! {
 
 impl WorkerLogDelivery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

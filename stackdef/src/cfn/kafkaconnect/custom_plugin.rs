@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CustomPlugin {
     /// `Ref`: the `CustomPluginArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomPluginArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CustomPluginArn`.
+    #[inline]
     pub fn custom_plugin_arn(&self) -> Value<ids::CustomPluginArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CustomPluginArn`.
+    #[inline]
     pub fn attr_custom_plugin_arn(&self) -> Value<ids::CustomPluginArn> {
         self.resource.get_att("CustomPluginArn")
     }
 
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Value<i64> {
         self.resource.get_att("Revision")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl WorkerConfiguration {
     /// `Ref`: the `WorkerConfigurationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkerConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkerConfigurationArn`.
+    #[inline]
     pub fn worker_configuration_arn(&self) -> Value<ids::WorkerConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkerConfigurationArn`.
+    #[inline]
     pub fn attr_worker_configuration_arn(&self) -> Value<ids::WorkerConfigurationArn> {
         self.resource.get_att("WorkerConfigurationArn")
     }
 
     /// `Fn::GetAtt` `Revision`.
+    #[inline]
     pub fn attr_revision(&self) -> Value<i64> {
         self.resource.get_att("Revision")
     }

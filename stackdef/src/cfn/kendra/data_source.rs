@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DataSource {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::KendraDataSourceArn> {
         self.resource.get_att("Arn")
     }
@@ -177,6 +180,7 @@ crate::l1_struct! {
 
 impl CustomDocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +232,7 @@ crate::l1_struct! {
 
 impl InlineCustomDocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -285,6 +290,7 @@ crate::l1_struct! {
 
 impl DocumentAttributeValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -407,6 +413,7 @@ crate::l1_struct! {
 
 impl DataSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -594,6 +601,7 @@ crate::l1_struct! {
 
 impl ConfluenceAttachmentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -683,6 +691,7 @@ crate::l1_struct! {
 
 impl ConfluenceBlogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -761,6 +770,7 @@ crate::l1_struct! {
 
 impl ConfluencePageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -845,6 +855,7 @@ crate::l1_struct! {
 
 impl ConfluenceSpaceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1161,6 +1172,7 @@ crate::l1_struct! {
 
 impl SqlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1313,6 +1325,7 @@ crate::l1_struct! {
 
 impl OneDriveUsers {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1418,6 +1431,7 @@ crate::l1_struct! {
 
 impl AccessControlListConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1435,6 +1449,7 @@ crate::l1_struct! {
 
 impl DocumentsMetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1714,6 +1729,7 @@ crate::l1_struct! {
 
 impl SalesforceStandardObjectAttachmentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2212,6 +2228,7 @@ crate::l1_struct! {
 
 impl WebCrawlerAuthenticationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2278,6 +2295,7 @@ crate::l1_struct! {
 
 impl WebCrawlerUrls {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

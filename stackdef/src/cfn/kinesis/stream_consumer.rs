@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl StreamConsumer {
     /// `Ref`: the `ConsumerARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StreamConsumerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConsumerARN`.
+    #[inline]
     pub fn consumer_arn(&self) -> Value<ids::StreamConsumerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConsumerARN`.
+    #[inline]
     pub fn attr_consumer_arn(&self) -> Value<ids::StreamConsumerArn> {
         self.resource.get_att("ConsumerARN")
     }
 
     /// `Fn::GetAtt` `ConsumerStatus`.
+    #[inline]
     pub fn attr_consumer_status(&self) -> Value<String> {
         self.resource.get_att("ConsumerStatus")
     }
 
     /// `Fn::GetAtt` `ConsumerCreationTimestamp`.
+    #[inline]
     pub fn attr_consumer_creation_timestamp(&self) -> Value<String> {
         self.resource.get_att("ConsumerCreationTimestamp")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KinesisAnalyticsApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::KinesisAnalyticsApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::KinesisAnalyticsApplicationId> {
         self.resource.get_att("Id")
     }
@@ -153,6 +156,7 @@ crate::l1_struct! {
 
 impl InputParallelism {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -169,6 +173,7 @@ crate::l1_struct! {
 
 impl InputProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -273,6 +278,7 @@ crate::l1_struct! {
 
 impl MappingParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KinesisAnalyticsV2ApplicationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationName`.
+    #[inline]
     pub fn application_name(&self) -> Value<ids::KinesisAnalyticsV2ApplicationName> {
         self.resource.ref_value()
     }
@@ -187,6 +189,7 @@ crate::l1_struct! {
 
 impl ApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +312,7 @@ crate::l1_struct! {
 
 impl CodeContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -428,6 +432,7 @@ crate::l1_struct! {
 
 impl EnvironmentProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -445,6 +450,7 @@ crate::l1_struct! {
 
 impl PropertyGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -471,6 +477,7 @@ crate::l1_struct! {
 
 impl FlinkApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -674,6 +681,7 @@ crate::l1_struct! {
 
 impl SqlApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -742,6 +750,7 @@ crate::l1_struct! {
 
 impl InputParallelism {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -759,6 +768,7 @@ crate::l1_struct! {
 
 impl InputProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -866,6 +876,7 @@ crate::l1_struct! {
 
 impl MappingParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -992,6 +1003,7 @@ crate::l1_struct! {
 
 impl ZeppelinApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1044,6 +1056,7 @@ crate::l1_struct! {
 
 impl CatalogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1067,6 +1080,7 @@ crate::l1_struct! {
 
 impl GlueDataCatalogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1173,6 +1187,7 @@ crate::l1_struct! {
 
 impl ZeppelinMonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1236,6 +1251,7 @@ crate::l1_struct! {
 
 impl RunConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1300,6 +1316,7 @@ crate::l1_struct! {
 
 impl FlinkRunConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

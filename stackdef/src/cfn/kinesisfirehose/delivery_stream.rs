@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DeliveryStream {
     /// `Ref`: the `DeliveryStreamName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeliveryStreamName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DeliveryStreamName`.
+    #[inline]
     pub fn delivery_stream_name(&self) -> Value<ids::DeliveryStreamName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeliveryStreamArn> {
         self.resource.get_att("Arn")
     }
@@ -214,6 +217,7 @@ crate::l1_struct! {
 
 impl DeliveryStreamProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -496,6 +500,7 @@ crate::l1_struct! {
 
 impl AmazonOpenSearchServerlessBufferingHints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -521,6 +526,7 @@ crate::l1_struct! {
 
 impl CloudWatchLoggingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -549,6 +555,7 @@ crate::l1_struct! {
 
 impl ProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -650,6 +657,7 @@ crate::l1_struct! {
 
 impl AmazonOpenSearchServerlessRetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -743,6 +751,7 @@ crate::l1_struct! {
 
 impl BufferingHints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -784,6 +793,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -958,6 +968,7 @@ crate::l1_struct! {
 
 impl AmazonopensearchserviceBufferingHints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1025,6 +1036,7 @@ crate::l1_struct! {
 
 impl AmazonopensearchserviceRetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1131,6 +1143,7 @@ crate::l1_struct! {
 
 impl DatabaseColumns {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1213,6 +1226,7 @@ crate::l1_struct! {
 
 impl Databases {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1247,6 +1261,7 @@ crate::l1_struct! {
 
 impl DatabaseTables {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1323,6 +1338,7 @@ crate::l1_struct! {
 
 impl DirectPutSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1443,6 +1459,7 @@ crate::l1_struct! {
 
 impl ElasticsearchBufferingHints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1484,6 +1501,7 @@ crate::l1_struct! {
 
 impl ElasticsearchRetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1657,6 +1675,7 @@ crate::l1_struct! {
 
 impl DataFormatConversionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1700,6 +1719,7 @@ crate::l1_struct! {
 
 impl InputFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1716,6 +1736,7 @@ crate::l1_struct! {
 
 impl Deserializer {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1736,6 +1757,7 @@ crate::l1_struct! {
 
 impl HiveJsonSerDe {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1756,6 +1778,7 @@ crate::l1_struct! {
 
 impl OpenXJsonSerDe {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1790,6 +1813,7 @@ crate::l1_struct! {
 
 impl OutputFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1806,6 +1830,7 @@ crate::l1_struct! {
 
 impl Serializer {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1826,6 +1851,7 @@ crate::l1_struct! {
 
 impl OrcSerDe {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1924,6 +1950,7 @@ crate::l1_struct! {
 
 impl ParquetSerDe {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1991,6 +2018,7 @@ crate::l1_struct! {
 
 impl SchemaConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2039,6 +2067,7 @@ crate::l1_struct! {
 
 impl DynamicPartitioningConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2059,6 +2088,7 @@ crate::l1_struct! {
 
 impl RetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2195,6 +2225,7 @@ crate::l1_struct! {
 
 impl HttpEndpointRequestConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2360,6 +2391,7 @@ crate::l1_struct! {
 
 impl CatalogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2432,6 +2464,7 @@ crate::l1_struct! {
 
 impl PartitionSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2460,6 +2493,7 @@ crate::l1_struct! {
 
 impl SchemaEvolutionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2476,6 +2510,7 @@ crate::l1_struct! {
 
 impl TableCreationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2700,6 +2735,7 @@ crate::l1_struct! {
 
 impl RedshiftRetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2862,6 +2898,7 @@ crate::l1_struct! {
 
 impl SnowflakeBufferingHints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2899,6 +2936,7 @@ crate::l1_struct! {
 
 impl SnowflakeRetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2929,6 +2967,7 @@ crate::l1_struct! {
 
 impl SnowflakeRoleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3047,6 +3086,7 @@ crate::l1_struct! {
 
 impl SplunkBufferingHints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3082,6 +3122,7 @@ crate::l1_struct! {
 
 impl SplunkRetryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Stream {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KinesisVideoStreamName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::KinesisVideoStreamName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::KinesisVideoStreamArn> {
         self.resource.get_att("Arn")
     }
@@ -90,6 +93,7 @@ crate::l1_struct! {
 
 impl StreamProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -150,6 +154,7 @@ crate::l1_struct! {
 
 impl StreamStorageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

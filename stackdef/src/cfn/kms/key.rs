@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Key {
     /// `Ref`: the `KeyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::KeyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KeyId`.
+    #[inline]
     pub fn key_id(&self) -> Value<ids::KeyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `KeyId`.
+    #[inline]
     pub fn attr_key_id(&self) -> Value<ids::KeyId> {
         self.resource.get_att("KeyId")
     }
@@ -124,6 +128,7 @@ crate::l1_struct! {
 
 impl KeyProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

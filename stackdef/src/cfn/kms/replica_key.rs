@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ReplicaKey {
     /// `Ref`: the `KeyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReplicaKeyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KeyId`.
+    #[inline]
     pub fn key_id(&self) -> Value<ids::ReplicaKeyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ReplicaKeyArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `KeyId`.
+    #[inline]
     pub fn attr_key_id(&self) -> Value<ids::ReplicaKeyId> {
         self.resource.get_att("KeyId")
     }

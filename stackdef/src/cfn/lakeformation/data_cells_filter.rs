@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl DataCellsFilter {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -113,6 +114,7 @@ crate::l1_struct! {
 
 impl ColumnWildcard {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -133,6 +135,7 @@ crate::l1_struct! {
 
 impl RowFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

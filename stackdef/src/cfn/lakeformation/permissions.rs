@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Permissions {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PermissionsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PermissionsId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PermissionsId> {
         self.resource.get_att("Id")
     }
@@ -103,6 +106,7 @@ crate::l1_struct! {
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -122,6 +126,7 @@ crate::l1_struct! {
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -162,6 +167,7 @@ crate::l1_struct! {
 
 impl DataLocationResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -182,6 +188,7 @@ crate::l1_struct! {
 
 impl DatabaseResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -202,6 +209,7 @@ crate::l1_struct! {
 
 impl TableResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -230,6 +238,7 @@ crate::l1_struct! {
 
 impl TableWithColumnsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -262,6 +271,7 @@ crate::l1_struct! {
 
 impl ColumnWildcard {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

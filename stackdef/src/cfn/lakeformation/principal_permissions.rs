@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl PrincipalPermissions {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PrincipalIdentifier`.
+    #[inline]
     pub fn attr_principal_identifier(&self) -> Value<String> {
         self.resource.get_att("PrincipalIdentifier")
     }
 
     /// `Fn::GetAtt` `ResourceIdentifier`.
+    #[inline]
     pub fn attr_resource_identifier(&self) -> Value<String> {
         self.resource.get_att("ResourceIdentifier")
     }
@@ -138,6 +141,7 @@ crate::l1_struct! {
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -158,6 +162,7 @@ crate::l1_struct! {
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -308,6 +313,7 @@ crate::l1_struct! {
 
 impl LfTag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -399,6 +405,7 @@ crate::l1_struct! {
 
 impl ColumnWildcard {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

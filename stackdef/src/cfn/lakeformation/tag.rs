@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Tag {
     /// `Ref`: the `TagKey` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TagId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TagKey`.
+    #[inline]
     pub fn tag_key(&self) -> Value<ids::TagId> {
         self.resource.ref_value()
     }

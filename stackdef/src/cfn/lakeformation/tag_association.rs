@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl TagAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceIdentifier`.
+    #[inline]
     pub fn attr_resource_identifier(&self) -> Value<String> {
         self.resource.get_att("ResourceIdentifier")
     }
 
     /// `Fn::GetAtt` `TagsIdentifier`.
+    #[inline]
     pub fn attr_tags_identifier(&self) -> Value<String> {
         self.resource.get_att("TagsIdentifier")
     }
@@ -94,6 +97,7 @@ crate::l1_struct! {
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Alias {
     /// `Ref`: the `AliasArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AliasArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AliasArn`.
+    #[inline]
     pub fn alias_arn(&self) -> Value<ids::AliasArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AliasArn`.
+    #[inline]
     pub fn attr_alias_arn(&self) -> Value<ids::AliasArn> {
         self.resource.get_att("AliasArn")
     }
@@ -140,6 +143,7 @@ crate::l1_struct! {
 
 impl AliasRoutingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

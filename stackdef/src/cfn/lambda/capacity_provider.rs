@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CapacityProvider {
     /// `Ref`: the `CapacityProviderName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LambdaCapacityProviderName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CapacityProviderName`.
+    #[inline]
     pub fn capacity_provider_name(&self) -> Value<ids::LambdaCapacityProviderName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CapacityProviderArn> {
         self.resource.get_att("Arn")
     }
@@ -163,6 +167,7 @@ crate::l1_struct! {
 
 impl CapacityProviderScalingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -236,6 +241,7 @@ crate::l1_struct! {
 
 impl InstanceRequirements {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CodeSigningConfig {
     /// `Ref`: the `CodeSigningConfigArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CodeSigningConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CodeSigningConfigArn`.
+    #[inline]
     pub fn code_signing_config_arn(&self) -> Value<ids::CodeSigningConfigArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CodeSigningConfigId`.
+    #[inline]
     pub fn attr_code_signing_config_id(&self) -> Value<String> {
         self.resource.get_att("CodeSigningConfigId")
     }
 
     /// `Fn::GetAtt` `CodeSigningConfigArn`.
+    #[inline]
     pub fn attr_code_signing_config_arn(&self) -> Value<ids::CodeSigningConfigArn> {
         self.resource.get_att("CodeSigningConfigArn")
     }

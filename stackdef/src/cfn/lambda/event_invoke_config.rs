@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl EventInvokeConfig {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -107,6 +108,7 @@ crate::l1_struct! {
 
 impl DestinationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl EventSourceMapping {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventSourceMappingId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::EventSourceMappingId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::EventSourceMappingId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `EventSourceMappingArn`.
+    #[inline]
     pub fn attr_event_source_mapping_arn(&self) -> Value<String> {
         self.resource.get_att("EventSourceMappingArn")
     }
@@ -463,6 +467,7 @@ crate::l1_struct! {
 
 impl AmazonManagedKafkaEventSourceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -491,6 +496,7 @@ crate::l1_struct! {
 
 impl SchemaRegistryConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -535,6 +541,7 @@ crate::l1_struct! {
 
 impl SchemaRegistryAccessConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -579,6 +586,7 @@ crate::l1_struct! {
 
 impl SchemaValidationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -605,6 +613,7 @@ crate::l1_struct! {
 
 impl DestinationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -621,6 +630,7 @@ crate::l1_struct! {
 
 impl OnFailure {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -639,6 +649,7 @@ crate::l1_struct! {
 
 impl DocumentDbEventSourceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -676,6 +687,7 @@ crate::l1_struct! {
 
 impl FilterCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -693,6 +705,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -719,6 +732,7 @@ crate::l1_struct! {
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -747,6 +761,7 @@ crate::l1_struct! {
 
 impl MetricsConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -776,6 +791,7 @@ crate::l1_struct! {
 
 impl ProvisionedPollerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -807,6 +823,7 @@ crate::l1_struct! {
 
 impl ScalingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -827,6 +844,7 @@ crate::l1_struct! {
 
 impl SelfManagedEventSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -843,6 +861,7 @@ crate::l1_struct! {
 
 impl Endpoints {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -865,6 +884,7 @@ crate::l1_struct! {
 
 impl SelfManagedKafkaEventSourceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -893,6 +913,7 @@ crate::l1_struct! {
 
 impl SourceAccessConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

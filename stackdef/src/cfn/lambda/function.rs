@@ -21,27 +21,32 @@ crate::l1_resource! {
 
 impl Function {
     /// `Ref`: the `FunctionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FunctionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FunctionName`.
+    #[inline]
     pub fn function_name(&self) -> Value<ids::FunctionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SnapStartResponse.ApplyOn`.
+    #[inline]
     pub fn attr_snap_start_response_apply_on(&self) -> Value<String> {
         self.resource.get_att("SnapStartResponse.ApplyOn")
     }
 
     /// `Fn::GetAtt` `SnapStartResponse.OptimizationStatus`.
+    #[inline]
     pub fn attr_snap_start_response_optimization_status(&self) -> Value<String> {
         self.resource
             .get_att("SnapStartResponse.OptimizationStatus")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FunctionArn> {
         self.resource.get_att("Arn")
     }
@@ -498,6 +503,7 @@ crate::l1_struct! {
 
 impl Code {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -561,6 +567,7 @@ crate::l1_struct! {
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -602,6 +609,7 @@ crate::l1_struct! {
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -646,6 +654,7 @@ crate::l1_struct! {
 
 impl FunctionScalingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -674,6 +683,7 @@ crate::l1_struct! {
 
 impl ImageConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -704,6 +714,7 @@ crate::l1_struct! {
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -993,6 +1004,7 @@ crate::l1_struct! {
 
 impl TracingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1019,6 +1031,7 @@ crate::l1_struct! {
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

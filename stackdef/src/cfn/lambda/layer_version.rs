@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LayerVersion {
     /// `Ref`: the `LayerVersionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LayerVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LayerVersionArn`.
+    #[inline]
     pub fn layer_version_arn(&self) -> Value<ids::LayerVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LayerVersionArn`.
+    #[inline]
     pub fn attr_layer_version_arn(&self) -> Value<ids::LayerVersionArn> {
         self.resource.get_att("LayerVersionArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Url {
     /// `Ref`: the `FunctionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UrlArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FunctionArn`.
+    #[inline]
     pub fn function_arn(&self) -> Value<ids::UrlArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FunctionUrl`.
+    #[inline]
     pub fn attr_function_url(&self) -> Value<String> {
         self.resource.get_att("FunctionUrl")
     }
 
     /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
     pub fn attr_function_arn(&self) -> Value<ids::UrlArn> {
         self.resource.get_att("FunctionArn")
     }
@@ -126,6 +130,7 @@ crate::l1_struct! {
 
 impl Cors {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Version {
     /// `Ref`: the `FunctionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FunctionArn`.
+    #[inline]
     pub fn function_arn(&self) -> Value<ids::VersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `FunctionArn`.
+    #[inline]
     pub fn attr_function_arn(&self) -> Value<ids::VersionArn> {
         self.resource.get_att("FunctionArn")
     }
@@ -136,6 +140,7 @@ crate::l1_struct! {
 
 impl FunctionScalingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Deployment {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeploymentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DeploymentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeploymentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DeletedAt`.
+    #[inline]
     pub fn attr_deleted_at(&self) -> Value<String> {
         self.resource.get_att("DeletedAt")
     }
 
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Value<String> {
         self.resource.get_att("DeploymentId")
     }
 
     /// `Fn::GetAtt` `ResourceGroup`.
+    #[inline]
     pub fn attr_resource_group(&self) -> Value<String> {
         self.resource.get_att("ResourceGroup")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Bot {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BotId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::BotId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::BotId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BotArn> {
         self.resource.get_att("Arn")
     }
@@ -365,6 +369,7 @@ crate::l1_struct! {
 
 impl GenerativeAiSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -391,6 +396,7 @@ crate::l1_struct! {
 
 impl BuildtimeSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -485,6 +491,7 @@ crate::l1_struct! {
 
 impl BedrockGuardrailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -545,6 +552,7 @@ crate::l1_struct! {
 
 impl RuntimeSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -806,6 +814,7 @@ crate::l1_struct! {
 
 impl BedrockAgentIntentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -839,6 +848,7 @@ crate::l1_struct! {
 
 impl BedrockAgentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1015,6 +1025,7 @@ crate::l1_struct! {
 
 impl Message {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1155,6 +1166,7 @@ crate::l1_struct! {
 
 impl PostFulfillmentStatusSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1296,6 +1308,7 @@ crate::l1_struct! {
 
 impl DialogState {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1372,6 +1385,7 @@ crate::l1_struct! {
 
 impl IntentOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1394,6 +1408,7 @@ crate::l1_struct! {
 
 impl SlotValueOverrideMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1419,6 +1434,7 @@ crate::l1_struct! {
 
 impl SlotValueOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1453,6 +1469,7 @@ crate::l1_struct! {
 
 impl SlotValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1510,6 +1527,7 @@ crate::l1_struct! {
 
 impl DefaultConditionalBranch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1530,6 +1548,7 @@ crate::l1_struct! {
 
 impl InitialResponseSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1599,6 +1618,7 @@ crate::l1_struct! {
 
 impl PostDialogCodeHookInvocationSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1686,6 +1706,7 @@ crate::l1_struct! {
 
 impl IntentClosingSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2103,6 +2124,7 @@ crate::l1_struct! {
 
 impl QInConnectIntentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2165,6 +2187,7 @@ crate::l1_struct! {
 
 impl DataSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2205,6 +2228,7 @@ crate::l1_struct! {
 
 impl BedrockKnowledgeStoreConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2239,6 +2263,7 @@ crate::l1_struct! {
 
 impl BkbExactResponseFields {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2289,6 +2314,7 @@ crate::l1_struct! {
 
 impl OpensearchConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2327,6 +2353,7 @@ crate::l1_struct! {
 
 impl ExactResponseFields {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2425,6 +2452,7 @@ crate::l1_struct! {
 
 impl MultipleValuesSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2470,6 +2498,7 @@ crate::l1_struct! {
 
 impl SubSlotSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2523,6 +2552,7 @@ crate::l1_struct! {
 
 impl SubSlotValueElicitationSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2730,6 +2760,7 @@ crate::l1_struct! {
 
 impl SlotCaptureSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2864,6 +2895,7 @@ crate::l1_struct! {
 
 impl CompositeSlotTypeSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2903,6 +2935,7 @@ crate::l1_struct! {
 
 impl ExternalSourceSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2925,6 +2958,7 @@ crate::l1_struct! {
 
 impl GrammarSlotTypeSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3025,6 +3059,7 @@ crate::l1_struct! {
 
 impl AdvancedRecognitionSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3091,6 +3126,7 @@ crate::l1_struct! {
 
 impl SpeechRecognitionSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3117,6 +3153,7 @@ crate::l1_struct! {
 
 impl SpeechModelConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3271,6 +3308,7 @@ crate::l1_struct! {
 
 impl TestBotAliasSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3400,6 +3438,7 @@ crate::l1_struct! {
 
 impl ConversationLogSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl BotAlias {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BotAliasId`.
+    #[inline]
     pub fn attr_bot_alias_id(&self) -> Value<String> {
         self.resource.get_att("BotAliasId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BotAliasArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `BotAliasStatus`.
+    #[inline]
     pub fn attr_bot_alias_status(&self) -> Value<String> {
         self.resource.get_att("BotAliasStatus")
     }
@@ -251,6 +255,7 @@ crate::l1_struct! {
 
 impl ConversationLogSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ResourcePolicy {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LexResourcePolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::LexResourcePolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::LexResourcePolicyId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `RevisionId`.
+    #[inline]
     pub fn attr_revision_id(&self) -> Value<String> {
         self.resource.get_att("RevisionId")
     }

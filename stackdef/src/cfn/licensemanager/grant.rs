@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Grant {
     /// `Ref`: the `GrantArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GrantArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GrantArn`.
+    #[inline]
     pub fn grant_arn(&self) -> Value<ids::GrantArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GrantArn`.
+    #[inline]
     pub fn attr_grant_arn(&self) -> Value<ids::GrantArn> {
         self.resource.get_att("GrantArn")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
@@ -91,6 +95,7 @@ crate::l1_struct! {
 
 impl GrantProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

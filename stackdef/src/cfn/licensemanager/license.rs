@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl License {
     /// `Ref`: the `LicenseArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LicenseArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LicenseArn`.
+    #[inline]
     pub fn license_arn(&self) -> Value<ids::LicenseArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LicenseArn`.
+    #[inline]
     pub fn attr_license_arn(&self) -> Value<ids::LicenseArn> {
         self.resource.get_att("LicenseArn")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
@@ -173,6 +177,7 @@ crate::l1_struct! {
 
 impl ConsumptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

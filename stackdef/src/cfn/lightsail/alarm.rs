@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Alarm {
     /// `Ref`: the `AlarmName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LightsailAlarmName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AlarmName`.
+    #[inline]
     pub fn alarm_name(&self) -> Value<ids::LightsailAlarmName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AlarmArn`.
+    #[inline]
     pub fn attr_alarm_arn(&self) -> Value<String> {
         self.resource.get_att("AlarmArn")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Bucket {
     /// `Ref`: the `BucketName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LightsailBucketName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BucketName`.
+    #[inline]
     pub fn bucket_name(&self) -> Value<ids::LightsailBucketName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BucketArn`.
+    #[inline]
     pub fn attr_bucket_arn(&self) -> Value<String> {
         self.resource.get_att("BucketArn")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
 
     /// `Fn::GetAtt` `AbleToUpdateBundle`.
+    #[inline]
     pub fn attr_able_to_update_bundle(&self) -> Value<bool> {
         self.resource.get_att("AbleToUpdateBundle")
     }
@@ -142,6 +147,7 @@ crate::l1_struct! {
 
 impl AccessRules {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Certificate {
     /// `Ref`: the `CertificateName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CertificateName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CertificateName`.
+    #[inline]
     pub fn certificate_name(&self) -> Value<ids::CertificateName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CertificateArn`.
+    #[inline]
     pub fn attr_certificate_arn(&self) -> Value<String> {
         self.resource.get_att("CertificateArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

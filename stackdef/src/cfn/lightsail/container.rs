@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Container {
     /// `Ref`: the `ServiceName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContainerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ServiceName`.
+    #[inline]
     pub fn service_name(&self) -> Value<ids::ContainerName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ContainerArn`.
+    #[inline]
     pub fn attr_container_arn(&self) -> Value<String> {
         self.resource.get_att("ContainerArn")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
 
     /// `Fn::GetAtt` `PrincipalArn`.
+    #[inline]
     pub fn attr_principal_arn(&self) -> Value<String> {
         self.resource.get_att("PrincipalArn")
     }
 
     /// `Fn::GetAtt` `PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn`.
+    #[inline]
     pub fn attr_private_registry_access_ecr_image_puller_role_principal_arn(
         &self,
     ) -> Value<String> {
@@ -168,6 +174,7 @@ crate::l1_struct! {
 
 impl ContainerServiceDeployment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -188,6 +195,7 @@ crate::l1_struct! {
 
 impl ContainerProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -220,6 +228,7 @@ crate::l1_struct! {
 
 impl EnvironmentVariable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -240,6 +249,7 @@ crate::l1_struct! {
 
 impl PortInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -260,6 +270,7 @@ crate::l1_struct! {
 
 impl PublicEndpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -287,6 +298,7 @@ crate::l1_struct! {
 
 impl HealthCheckConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -350,6 +362,7 @@ crate::l1_struct! {
 
 impl PrivateRegistryAccess {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -369,6 +382,7 @@ crate::l1_struct! {
 
 impl EcrImagePullerRole {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -389,6 +403,7 @@ crate::l1_struct! {
 
 impl PublicDomainName {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

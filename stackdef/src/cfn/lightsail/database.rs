@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Database {
     /// `Ref`: the `RelationalDatabaseName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LightsailDatabaseName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RelationalDatabaseName`.
+    #[inline]
     pub fn relational_database_name(&self) -> Value<ids::LightsailDatabaseName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DatabaseArn`.
+    #[inline]
     pub fn attr_database_arn(&self) -> Value<String> {
         self.resource.get_att("DatabaseArn")
     }
@@ -265,6 +268,7 @@ crate::l1_struct! {
 
 impl RelationalDatabaseParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

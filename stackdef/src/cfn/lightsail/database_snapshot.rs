@@ -21,76 +21,91 @@ crate::l1_resource! {
 
 impl DatabaseSnapshot {
     /// `Ref`: the `RelationalDatabaseSnapshotName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DatabaseSnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RelationalDatabaseSnapshotName`.
+    #[inline]
     pub fn relational_database_snapshot_name(&self) -> Value<ids::DatabaseSnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DatabaseSnapshotArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Engine`.
+    #[inline]
     pub fn attr_engine(&self) -> Value<String> {
         self.resource.get_att("Engine")
     }
 
     /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
     pub fn attr_engine_version(&self) -> Value<String> {
         self.resource.get_att("EngineVersion")
     }
 
     /// `Fn::GetAtt` `FromRelationalDatabaseArn`.
+    #[inline]
     pub fn attr_from_relational_database_arn(&self) -> Value<String> {
         self.resource.get_att("FromRelationalDatabaseArn")
     }
 
     /// `Fn::GetAtt` `FromRelationalDatabaseBlueprintId`.
+    #[inline]
     pub fn attr_from_relational_database_blueprint_id(&self) -> Value<String> {
         self.resource.get_att("FromRelationalDatabaseBlueprintId")
     }
 
     /// `Fn::GetAtt` `FromRelationalDatabaseBundleId`.
+    #[inline]
     pub fn attr_from_relational_database_bundle_id(&self) -> Value<String> {
         self.resource.get_att("FromRelationalDatabaseBundleId")
     }
 
     /// `Fn::GetAtt` `FromRelationalDatabaseName`.
+    #[inline]
     pub fn attr_from_relational_database_name(&self) -> Value<String> {
         self.resource.get_att("FromRelationalDatabaseName")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
 
     /// `Fn::GetAtt` `SizeInGb`.
+    #[inline]
     pub fn attr_size_in_gb(&self) -> Value<i64> {
         self.resource.get_att("SizeInGb")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }

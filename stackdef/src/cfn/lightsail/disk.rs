@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl Disk {
     /// `Ref`: the `DiskName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DiskName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DiskName`.
+    #[inline]
     pub fn disk_name(&self) -> Value<ids::DiskName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AttachedTo`.
+    #[inline]
     pub fn attr_attached_to(&self) -> Value<String> {
         self.resource.get_att("AttachedTo")
     }
 
     /// `Fn::GetAtt` `Path`.
+    #[inline]
     pub fn attr_path(&self) -> Value<String> {
         self.resource.get_att("Path")
     }
 
     /// `Fn::GetAtt` `IsAttached`.
+    #[inline]
     pub fn attr_is_attached(&self) -> Value<bool> {
         self.resource.get_att("IsAttached")
     }
 
     /// `Fn::GetAtt` `Iops`.
+    #[inline]
     pub fn attr_iops(&self) -> Value<i64> {
         self.resource.get_att("Iops")
     }
 
     /// `Fn::GetAtt` `AttachmentState`.
+    #[inline]
     pub fn attr_attachment_state(&self) -> Value<String> {
         self.resource.get_att("AttachmentState")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
 
     /// `Fn::GetAtt` `Location.AvailabilityZone`.
+    #[inline]
     pub fn attr_location_availability_zone(&self) -> Value<String> {
         self.resource.get_att("Location.AvailabilityZone")
     }
 
     /// `Fn::GetAtt` `Location.RegionName`.
+    #[inline]
     pub fn attr_location_region_name(&self) -> Value<String> {
         self.resource.get_att("Location.RegionName")
     }
 
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }
 
     /// `Fn::GetAtt` `DiskArn`.
+    #[inline]
     pub fn attr_disk_arn(&self) -> Value<String> {
         self.resource.get_att("DiskArn")
     }
@@ -200,6 +213,7 @@ crate::l1_struct! {
 
 impl AutoSnapshotAddOn {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -240,6 +254,7 @@ crate::l1_struct! {
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl DiskSnapshot {
     /// `Ref`: the `DiskSnapshotName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DiskSnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DiskSnapshotName`.
+    #[inline]
     pub fn disk_snapshot_name(&self) -> Value<ids::DiskSnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DiskSnapshotArn`.
+    #[inline]
     pub fn attr_disk_snapshot_arn(&self) -> Value<String> {
         self.resource.get_att("DiskSnapshotArn")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `Progress`.
+    #[inline]
     pub fn attr_progress(&self) -> Value<String> {
         self.resource.get_att("Progress")
     }
 
     /// `Fn::GetAtt` `FromDiskName`.
+    #[inline]
     pub fn attr_from_disk_name(&self) -> Value<String> {
         self.resource.get_att("FromDiskName")
     }
 
     /// `Fn::GetAtt` `SizeInGb`.
+    #[inline]
     pub fn attr_size_in_gb(&self) -> Value<i64> {
         self.resource.get_att("SizeInGb")
     }
 
     /// `Fn::GetAtt` `IsFromAutoSnapshot`.
+    #[inline]
     pub fn attr_is_from_auto_snapshot(&self) -> Value<bool> {
         self.resource.get_att("IsFromAutoSnapshot")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Distribution {
     /// `Ref`: the `DistributionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DistributionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DistributionName`.
+    #[inline]
     pub fn distribution_name(&self) -> Value<ids::DistributionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DistributionArn`.
+    #[inline]
     pub fn attr_distribution_arn(&self) -> Value<String> {
         self.resource.get_att("DistributionArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `AbleToUpdateBundle`.
+    #[inline]
     pub fn attr_able_to_update_bundle(&self) -> Value<bool> {
         self.resource.get_att("AbleToUpdateBundle")
     }
@@ -178,6 +183,7 @@ crate::l1_struct! {
 
 impl CacheSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -239,6 +245,7 @@ crate::l1_struct! {
 
 impl CookieObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -274,6 +281,7 @@ crate::l1_struct! {
 
 impl HeaderObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -345,6 +353,7 @@ crate::l1_struct! {
 
 impl QueryStringObject {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -368,6 +377,7 @@ crate::l1_struct! {
 
 impl CacheBehaviorPerPath {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -398,6 +408,7 @@ crate::l1_struct! {
 
 impl CacheBehavior {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -436,6 +447,7 @@ crate::l1_struct! {
 
 impl InputOrigin {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `DomainName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LightsailDomainName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainName`.
+    #[inline]
     pub fn domain_name(&self) -> Value<ids::LightsailDomainName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::LightsailDomainArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }

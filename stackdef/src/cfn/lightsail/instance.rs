@@ -21,91 +21,109 @@ crate::l1_resource! {
 
 impl Instance {
     /// `Ref`: the `InstanceName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceName`.
+    #[inline]
     pub fn instance_name(&self) -> Value<ids::InstanceName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InstanceArn`.
+    #[inline]
     pub fn attr_instance_arn(&self) -> Value<String> {
         self.resource.get_att("InstanceArn")
     }
 
     /// `Fn::GetAtt` `SshKeyName`.
+    #[inline]
     pub fn attr_ssh_key_name(&self) -> Value<String> {
         self.resource.get_att("SshKeyName")
     }
 
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
 
     /// `Fn::GetAtt` `IsStaticIp`.
+    #[inline]
     pub fn attr_is_static_ip(&self) -> Value<bool> {
         self.resource.get_att("IsStaticIp")
     }
 
     /// `Fn::GetAtt` `PrivateIpAddress`.
+    #[inline]
     pub fn attr_private_ip_address(&self) -> Value<String> {
         self.resource.get_att("PrivateIpAddress")
     }
 
     /// `Fn::GetAtt` `PublicIpAddress`.
+    #[inline]
     pub fn attr_public_ip_address(&self) -> Value<String> {
         self.resource.get_att("PublicIpAddress")
     }
 
     /// `Fn::GetAtt` `Ipv6Addresses`.
+    #[inline]
     pub fn attr_ipv6_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("Ipv6Addresses")
     }
 
     /// `Fn::GetAtt` `Location.AvailabilityZone`.
+    #[inline]
     pub fn attr_location_availability_zone(&self) -> Value<String> {
         self.resource.get_att("Location.AvailabilityZone")
     }
 
     /// `Fn::GetAtt` `Location.RegionName`.
+    #[inline]
     pub fn attr_location_region_name(&self) -> Value<String> {
         self.resource.get_att("Location.RegionName")
     }
 
     /// `Fn::GetAtt` `Hardware.CpuCount`.
+    #[inline]
     pub fn attr_hardware_cpu_count(&self) -> Value<i64> {
         self.resource.get_att("Hardware.CpuCount")
     }
 
     /// `Fn::GetAtt` `Hardware.RamSizeInGb`.
+    #[inline]
     pub fn attr_hardware_ram_size_in_gb(&self) -> Value<i64> {
         self.resource.get_att("Hardware.RamSizeInGb")
     }
 
     /// `Fn::GetAtt` `State.Code`.
+    #[inline]
     pub fn attr_state_code(&self) -> Value<i64> {
         self.resource.get_att("State.Code")
     }
 
     /// `Fn::GetAtt` `State.Name`.
+    #[inline]
     pub fn attr_state_name(&self) -> Value<String> {
         self.resource.get_att("State.Name")
     }
 
     /// `Fn::GetAtt` `UserName`.
+    #[inline]
     pub fn attr_user_name(&self) -> Value<String> {
         self.resource.get_att("UserName")
     }
 
     /// `Fn::GetAtt` `Networking.MonthlyTransfer.GbPerMonthAllocated`.
+    #[inline]
     pub fn attr_networking_monthly_transfer_gb_per_month_allocated(&self) -> Value<String> {
         self.resource
             .get_att("Networking.MonthlyTransfer.GbPerMonthAllocated")
@@ -288,6 +306,7 @@ crate::l1_struct! {
 
 impl AutoSnapshotAddOn {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -328,6 +347,7 @@ crate::l1_struct! {
 
 impl Hardware {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -391,6 +411,7 @@ crate::l1_struct! {
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -433,6 +454,7 @@ crate::l1_struct! {
 
 impl MonthlyTransfer {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -452,6 +474,7 @@ crate::l1_struct! {
 
 impl Port {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -512,6 +535,7 @@ crate::l1_struct! {
 
 impl State {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl InstanceSnapshot {
     /// `Ref`: the `InstanceSnapshotName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceSnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceSnapshotName`.
+    #[inline]
     pub fn instance_snapshot_name(&self) -> Value<ids::InstanceSnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InstanceSnapshotArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IsFromAutoSnapshot`.
+    #[inline]
     pub fn attr_is_from_auto_snapshot(&self) -> Value<bool> {
         self.resource.get_att("IsFromAutoSnapshot")
     }
 
     /// `Fn::GetAtt` `FromInstanceName`.
+    #[inline]
     pub fn attr_from_instance_name(&self) -> Value<String> {
         self.resource.get_att("FromInstanceName")
     }
 
     /// `Fn::GetAtt` `FromInstanceArn`.
+    #[inline]
     pub fn attr_from_instance_arn(&self) -> Value<String> {
         self.resource.get_att("FromInstanceArn")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
 
     /// `Fn::GetAtt` `SizeInGb`.
+    #[inline]
     pub fn attr_size_in_gb(&self) -> Value<i64> {
         self.resource.get_att("SizeInGb")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `SupportCode`.
+    #[inline]
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }

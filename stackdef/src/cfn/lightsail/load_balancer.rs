@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LoadBalancer {
     /// `Ref`: the `LoadBalancerName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LoadBalancerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LoadBalancerName`.
+    #[inline]
     pub fn load_balancer_name(&self) -> Value<ids::LoadBalancerName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LoadBalancerArn`.
+    #[inline]
     pub fn attr_load_balancer_arn(&self) -> Value<String> {
         self.resource.get_att("LoadBalancerArn")
     }

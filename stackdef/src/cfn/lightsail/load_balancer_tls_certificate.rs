@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl LoadBalancerTlsCertificate {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LoadBalancerTlsCertificateArn`.
+    #[inline]
     pub fn attr_load_balancer_tls_certificate_arn(&self) -> Value<String> {
         self.resource.get_att("LoadBalancerTlsCertificateArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

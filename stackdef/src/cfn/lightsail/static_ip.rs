@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl StaticIp {
     /// `Ref`: the `StaticIpName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StaticIpName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StaticIpName`.
+    #[inline]
     pub fn static_ip_name(&self) -> Value<ids::StaticIpName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StaticIpArn`.
+    #[inline]
     pub fn attr_static_ip_arn(&self) -> Value<String> {
         self.resource.get_att("StaticIpArn")
     }
 
     /// `Fn::GetAtt` `IsAttached`.
+    #[inline]
     pub fn attr_is_attached(&self) -> Value<bool> {
         self.resource.get_att("IsAttached")
     }
 
     /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
     pub fn attr_ip_address(&self) -> Value<String> {
         self.resource.get_att("IpAddress")
     }

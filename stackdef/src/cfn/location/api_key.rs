@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ApiKey {
     /// `Ref`: the `KeyName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApiKeyName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KeyName`.
+    #[inline]
     pub fn key_name(&self) -> Value<ids::ApiKeyName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::LocationApiKeyArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `KeyArn`.
+    #[inline]
     pub fn attr_key_arn(&self) -> Value<String> {
         self.resource.get_att("KeyArn")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl GeofenceCollection {
     /// `Ref`: the `CollectionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GeofenceCollectionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CollectionName`.
+    #[inline]
     pub fn collection_name(&self) -> Value<ids::GeofenceCollectionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CollectionArn`.
+    #[inline]
     pub fn attr_collection_arn(&self) -> Value<String> {
         self.resource.get_att("CollectionArn")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GeofenceCollectionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

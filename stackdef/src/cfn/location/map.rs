@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl MapResource {
     /// `Ref`: the `MapName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MapName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MapName`.
+    #[inline]
     pub fn map_name(&self) -> Value<ids::MapName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MapArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `MapArn`.
+    #[inline]
     pub fn attr_map_arn(&self) -> Value<String> {
         self.resource.get_att("MapArn")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

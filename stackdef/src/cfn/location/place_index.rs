@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl PlaceIndex {
     /// `Ref`: the `IndexName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PlaceIndexName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IndexName`.
+    #[inline]
     pub fn index_name(&self) -> Value<ids::PlaceIndexName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PlaceIndexArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IndexArn`.
+    #[inline]
     pub fn attr_index_arn(&self) -> Value<String> {
         self.resource.get_att("IndexArn")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
@@ -138,6 +144,7 @@ crate::l1_struct! {
 
 impl DataSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl RouteCalculator {
     /// `Ref`: the `CalculatorName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouteCalculatorName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CalculatorName`.
+    #[inline]
     pub fn calculator_name(&self) -> Value<ids::RouteCalculatorName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CalculatorArn`.
+    #[inline]
     pub fn attr_calculator_arn(&self) -> Value<String> {
         self.resource.get_att("CalculatorArn")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RouteCalculatorArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

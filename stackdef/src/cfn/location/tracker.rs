@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Tracker {
     /// `Ref`: the `TrackerName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrackerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrackerName`.
+    #[inline]
     pub fn tracker_name(&self) -> Value<ids::TrackerName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TrackerArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `TrackerArn`.
+    #[inline]
     pub fn attr_tracker_arn(&self) -> Value<String> {
         self.resource.get_att("TrackerArn")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

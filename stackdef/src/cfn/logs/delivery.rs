@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Delivery {
     /// `Ref`: the `DeliveryId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeliveryId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DeliveryId`.
+    #[inline]
     pub fn delivery_id(&self) -> Value<ids::DeliveryId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeliveryId`.
+    #[inline]
     pub fn attr_delivery_id(&self) -> Value<ids::DeliveryId> {
         self.resource.get_att("DeliveryId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeliveryArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DeliveryDestinationType`.
+    #[inline]
     pub fn attr_delivery_destination_type(&self) -> Value<String> {
         self.resource.get_att("DeliveryDestinationType")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DeliveryDestination {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeliveryDestinationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::DeliveryDestinationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeliveryDestinationArn> {
         self.resource.get_att("Arn")
     }
@@ -132,6 +135,7 @@ crate::l1_struct! {
 
 impl DestinationPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

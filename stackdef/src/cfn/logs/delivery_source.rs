@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DeliverySource {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeliverySourceName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::DeliverySourceName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Service`.
+    #[inline]
     pub fn attr_service(&self) -> Value<String> {
         self.resource.get_att("Service")
     }
 
     /// `Fn::GetAtt` `ResourceArns`.
+    #[inline]
     pub fn attr_resource_arns(&self) -> Value<Json> {
         self.resource.get_att("ResourceArns")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DeliverySourceArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Destination {
     /// `Ref`: the `DestinationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DestinationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DestinationName`.
+    #[inline]
     pub fn destination_name(&self) -> Value<ids::DestinationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DestinationArn> {
         self.resource.get_att("Arn")
     }

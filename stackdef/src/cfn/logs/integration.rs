@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Integration {
     /// `Ref`: the `IntegrationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IntegrationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IntegrationName`.
+    #[inline]
     pub fn integration_name(&self) -> Value<ids::IntegrationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IntegrationStatus`.
+    #[inline]
     pub fn attr_integration_status(&self) -> Value<String> {
         self.resource.get_att("IntegrationStatus")
     }
@@ -90,6 +93,7 @@ crate::l1_struct! {
 
 impl ResourceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

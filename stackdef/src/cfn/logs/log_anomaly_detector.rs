@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl LogAnomalyDetector {
     /// `Ref`: the `AnomalyDetectorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LogAnomalyDetectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AnomalyDetectorArn`.
+    #[inline]
     pub fn anomaly_detector_arn(&self) -> Value<ids::LogAnomalyDetectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AnomalyDetectorArn`.
+    #[inline]
     pub fn attr_anomaly_detector_arn(&self) -> Value<ids::LogAnomalyDetectorArn> {
         self.resource.get_att("AnomalyDetectorArn")
     }
 
     /// `Fn::GetAtt` `CreationTimeStamp`.
+    #[inline]
     pub fn attr_creation_time_stamp(&self) -> Value<f64> {
         self.resource.get_att("CreationTimeStamp")
     }
 
     /// `Fn::GetAtt` `LastModifiedTimeStamp`.
+    #[inline]
     pub fn attr_last_modified_time_stamp(&self) -> Value<f64> {
         self.resource.get_att("LastModifiedTimeStamp")
     }
 
     /// `Fn::GetAtt` `AnomalyDetectorStatus`.
+    #[inline]
     pub fn attr_anomaly_detector_status(&self) -> Value<String> {
         self.resource.get_att("AnomalyDetectorStatus")
     }
@@ -102,6 +108,7 @@ crate::l1_struct! {
 
 impl LogAnomalyDetectorProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

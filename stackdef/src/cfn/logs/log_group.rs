@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LogGroup {
     /// `Ref`: the `LogGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LogGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LogGroupName`.
+    #[inline]
     pub fn log_group_name(&self) -> Value<ids::LogGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::LogGroupArn> {
         self.resource.get_att("Arn")
     }
@@ -108,6 +111,7 @@ crate::l1_struct! {
 
 impl LogGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

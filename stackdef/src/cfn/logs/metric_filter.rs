@@ -21,6 +21,7 @@ crate::l1_resource! {
 
 impl MetricFilter {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl QueryDefinition {
     /// `Ref`: the `QueryDefinitionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QueryDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QueryDefinitionId`.
+    #[inline]
     pub fn query_definition_id(&self) -> Value<ids::QueryDefinitionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QueryDefinitionId`.
+    #[inline]
     pub fn attr_query_definition_id(&self) -> Value<ids::QueryDefinitionId> {
         self.resource.get_att("QueryDefinitionId")
     }

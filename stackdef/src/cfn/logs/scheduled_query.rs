@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl ScheduledQuery {
     /// `Ref`: the `ScheduledQueryArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ScheduledQueryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ScheduledQueryArn`.
+    #[inline]
     pub fn scheduled_query_arn(&self) -> Value<ids::ScheduledQueryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ScheduledQueryArn`.
+    #[inline]
     pub fn attr_scheduled_query_arn(&self) -> Value<ids::ScheduledQueryArn> {
         self.resource.get_att("ScheduledQueryArn")
     }
 
     /// `Fn::GetAtt` `LastTriggeredTime`.
+    #[inline]
     pub fn attr_last_triggered_time(&self) -> Value<f64> {
         self.resource.get_att("LastTriggeredTime")
     }
 
     /// `Fn::GetAtt` `LastExecutionStatus`.
+    #[inline]
     pub fn attr_last_execution_status(&self) -> Value<String> {
         self.resource.get_att("LastExecutionStatus")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<f64> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<f64> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -245,6 +252,7 @@ crate::l1_struct! {
 
 impl DestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Transformer {
     /// `Ref`: the `LogGroupIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransformerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `LogGroupIdentifier`.
+    #[inline]
     pub fn log_group_identifier(&self) -> Value<ids::TransformerId> {
         self.resource.ref_value()
     }
@@ -79,6 +81,7 @@ crate::l1_struct! {
 
 impl Processor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -268,6 +271,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -469,6 +473,7 @@ crate::l1_struct! {
 
 impl ParseCloudfront {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -487,6 +492,7 @@ crate::l1_struct! {
 
 impl ParseJson {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -510,6 +516,7 @@ crate::l1_struct! {
 
 impl ParseKeyValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -566,6 +573,7 @@ crate::l1_struct! {
 
 impl ParsePostgres {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -584,6 +592,7 @@ crate::l1_struct! {
 
 impl ParseRoute53 {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -659,6 +668,7 @@ crate::l1_struct! {
 
 impl ParseVpc {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -677,6 +687,7 @@ crate::l1_struct! {
 
 impl ParseWaf {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

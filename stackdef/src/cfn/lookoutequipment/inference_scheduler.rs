@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InferenceScheduler {
     /// `Ref`: the `InferenceSchedulerName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InferenceSchedulerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InferenceSchedulerName`.
+    #[inline]
     pub fn inference_scheduler_name(&self) -> Value<ids::InferenceSchedulerName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InferenceSchedulerArn`.
+    #[inline]
     pub fn attr_inference_scheduler_arn(&self) -> Value<String> {
         self.resource.get_att("InferenceSchedulerArn")
     }
@@ -208,6 +211,7 @@ crate::l1_struct! {
 
 impl InputNameConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

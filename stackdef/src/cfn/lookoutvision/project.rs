@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Project {
     /// `Ref`: the `ProjectName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LookoutVisionProjectName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProjectName`.
+    #[inline]
     pub fn project_name(&self) -> Value<ids::LookoutVisionProjectName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::LookoutVisionProjectArn> {
         self.resource.get_att("Arn")
     }

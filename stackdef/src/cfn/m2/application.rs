@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::M2ApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationArn`.
+    #[inline]
     pub fn application_arn(&self) -> Value<ids::M2ApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<ids::M2ApplicationArn> {
         self.resource.get_att("ApplicationArn")
     }
 
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Value<String> {
         self.resource.get_att("ApplicationId")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Deployment {
     /// `Ref`: the `ApplicationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::M2DeploymentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationId`.
+    #[inline]
     pub fn application_id(&self) -> Value<ids::M2DeploymentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeploymentId`.
+    #[inline]
     pub fn attr_deployment_id(&self) -> Value<String> {
         self.resource.get_att("DeploymentId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

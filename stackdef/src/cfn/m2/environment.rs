@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `EnvironmentArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::M2EnvironmentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EnvironmentArn`.
+    #[inline]
     pub fn environment_arn(&self) -> Value<ids::M2EnvironmentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EnvironmentArn`.
+    #[inline]
     pub fn attr_environment_arn(&self) -> Value<ids::M2EnvironmentArn> {
         self.resource.get_att("EnvironmentArn")
     }
 
     /// `Fn::GetAtt` `EnvironmentId`.
+    #[inline]
     pub fn attr_environment_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentId")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Session {
     /// `Ref`: the `AwsAccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SessionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AwsAccountId`.
+    #[inline]
     pub fn aws_account_id(&self) -> Value<ids::SessionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AwsAccountId`.
+    #[inline]
     pub fn attr_aws_account_id(&self) -> Value<ids::SessionId> {
         self.resource.get_att("AwsAccountId")
     }
 
     /// `Fn::GetAtt` `ServiceRole`.
+    #[inline]
     pub fn attr_service_role(&self) -> Value<String> {
         self.resource.get_att("ServiceRole")
     }
 
     /// `Fn::GetAtt` `AutomatedDiscoveryStatus`.
+    #[inline]
     pub fn attr_automated_discovery_status(&self) -> Value<String> {
         self.resource.get_att("AutomatedDiscoveryStatus")
     }
@@ -69,6 +74,7 @@ crate::l1_struct! {
 
 impl SessionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

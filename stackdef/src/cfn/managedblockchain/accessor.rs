@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Accessor {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::AccessorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AccessorArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::AccessorId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `BillingToken`.
+    #[inline]
     pub fn attr_billing_token(&self) -> Value<String> {
         self.resource.get_att("BillingToken")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

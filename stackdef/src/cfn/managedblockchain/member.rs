@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Member {
     /// `Ref`: the `MemberId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MemberId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MemberId`.
+    #[inline]
     pub fn member_id(&self) -> Value<ids::MemberId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MemberId`.
+    #[inline]
     pub fn attr_member_id(&self) -> Value<ids::MemberId> {
         self.resource.get_att("MemberId")
     }
@@ -127,6 +130,7 @@ crate::l1_struct! {
 
 impl MemberFrameworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -210,6 +214,7 @@ crate::l1_struct! {
 
 impl NetworkFrameworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +249,7 @@ crate::l1_struct! {
 
 impl VotingPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -266,6 +272,7 @@ crate::l1_struct! {
 
 impl ApprovalThresholdPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Node {
     /// `Ref`: the `NodeId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NodeId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NodeId`.
+    #[inline]
     pub fn node_id(&self) -> Value<ids::NodeId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NodeId`.
+    #[inline]
     pub fn attr_node_id(&self) -> Value<ids::NodeId> {
         self.resource.get_att("NodeId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::NodeArn> {
         self.resource.get_att("Arn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Bridge {
     /// `Ref`: the `BridgeArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BridgeArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BridgeArn`.
+    #[inline]
     pub fn bridge_arn(&self) -> Value<ids::BridgeArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BridgeArn`.
+    #[inline]
     pub fn attr_bridge_arn(&self) -> Value<ids::BridgeArn> {
         self.resource.get_att("BridgeArn")
     }
 
     /// `Fn::GetAtt` `BridgeState`.
+    #[inline]
     pub fn attr_bridge_state(&self) -> Value<String> {
         self.resource.get_att("BridgeState")
     }
@@ -168,6 +172,7 @@ crate::l1_struct! {
 
 impl BridgeOutput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -251,6 +256,7 @@ crate::l1_struct! {
 
 impl SourcePriority {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -277,6 +283,7 @@ crate::l1_struct! {
 
 impl BridgeSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -323,6 +330,7 @@ crate::l1_struct! {
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -377,6 +385,7 @@ crate::l1_struct! {
 
 impl MulticastSourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

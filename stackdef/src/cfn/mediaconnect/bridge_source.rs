@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl BridgeSource {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -102,6 +103,7 @@ crate::l1_struct! {
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -154,6 +156,7 @@ crate::l1_struct! {
 
 impl MulticastSourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

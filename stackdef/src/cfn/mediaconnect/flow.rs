@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Flow {
     /// `Ref`: the `FlowArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaConnectFlowArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FlowArn`.
+    #[inline]
     pub fn flow_arn(&self) -> Value<ids::MediaConnectFlowArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FlowArn`.
+    #[inline]
     pub fn attr_flow_arn(&self) -> Value<ids::MediaConnectFlowArn> {
         self.resource.get_att("FlowArn")
     }
 
     /// `Fn::GetAtt` `FlowAvailabilityZone`.
+    #[inline]
     pub fn attr_flow_availability_zone(&self) -> Value<String> {
         self.resource.get_att("FlowAvailabilityZone")
     }
 
     /// `Fn::GetAtt` `Source.SourceArn`.
+    #[inline]
     pub fn attr_source_source_arn(&self) -> Value<String> {
         self.resource.get_att("Source.SourceArn")
     }
 
     /// `Fn::GetAtt` `Source.IngestIp`.
+    #[inline]
     pub fn attr_source_ingest_ip(&self) -> Value<String> {
         self.resource.get_att("Source.IngestIp")
     }
 
     /// `Fn::GetAtt` `Source.SourceIngestPort`.
+    #[inline]
     pub fn attr_source_source_ingest_port(&self) -> Value<String> {
         self.resource.get_att("Source.SourceIngestPort")
     }
 
     /// `Fn::GetAtt` `EgressIp`.
+    #[inline]
     pub fn attr_egress_ip(&self) -> Value<String> {
         self.resource.get_att("EgressIp")
     }
 
     /// `Fn::GetAtt` `FlowNdiMachineName`.
+    #[inline]
     pub fn attr_flow_ndi_machine_name(&self) -> Value<String> {
         self.resource.get_att("FlowNdiMachineName")
     }
@@ -213,6 +222,7 @@ crate::l1_struct! {
 
 impl EncodingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -349,6 +359,7 @@ crate::l1_struct! {
 
 impl MediaStreamAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -369,6 +380,7 @@ crate::l1_struct! {
 
 impl Fmtp {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -507,6 +519,7 @@ crate::l1_struct! {
 
 impl NdiConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -581,6 +594,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -832,6 +846,7 @@ crate::l1_struct! {
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -919,6 +934,7 @@ crate::l1_struct! {
 
 impl NdiSourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1005,6 +1021,7 @@ crate::l1_struct! {
 
 impl FailoverConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1065,6 +1082,7 @@ crate::l1_struct! {
 
 impl SourceMonitoringConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1111,6 +1129,7 @@ crate::l1_struct! {
 
 impl AudioMonitoringSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1127,6 +1146,7 @@ crate::l1_struct! {
 
 impl SilentAudio {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1180,6 +1200,7 @@ crate::l1_struct! {
 
 impl VideoMonitoringSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1200,6 +1221,7 @@ crate::l1_struct! {
 
 impl BlackFrames {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1233,6 +1255,7 @@ crate::l1_struct! {
 
 impl FrozenFrames {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

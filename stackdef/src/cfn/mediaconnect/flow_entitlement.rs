@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl FlowEntitlement {
     /// `Ref`: the `EntitlementArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FlowEntitlementArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EntitlementArn`.
+    #[inline]
     pub fn entitlement_arn(&self) -> Value<ids::FlowEntitlementArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EntitlementArn`.
+    #[inline]
     pub fn attr_entitlement_arn(&self) -> Value<ids::FlowEntitlementArn> {
         self.resource.get_att("EntitlementArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl FlowOutput {
     /// `Ref`: the `OutputArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FlowOutputArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OutputArn`.
+    #[inline]
     pub fn output_arn(&self) -> Value<ids::FlowOutputArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OutputArn`.
+    #[inline]
     pub fn attr_output_arn(&self) -> Value<ids::FlowOutputArn> {
         self.resource.get_att("OutputArn")
     }
@@ -546,6 +549,7 @@ crate::l1_struct! {
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

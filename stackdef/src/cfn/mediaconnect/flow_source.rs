@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl FlowSource {
     /// `Ref`: the `SourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FlowSourceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SourceArn`.
+    #[inline]
     pub fn source_arn(&self) -> Value<ids::FlowSourceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IngestIp`.
+    #[inline]
     pub fn attr_ingest_ip(&self) -> Value<String> {
         self.resource.get_att("IngestIp")
     }
 
     /// `Fn::GetAtt` `SourceArn`.
+    #[inline]
     pub fn attr_source_arn(&self) -> Value<ids::FlowSourceArn> {
         self.resource.get_att("SourceArn")
     }
 
     /// `Fn::GetAtt` `SourceIngestPort`.
+    #[inline]
     pub fn attr_source_ingest_port(&self) -> Value<String> {
         self.resource.get_att("SourceIngestPort")
     }
@@ -368,6 +373,7 @@ crate::l1_struct! {
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl FlowVpcInterface {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkInterfaceIds`.
+    #[inline]
     pub fn attr_network_interface_ids(&self) -> Value<List<String>> {
         self.resource.get_att("NetworkInterfaceIds")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Gateway {
     /// `Ref`: the `GatewayArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GatewayArn`.
+    #[inline]
     pub fn gateway_arn(&self) -> Value<ids::GatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GatewayArn`.
+    #[inline]
     pub fn attr_gateway_arn(&self) -> Value<ids::GatewayArn> {
         self.resource.get_att("GatewayArn")
     }
 
     /// `Fn::GetAtt` `GatewayState`.
+    #[inline]
     pub fn attr_gateway_state(&self) -> Value<String> {
         self.resource.get_att("GatewayState")
     }

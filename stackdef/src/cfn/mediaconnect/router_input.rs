@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl RouterInput {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouterInputArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RouterInputArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RouterInputArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `InputType`.
+    #[inline]
     pub fn attr_input_type(&self) -> Value<String> {
         self.resource.get_att("InputType")
     }
 
     /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
     pub fn attr_ip_address(&self) -> Value<String> {
         self.resource.get_att("IpAddress")
     }
 
     /// `Fn::GetAtt` `MaintenanceType`.
+    #[inline]
     pub fn attr_maintenance_type(&self) -> Value<String> {
         self.resource.get_att("MaintenanceType")
     }
 
     /// `Fn::GetAtt` `RoutedOutputs`.
+    #[inline]
     pub fn attr_routed_outputs(&self) -> Value<i64> {
         self.resource.get_att("RoutedOutputs")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

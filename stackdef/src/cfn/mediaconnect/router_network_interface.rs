@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl RouterNetworkInterface {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouterNetworkInterfaceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RouterNetworkInterfaceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RouterNetworkInterfaceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `AssociatedInputCount`.
+    #[inline]
     pub fn attr_associated_input_count(&self) -> Value<i64> {
         self.resource.get_att("AssociatedInputCount")
     }
 
     /// `Fn::GetAtt` `AssociatedOutputCount`.
+    #[inline]
     pub fn attr_associated_output_count(&self) -> Value<i64> {
         self.resource.get_att("AssociatedOutputCount")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `NetworkInterfaceType`.
+    #[inline]
     pub fn attr_network_interface_type(&self) -> Value<String> {
         self.resource.get_att("NetworkInterfaceType")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl RouterOutput {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RouterOutputArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RouterOutputArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RouterOutputArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
     pub fn attr_ip_address(&self) -> Value<String> {
         self.resource.get_att("IpAddress")
     }
 
     /// `Fn::GetAtt` `MaintenanceType`.
+    #[inline]
     pub fn attr_maintenance_type(&self) -> Value<String> {
         self.resource.get_att("MaintenanceType")
     }
 
     /// `Fn::GetAtt` `OutputType`.
+    #[inline]
     pub fn attr_output_type(&self) -> Value<String> {
         self.resource.get_att("OutputType")
     }
 
     /// `Fn::GetAtt` `RoutedState`.
+    #[inline]
     pub fn attr_routed_state(&self) -> Value<String> {
         self.resource.get_att("RoutedState")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

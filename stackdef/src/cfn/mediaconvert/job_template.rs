@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl JobTemplate {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaConvertJobTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MediaConvertJobTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MediaConvertJobTemplateId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaConvertJobTemplateArn> {
         self.resource.get_att("Arn")
     }
@@ -180,6 +184,7 @@ crate::l1_struct! {
 
 impl HopDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaLiveChannelId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MediaLiveChannelId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Inputs`.
+    #[inline]
     pub fn attr_inputs(&self) -> Value<List<String>> {
         self.resource.get_att("Inputs")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MediaLiveChannelId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaLiveChannelArn> {
         self.resource.get_att("Arn")
     }
@@ -167,6 +172,7 @@ crate::l1_struct! {
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -282,6 +288,7 @@ crate::l1_struct! {
 
 impl AnywhereSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -305,6 +312,7 @@ crate::l1_struct! {
 
 impl CdiInputSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -321,6 +329,7 @@ crate::l1_struct! {
 
 impl ChannelEngineVersionRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -337,6 +346,7 @@ crate::l1_struct! {
 
 impl OutputDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -388,6 +398,7 @@ crate::l1_struct! {
 
 impl MediaPackageOutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -426,6 +437,7 @@ crate::l1_struct! {
 
 impl MultiplexProgramChannelDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -446,6 +458,7 @@ crate::l1_struct! {
 
 impl OutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -474,6 +487,7 @@ crate::l1_struct! {
 
 impl SrtOutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -510,6 +524,7 @@ crate::l1_struct! {
 
 impl EncoderSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -617,6 +632,7 @@ crate::l1_struct! {
 
 impl AudioDescription {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -705,6 +721,7 @@ crate::l1_struct! {
 
 impl AudioNormalizationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -732,6 +749,7 @@ crate::l1_struct! {
 
 impl AudioWatermarkSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -754,6 +772,7 @@ crate::l1_struct! {
 
 impl NielsenWatermarksSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -787,6 +806,7 @@ crate::l1_struct! {
 
 impl NielsenCbet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -814,6 +834,7 @@ crate::l1_struct! {
 
 impl NielsenNaesIiNw {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -841,6 +862,7 @@ crate::l1_struct! {
 
 impl AudioCodecSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -887,6 +909,7 @@ crate::l1_struct! {
 
 impl AacSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -938,6 +961,7 @@ crate::l1_struct! {
 
 impl Ac3Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -988,6 +1012,7 @@ crate::l1_struct! {
 
 impl Eac3AtmosSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1028,6 +1053,7 @@ crate::l1_struct! {
 
 impl Eac3Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1144,6 +1170,7 @@ crate::l1_struct! {
 
 impl Mp2Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1168,6 +1195,7 @@ crate::l1_struct! {
 
 impl WavSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1192,6 +1220,7 @@ crate::l1_struct! {
 
 impl RemixSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1219,6 +1248,7 @@ crate::l1_struct! {
 
 impl AudioChannelMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1242,6 +1272,7 @@ crate::l1_struct! {
 
 impl InputChannelLevel {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1262,6 +1293,7 @@ crate::l1_struct! {
 
 impl AvailBlanking {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1285,6 +1317,7 @@ crate::l1_struct! {
 
 impl InputLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1309,6 +1342,7 @@ crate::l1_struct! {
 
 impl AvailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1332,6 +1366,7 @@ crate::l1_struct! {
 
 impl AvailSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1362,6 +1397,7 @@ crate::l1_struct! {
 
 impl Esam {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1401,6 +1437,7 @@ crate::l1_struct! {
 
 impl Scte35SpliceInsert {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1431,6 +1468,7 @@ crate::l1_struct! {
 
 impl Scte35TimeSignalApos {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1461,6 +1499,7 @@ crate::l1_struct! {
 
 impl BlackoutSlate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1502,6 +1541,7 @@ crate::l1_struct! {
 
 impl CaptionDescription {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1561,6 +1601,7 @@ crate::l1_struct! {
 
 impl CaptionDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1683,6 +1724,7 @@ crate::l1_struct! {
 
 impl BurnInDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1776,6 +1818,7 @@ crate::l1_struct! {
 
 impl DvbSubDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1869,6 +1912,7 @@ crate::l1_struct! {
 
 impl EbuTtDDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1914,6 +1958,7 @@ crate::l1_struct! {
 
 impl TtmlDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1930,6 +1975,7 @@ crate::l1_struct! {
 
 impl WebvttDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1946,6 +1992,7 @@ crate::l1_struct! {
 
 impl ColorCorrectionSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1965,6 +2012,7 @@ crate::l1_struct! {
 
 impl ColorCorrection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1995,6 +2043,7 @@ crate::l1_struct! {
 
 impl FeatureActivations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2025,6 +2074,7 @@ crate::l1_struct! {
 
 impl GlobalConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2083,6 +2133,7 @@ crate::l1_struct! {
 
 impl InputLossBehavior {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2127,6 +2178,7 @@ crate::l1_struct! {
 
 impl OutputLockingSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2166,6 +2218,7 @@ crate::l1_struct! {
 
 impl DisabledLockingSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2182,6 +2235,7 @@ crate::l1_struct! {
 
 impl EpochLockingSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2202,6 +2256,7 @@ crate::l1_struct! {
 
 impl PipelineLockingSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2225,6 +2280,7 @@ crate::l1_struct! {
 
 impl MotionGraphicsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2251,6 +2307,7 @@ crate::l1_struct! {
 
 impl MotionGraphicsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2270,6 +2327,7 @@ crate::l1_struct! {
 
 impl NielsenConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2293,6 +2351,7 @@ crate::l1_struct! {
 
 impl OutputGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2320,6 +2379,7 @@ crate::l1_struct! {
 
 impl OutputGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2411,6 +2471,7 @@ crate::l1_struct! {
 
 impl ArchiveGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2441,6 +2502,7 @@ crate::l1_struct! {
 
 impl ArchiveCdnSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2460,6 +2522,7 @@ crate::l1_struct! {
 
 impl ArchiveS3Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2476,6 +2539,7 @@ crate::l1_struct! {
 
 impl OutputLocationRef {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2495,6 +2559,7 @@ crate::l1_struct! {
 
 impl CmafIngestGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2614,6 +2679,7 @@ crate::l1_struct! {
 
 impl AdditionalDestinations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2630,6 +2696,7 @@ crate::l1_struct! {
 
 impl CmafIngestCaptionLanguageMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2650,6 +2717,7 @@ crate::l1_struct! {
 
 impl FrameCaptureGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2676,6 +2744,7 @@ crate::l1_struct! {
 
 impl FrameCaptureCdnSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2698,6 +2767,7 @@ crate::l1_struct! {
 
 impl FrameCaptureS3Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2714,6 +2784,7 @@ crate::l1_struct! {
 
 impl HlsGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2994,6 +3065,7 @@ crate::l1_struct! {
 
 impl CaptionLanguageMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3021,6 +3093,7 @@ crate::l1_struct! {
 
 impl HlsCdnSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3065,6 +3138,7 @@ crate::l1_struct! {
 
 impl HlsAkamaiSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3114,6 +3188,7 @@ crate::l1_struct! {
 
 impl HlsBasicPutSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3148,6 +3223,7 @@ crate::l1_struct! {
 
 impl HlsMediaStoreSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3189,6 +3265,7 @@ crate::l1_struct! {
 
 impl HlsS3Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3205,6 +3282,7 @@ crate::l1_struct! {
 
 impl HlsWebdavSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3246,6 +3324,7 @@ crate::l1_struct! {
 
 impl KeyProviderSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3265,6 +3344,7 @@ crate::l1_struct! {
 
 impl StaticKeySettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3288,6 +3368,7 @@ crate::l1_struct! {
 
 impl MediaPackageGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3314,6 +3395,7 @@ crate::l1_struct! {
 
 impl MediaPackageV2GroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3397,6 +3479,7 @@ crate::l1_struct! {
 
 impl MediaPackageAdditionalDestinations {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3413,6 +3496,7 @@ crate::l1_struct! {
 
 impl MsSmoothGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3537,6 +3621,7 @@ crate::l1_struct! {
 
 impl RtmpGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3593,6 +3678,7 @@ crate::l1_struct! {
 
 impl SrtGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3612,6 +3698,7 @@ crate::l1_struct! {
 
 impl UdpGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3645,6 +3732,7 @@ crate::l1_struct! {
 
 impl Output {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3686,6 +3774,7 @@ crate::l1_struct! {
 
 impl OutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3783,6 +3872,7 @@ crate::l1_struct! {
 
 impl ArchiveOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3810,6 +3900,7 @@ crate::l1_struct! {
 
 impl ArchiveContainerSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3830,6 +3921,7 @@ crate::l1_struct! {
 
 impl M2tsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4101,6 +4193,7 @@ crate::l1_struct! {
 
 impl DvbNitSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4125,6 +4218,7 @@ crate::l1_struct! {
 
 impl DvbSdtSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4156,6 +4250,7 @@ crate::l1_struct! {
 
 impl DvbTdtSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4172,6 +4267,7 @@ crate::l1_struct! {
 
 impl CmafIngestOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4188,6 +4284,7 @@ crate::l1_struct! {
 
 impl FrameCaptureOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4204,6 +4301,7 @@ crate::l1_struct! {
 
 impl HlsOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4238,6 +4336,7 @@ crate::l1_struct! {
 
 impl HlsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4278,6 +4377,7 @@ crate::l1_struct! {
 
 impl AudioOnlyHlsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4306,6 +4406,7 @@ crate::l1_struct! {
 
 impl Fmp4HlsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4339,6 +4440,7 @@ crate::l1_struct! {
 
 impl StandardHlsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4362,6 +4464,7 @@ crate::l1_struct! {
 
 impl M3u8Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4468,6 +4571,7 @@ crate::l1_struct! {
 
 impl MediaPackageOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4491,6 +4595,7 @@ crate::l1_struct! {
 
 impl MediaPackageV2DestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4522,6 +4627,7 @@ crate::l1_struct! {
 
 impl MsSmoothOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4545,6 +4651,7 @@ crate::l1_struct! {
 
 impl MultiplexOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4568,6 +4675,7 @@ crate::l1_struct! {
 
 impl MultiplexContainerSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4587,6 +4695,7 @@ crate::l1_struct! {
 
 impl MultiplexM2tsSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4674,6 +4783,7 @@ crate::l1_struct! {
 
 impl RtmpOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4708,6 +4818,7 @@ crate::l1_struct! {
 
 impl SrtOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4743,6 +4854,7 @@ crate::l1_struct! {
 
 impl UdpContainerSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4759,6 +4871,7 @@ crate::l1_struct! {
 
 impl UdpOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4793,6 +4906,7 @@ crate::l1_struct! {
 
 impl FecOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4817,6 +4931,7 @@ crate::l1_struct! {
 
 impl ThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4833,6 +4948,7 @@ crate::l1_struct! {
 
 impl TimecodeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4853,6 +4969,7 @@ crate::l1_struct! {
 
 impl VideoDescription {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4896,6 +5013,7 @@ crate::l1_struct! {
 
 impl VideoCodecSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4931,6 +5049,7 @@ crate::l1_struct! {
 
 impl Av1Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5069,6 +5188,7 @@ crate::l1_struct! {
 
 impl Av1ColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5108,6 +5228,7 @@ crate::l1_struct! {
 
 impl Hdr10Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5128,6 +5249,7 @@ crate::l1_struct! {
 
 impl TimecodeBurninSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5152,6 +5274,7 @@ crate::l1_struct! {
 
 impl FrameCaptureSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5185,6 +5308,7 @@ crate::l1_struct! {
 
 impl H264Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5418,6 +5542,7 @@ crate::l1_struct! {
 
 impl H264ColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5446,6 +5571,7 @@ crate::l1_struct! {
 
 impl H264FilterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5476,6 +5602,7 @@ crate::l1_struct! {
 
 impl BandwidthReductionFilterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5499,6 +5626,7 @@ crate::l1_struct! {
 
 impl TemporalFilterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5522,6 +5650,7 @@ crate::l1_struct! {
 
 impl H265Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5747,6 +5876,7 @@ crate::l1_struct! {
 
 impl H265ColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5793,6 +5923,7 @@ crate::l1_struct! {
 
 impl H265FilterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5823,6 +5954,7 @@ crate::l1_struct! {
 
 impl Mpeg2Settings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5924,6 +6056,7 @@ crate::l1_struct! {
 
 impl Mpeg2FilterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5943,6 +6076,7 @@ crate::l1_struct! {
 
 impl InferenceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5959,6 +6093,7 @@ crate::l1_struct! {
 
 impl InputAttachment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6004,6 +6139,7 @@ crate::l1_struct! {
 
 impl AutomaticInputFailoverSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6044,6 +6180,7 @@ crate::l1_struct! {
 
 impl FailoverCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6066,6 +6203,7 @@ crate::l1_struct! {
 
 impl FailoverConditionSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6102,6 +6240,7 @@ crate::l1_struct! {
 
 impl AudioSilenceFailoverSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6128,6 +6267,7 @@ crate::l1_struct! {
 
 impl InputLossFailoverSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6147,6 +6287,7 @@ crate::l1_struct! {
 
 impl VideoBlackFailoverSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6173,6 +6314,7 @@ crate::l1_struct! {
 
 impl InputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6241,6 +6383,7 @@ crate::l1_struct! {
 
 impl AudioSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6264,6 +6407,7 @@ crate::l1_struct! {
 
 impl AudioSelectorSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6307,6 +6451,7 @@ crate::l1_struct! {
 
 impl AudioHlsRenditionSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6327,6 +6472,7 @@ crate::l1_struct! {
 
 impl AudioLanguageSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6350,6 +6496,7 @@ crate::l1_struct! {
 
 impl AudioPidSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6366,6 +6513,7 @@ crate::l1_struct! {
 
 impl AudioTrackSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6386,6 +6534,7 @@ crate::l1_struct! {
 
 impl AudioDolbyEDecode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6405,6 +6554,7 @@ crate::l1_struct! {
 
 impl AudioTrack {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6421,6 +6571,7 @@ crate::l1_struct! {
 
 impl CaptionSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6448,6 +6599,7 @@ crate::l1_struct! {
 
 impl CaptionSelectorSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6512,6 +6664,7 @@ crate::l1_struct! {
 
 impl AncillarySourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6532,6 +6685,7 @@ crate::l1_struct! {
 
 impl DvbSubSourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6552,6 +6706,7 @@ crate::l1_struct! {
 
 impl EmbeddedSourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6592,6 +6747,7 @@ crate::l1_struct! {
 
 impl Scte20SourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6618,6 +6774,7 @@ crate::l1_struct! {
 
 impl Scte27SourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6638,6 +6795,7 @@ crate::l1_struct! {
 
 impl TeletextSourceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6661,6 +6819,7 @@ crate::l1_struct! {
 
 impl CaptionRectangle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6689,6 +6848,7 @@ crate::l1_struct! {
 
 impl NetworkInputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6722,6 +6882,7 @@ crate::l1_struct! {
 
 impl HlsInputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6754,6 +6915,7 @@ crate::l1_struct! {
 
 impl MulticastInputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6773,6 +6935,7 @@ crate::l1_struct! {
 
 impl VideoSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6813,6 +6976,7 @@ crate::l1_struct! {
 
 impl VideoSelectorColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6829,6 +6993,7 @@ crate::l1_struct! {
 
 impl VideoSelectorSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6858,6 +7023,7 @@ crate::l1_struct! {
 
 impl VideoSelectorPid {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6874,6 +7040,7 @@ crate::l1_struct! {
 
 impl VideoSelectorProgramId {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6890,6 +7057,7 @@ crate::l1_struct! {
 
 impl InputSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6914,6 +7082,7 @@ crate::l1_struct! {
 
 impl LinkedChannelSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6943,6 +7112,7 @@ crate::l1_struct! {
 
 impl FollowerChannelSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6969,6 +7139,7 @@ crate::l1_struct! {
 
 impl PrimaryChannelSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6988,6 +7159,7 @@ crate::l1_struct! {
 
 impl MaintenanceCreateSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7011,6 +7183,7 @@ crate::l1_struct! {
 
 impl VpcOutputSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

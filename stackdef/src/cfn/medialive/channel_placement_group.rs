@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ChannelPlacementGroup {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ChannelPlacementGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Channels`.
+    #[inline]
     pub fn attr_channels(&self) -> Value<List<String>> {
         self.resource.get_att("Channels")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -77,6 +82,7 @@ crate::l1_struct! {
 
 impl ChannelPlacementGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -106,6 +112,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl CloudWatchAlarmTemplateGroup {
     /// `Ref`: the `Identifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudWatchAlarmTemplateGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Identifier`.
+    #[inline]
     pub fn identifier(&self) -> Value<ids::CloudWatchAlarmTemplateGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CloudWatchAlarmTemplateGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Value<ids::CloudWatchAlarmTemplateGroupId> {
         self.resource.get_att("Identifier")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }

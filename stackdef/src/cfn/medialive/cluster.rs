@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaLiveClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MediaLiveClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaLiveClusterArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ChannelIds`.
+    #[inline]
     pub fn attr_channel_ids(&self) -> Value<List<String>> {
         self.resource.get_att("ChannelIds")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MediaLiveClusterId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -88,6 +94,7 @@ crate::l1_struct! {
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -143,6 +150,7 @@ crate::l1_struct! {
 
 impl ClusterNetworkSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +174,7 @@ crate::l1_struct! {
 
 impl InterfaceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -189,6 +198,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Input {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InputId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InputId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InputId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InputArn> {
         self.resource.get_att("Arn")
     }
@@ -152,6 +156,7 @@ crate::l1_struct! {
 
 impl InputProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -260,6 +265,7 @@ crate::l1_struct! {
 
 impl InputDestinationRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -294,6 +300,7 @@ crate::l1_struct! {
 
 impl InputRequestDestinationRoute {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -315,6 +322,7 @@ crate::l1_struct! {
 
 impl InputDeviceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -331,6 +339,7 @@ crate::l1_struct! {
 
 impl MediaConnectFlowRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -347,6 +356,7 @@ crate::l1_struct! {
 
 impl MulticastSettingsCreateRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -363,6 +373,7 @@ crate::l1_struct! {
 
 impl MulticastSourceCreateRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -383,6 +394,7 @@ crate::l1_struct! {
 
 impl RouterSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -407,6 +419,7 @@ crate::l1_struct! {
 
 impl RouterDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -426,6 +439,7 @@ crate::l1_struct! {
 
 impl Smpte2110ReceiverGroupSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -448,6 +462,7 @@ crate::l1_struct! {
 
 impl Smpte2110ReceiverGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -464,6 +479,7 @@ crate::l1_struct! {
 
 impl Smpte2110ReceiverGroupSdpSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -488,6 +504,7 @@ crate::l1_struct! {
 
 impl InputSdpLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -508,6 +525,7 @@ crate::l1_struct! {
 
 impl InputSourceRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -532,6 +550,7 @@ crate::l1_struct! {
 
 impl SrtSettingsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -561,6 +580,7 @@ crate::l1_struct! {
 
 impl SrtCallerSourceRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -599,6 +619,7 @@ crate::l1_struct! {
 
 impl SrtCallerDecryptionRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -622,6 +643,7 @@ crate::l1_struct! {
 
 impl SrtListenerSettingsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -646,6 +668,7 @@ crate::l1_struct! {
 
 impl SrtListenerDecryptionRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -669,6 +692,7 @@ crate::l1_struct! {
 
 impl InputVpcRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

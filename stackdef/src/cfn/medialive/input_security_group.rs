@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl InputSecurityGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InputSecurityGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InputSecurityGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InputSecurityGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InputSecurityGroupArn> {
         self.resource.get_att("Arn")
     }
@@ -60,6 +64,7 @@ crate::l1_struct! {
 
 impl InputSecurityGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -81,6 +86,7 @@ crate::l1_struct! {
 
 impl InputWhitelistRuleCidr {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Multiplex {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MultiplexId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MultiplexId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MultiplexArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::MultiplexId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `PipelinesRunningCount`.
+    #[inline]
     pub fn attr_pipelines_running_count(&self) -> Value<i64> {
         self.resource.get_att("PipelinesRunningCount")
     }
 
     /// `Fn::GetAtt` `ProgramCount`.
+    #[inline]
     pub fn attr_program_count(&self) -> Value<i64> {
         self.resource.get_att("ProgramCount")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -132,6 +139,7 @@ crate::l1_struct! {
 
 impl MultiplexOutputDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -155,6 +163,7 @@ crate::l1_struct! {
 
 impl MultiplexMediaConnectOutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -217,6 +226,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

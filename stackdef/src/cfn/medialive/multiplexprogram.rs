@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Multiplexprogram {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ChannelId`.
+    #[inline]
     pub fn attr_channel_id(&self) -> Value<String> {
         self.resource.get_att("ChannelId")
     }
@@ -88,6 +90,7 @@ crate::l1_struct! {
 
 impl MultiplexprogramProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -218,6 +221,7 @@ crate::l1_struct! {
 
 impl MultiplexProgramPacketIdentifiersMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -288,6 +292,7 @@ crate::l1_struct! {
 
 impl MultiplexProgramPipelineDetail {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

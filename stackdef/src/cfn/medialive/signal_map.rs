@@ -21,76 +21,91 @@ crate::l1_resource! {
 
 impl SignalMap {
     /// `Ref`: the `Identifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SignalMapId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Identifier`.
+    #[inline]
     pub fn identifier(&self) -> Value<ids::SignalMapId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SignalMapArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CloudWatchAlarmTemplateGroupIds`.
+    #[inline]
     pub fn attr_cloud_watch_alarm_template_group_ids(&self) -> Value<List<String>> {
         self.resource.get_att("CloudWatchAlarmTemplateGroupIds")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Value<String> {
         self.resource.get_att("ErrorMessage")
     }
 
     /// `Fn::GetAtt` `EventBridgeRuleTemplateGroupIds`.
+    #[inline]
     pub fn attr_event_bridge_rule_template_group_ids(&self) -> Value<List<String>> {
         self.resource.get_att("EventBridgeRuleTemplateGroupIds")
     }
 
     /// `Fn::GetAtt` `FailedMediaResourceMap`.
+    #[inline]
     pub fn attr_failed_media_resource_map(&self) -> Value<Json> {
         self.resource.get_att("FailedMediaResourceMap")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Value<ids::SignalMapId> {
         self.resource.get_att("Identifier")
     }
 
     /// `Fn::GetAtt` `LastDiscoveredAt`.
+    #[inline]
     pub fn attr_last_discovered_at(&self) -> Value<String> {
         self.resource.get_att("LastDiscoveredAt")
     }
 
     /// `Fn::GetAtt` `MediaResourceMap`.
+    #[inline]
     pub fn attr_media_resource_map(&self) -> Value<Json> {
         self.resource.get_att("MediaResourceMap")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `MonitorChangesPendingDeployment`.
+    #[inline]
     pub fn attr_monitor_changes_pending_deployment(&self) -> Value<bool> {
         self.resource.get_att("MonitorChangesPendingDeployment")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaPackageChannelId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::MediaPackageChannelId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaPackageChannelArn> {
         self.resource.get_att("Arn")
     }
@@ -119,6 +122,7 @@ crate::l1_struct! {
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -137,6 +141,7 @@ crate::l1_struct! {
 
 impl HlsIngest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -156,6 +161,7 @@ crate::l1_struct! {
 
 impl IngestEndpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

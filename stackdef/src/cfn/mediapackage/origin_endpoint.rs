@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl OriginEndpoint {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OriginEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OriginEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaPackageOriginEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
@@ -226,6 +230,7 @@ crate::l1_struct! {
 
 impl CmafPackage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -547,6 +552,7 @@ crate::l1_struct! {
 
 impl StreamSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -589,6 +595,7 @@ crate::l1_struct! {
 
 impl DashPackage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -801,6 +808,7 @@ crate::l1_struct! {
 
 impl HlsPackage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -989,6 +997,7 @@ crate::l1_struct! {
 
 impl MssPackage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

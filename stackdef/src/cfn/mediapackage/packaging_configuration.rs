@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl PackagingConfiguration {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PackagingConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PackagingConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PackagingConfigurationArn> {
         self.resource.get_att("Arn")
     }
@@ -273,6 +276,7 @@ crate::l1_struct! {
 
 impl HlsManifest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -331,6 +335,7 @@ crate::l1_struct! {
 
 impl StreamSelection {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -422,6 +427,7 @@ crate::l1_struct! {
 
 impl DashManifest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -650,6 +656,7 @@ crate::l1_struct! {
 
 impl MssManifest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PackagingGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PackagingGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PackagingGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PackagingGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
@@ -123,6 +127,7 @@ crate::l1_struct! {
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

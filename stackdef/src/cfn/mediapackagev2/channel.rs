@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaPackageV2ChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::MediaPackageV2ChannelArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaPackageV2ChannelArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `IngestEndpoints`.
+    #[inline]
     pub fn attr_ingest_endpoints(&self) -> Value<Json> {
         self.resource.get_att("IngestEndpoints")
     }
 
     /// `Fn::GetAtt` `IngestEndpointUrls`.
+    #[inline]
     pub fn attr_ingest_endpoint_urls(&self) -> Value<List<String>> {
         self.resource.get_att("IngestEndpointUrls")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
@@ -170,6 +177,7 @@ crate::l1_struct! {
 
 impl InputSwitchConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +212,7 @@ crate::l1_struct! {
 
 impl OutputHeaderConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -220,6 +229,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

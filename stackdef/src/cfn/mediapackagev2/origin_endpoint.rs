@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl OriginEndpoint {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaPackageV2OriginEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::MediaPackageV2OriginEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaPackageV2OriginEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DashManifestUrls`.
+    #[inline]
     pub fn attr_dash_manifest_urls(&self) -> Value<List<String>> {
         self.resource.get_att("DashManifestUrls")
     }
 
     /// `Fn::GetAtt` `MssManifestUrls`.
+    #[inline]
     pub fn attr_mss_manifest_urls(&self) -> Value<List<String>> {
         self.resource.get_att("MssManifestUrls")
     }
 
     /// `Fn::GetAtt` `HlsManifestUrls`.
+    #[inline]
     pub fn attr_hls_manifest_urls(&self) -> Value<List<String>> {
         self.resource.get_att("HlsManifestUrls")
     }
 
     /// `Fn::GetAtt` `LowLatencyHlsManifestUrls`.
+    #[inline]
     pub fn attr_low_latency_hls_manifest_urls(&self) -> Value<List<String>> {
         self.resource.get_att("LowLatencyHlsManifestUrls")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
@@ -418,6 +427,7 @@ crate::l1_struct! {
 
 impl DashDvbSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -456,6 +466,7 @@ crate::l1_struct! {
 
 impl DashDvbFontDownload {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -484,6 +495,7 @@ crate::l1_struct! {
 
 impl FilterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -550,6 +562,7 @@ crate::l1_struct! {
 
 impl DashProgramInformation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -591,6 +604,7 @@ crate::l1_struct! {
 
 impl ScteDash {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -625,6 +639,7 @@ crate::l1_struct! {
 
 impl DashSubtitleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -666,6 +681,7 @@ crate::l1_struct! {
 
 impl DashUtcTiming {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -701,6 +717,7 @@ crate::l1_struct! {
 
 impl ForceEndpointErrorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -799,6 +816,7 @@ crate::l1_struct! {
 
 impl ScteHls {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -943,6 +961,7 @@ crate::l1_struct! {
 
 impl Segment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1051,6 +1070,7 @@ crate::l1_struct! {
 
 impl EncryptionMethod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1232,6 +1252,7 @@ crate::l1_struct! {
 
 impl Scte {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1287,6 +1308,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

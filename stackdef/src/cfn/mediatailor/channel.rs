@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Channel {
     /// `Ref`: the `ChannelName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MediaTailorChannelName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ChannelName`.
+    #[inline]
     pub fn channel_name(&self) -> Value<ids::MediaTailorChannelName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MediaTailorChannelArn> {
         self.resource.get_att("Arn")
     }
@@ -150,6 +153,7 @@ crate::l1_struct! {
 
 impl SlateSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -173,6 +177,7 @@ crate::l1_struct! {
 
 impl LogConfigurationForChannel {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -230,6 +235,7 @@ crate::l1_struct! {
 
 impl DashPlaylistSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -271,6 +277,7 @@ crate::l1_struct! {
 
 impl HlsPlaylistSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ChannelPolicy {
     /// `Ref`: the `ChannelName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ChannelPolicyName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ChannelName`.
+    #[inline]
     pub fn channel_name(&self) -> Value<ids::ChannelPolicyName> {
         self.resource.ref_value()
     }

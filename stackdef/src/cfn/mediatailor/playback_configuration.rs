@@ -21,38 +21,45 @@ crate::l1_resource! {
 
 impl PlaybackConfiguration {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PlaybackConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::PlaybackConfigurationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SessionInitializationEndpointPrefix`.
+    #[inline]
     pub fn attr_session_initialization_endpoint_prefix(&self) -> Value<String> {
         self.resource.get_att("SessionInitializationEndpointPrefix")
     }
 
     /// `Fn::GetAtt` `HlsConfiguration.ManifestEndpointPrefix`.
+    #[inline]
     pub fn attr_hls_configuration_manifest_endpoint_prefix(&self) -> Value<String> {
         self.resource
             .get_att("HlsConfiguration.ManifestEndpointPrefix")
     }
 
     /// `Fn::GetAtt` `DashConfiguration.ManifestEndpointPrefix`.
+    #[inline]
     pub fn attr_dash_configuration_manifest_endpoint_prefix(&self) -> Value<String> {
         self.resource
             .get_att("DashConfiguration.ManifestEndpointPrefix")
     }
 
     /// `Fn::GetAtt` `PlaybackConfigurationArn`.
+    #[inline]
     pub fn attr_playback_configuration_arn(&self) -> Value<String> {
         self.resource.get_att("PlaybackConfigurationArn")
     }
 
     /// `Fn::GetAtt` `PlaybackEndpointPrefix`.
+    #[inline]
     pub fn attr_playback_endpoint_prefix(&self) -> Value<String> {
         self.resource.get_att("PlaybackEndpointPrefix")
     }
@@ -382,6 +389,7 @@ crate::l1_struct! {
 
 impl HttpRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -433,6 +441,7 @@ crate::l1_struct! {
 
 impl AvailSuppression {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -479,6 +488,7 @@ crate::l1_struct! {
 
 impl Bumper {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -499,6 +509,7 @@ crate::l1_struct! {
 
 impl CdnConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -525,6 +536,7 @@ crate::l1_struct! {
 
 impl DashConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -565,6 +577,7 @@ crate::l1_struct! {
 
 impl HlsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -594,6 +607,7 @@ crate::l1_struct! {
 
 impl LivePreRollConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -661,6 +675,7 @@ crate::l1_struct! {
 
 impl AdsInteractionLog {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -687,6 +702,7 @@ crate::l1_struct! {
 
 impl ManifestServiceInteractionLog {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -706,6 +722,7 @@ crate::l1_struct! {
 
 impl ManifestProcessingRules {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -725,6 +742,7 @@ crate::l1_struct! {
 
 impl AdMarkerPassthrough {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SourceLocation {
     /// `Ref`: the `SourceLocationName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SourceLocationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SourceLocationName`.
+    #[inline]
     pub fn source_location_name(&self) -> Value<ids::SourceLocationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SourceLocationArn> {
         self.resource.get_att("Arn")
     }
@@ -150,6 +153,7 @@ crate::l1_struct! {
 
 impl AccessConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -189,6 +193,7 @@ crate::l1_struct! {
 
 impl SecretsManagerAccessTokenConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -216,6 +221,7 @@ crate::l1_struct! {
 
 impl DefaultSegmentDeliveryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +250,7 @@ crate::l1_struct! {
 
 impl SegmentDeliveryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

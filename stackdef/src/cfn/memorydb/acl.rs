@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Acl {
     /// `Ref`: the `ACLName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AclName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ACLName`.
+    #[inline]
     pub fn acl_name(&self) -> Value<ids::AclName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AclArn> {
         self.resource.get_att("Arn")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `ClusterName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MemoryDbClusterName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterName`.
+    #[inline]
     pub fn cluster_name(&self) -> Value<ids::MemoryDbClusterName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ClusterEndpoint.Address`.
+    #[inline]
     pub fn attr_cluster_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("ClusterEndpoint.Address")
     }
 
     /// `Fn::GetAtt` `ClusterEndpoint.Port`.
+    #[inline]
     pub fn attr_cluster_endpoint_port(&self) -> Value<i64> {
         self.resource.get_att("ClusterEndpoint.Port")
     }
 
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }
 
     /// `Fn::GetAtt` `ParameterGroupStatus`.
+    #[inline]
     pub fn attr_parameter_group_status(&self) -> Value<String> {
         self.resource.get_att("ParameterGroupStatus")
     }
@@ -419,6 +426,7 @@ crate::l1_struct! {
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

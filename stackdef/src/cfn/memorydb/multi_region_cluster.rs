@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MultiRegionCluster {
     /// `Ref`: the `MultiRegionClusterName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MultiRegionClusterName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MultiRegionClusterName`.
+    #[inline]
     pub fn multi_region_cluster_name(&self) -> Value<ids::MultiRegionClusterName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MultiRegionClusterName`.
+    #[inline]
     pub fn attr_multi_region_cluster_name(&self) -> Value<ids::MultiRegionClusterName> {
         self.resource.get_att("MultiRegionClusterName")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }

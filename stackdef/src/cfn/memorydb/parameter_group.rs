@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ParameterGroup {
     /// `Ref`: the `ParameterGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MemoryDbParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ParameterGroupName`.
+    #[inline]
     pub fn parameter_group_name(&self) -> Value<ids::MemoryDbParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }

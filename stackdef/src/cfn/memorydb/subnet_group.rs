@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SubnetGroup {
     /// `Ref`: the `SubnetGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MemoryDbSubnetGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubnetGroupName`.
+    #[inline]
     pub fn subnet_group_name(&self) -> Value<ids::MemoryDbSubnetGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }
 
     /// `Fn::GetAtt` `SupportedNetworkTypes`.
+    #[inline]
     pub fn attr_supported_network_types(&self) -> Value<List<String>> {
         self.resource.get_att("SupportedNetworkTypes")
     }

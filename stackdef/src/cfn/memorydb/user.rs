@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl User {
     /// `Ref`: the `UserName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MemoryDbUserName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserName`.
+    #[inline]
     pub fn user_name(&self) -> Value<ids::MemoryDbUserName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MemoryDbUserArn> {
         self.resource.get_att("Arn")
     }
@@ -104,6 +108,7 @@ crate::l1_struct! {
 
 impl AuthenticationMode {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

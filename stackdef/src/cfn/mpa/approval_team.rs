@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl ApprovalTeam {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApprovalTeamArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ApprovalTeamArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ApprovalTeamArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `VersionId`.
+    #[inline]
     pub fn attr_version_id(&self) -> Value<String> {
         self.resource.get_att("VersionId")
     }
 
     /// `Fn::GetAtt` `NumberOfApprovers`.
+    #[inline]
     pub fn attr_number_of_approvers(&self) -> Value<i64> {
         self.resource.get_att("NumberOfApprovers")
     }
 
     /// `Fn::GetAtt` `UpdateSessionArn`.
+    #[inline]
     pub fn attr_update_session_arn(&self) -> Value<String> {
         self.resource.get_att("UpdateSessionArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastUpdateTime`.
+    #[inline]
     pub fn attr_last_update_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdateTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusCode`.
+    #[inline]
     pub fn attr_status_code(&self) -> Value<String> {
         self.resource.get_att("StatusCode")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl IdentitySource {
     /// `Ref`: the `IdentitySourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IdentitySourceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IdentitySourceArn`.
+    #[inline]
     pub fn identity_source_arn(&self) -> Value<ids::IdentitySourceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdentitySourceArn`.
+    #[inline]
     pub fn attr_identity_source_arn(&self) -> Value<ids::IdentitySourceArn> {
         self.resource.get_att("IdentitySourceArn")
     }
 
     /// `Fn::GetAtt` `IdentitySourceType`.
+    #[inline]
     pub fn attr_identity_source_type(&self) -> Value<String> {
         self.resource.get_att("IdentitySourceType")
     }
 
     /// `Fn::GetAtt` `IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl`.
+    #[inline]
     pub fn attr_identity_source_parameters_iam_identity_center_approval_portal_url(
         &self,
     ) -> Value<String> {
@@ -49,21 +54,25 @@ impl IdentitySource {
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusCode`.
+    #[inline]
     pub fn attr_status_code(&self) -> Value<String> {
         self.resource.get_att("StatusCode")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl BatchScramSecret {
     /// `Ref`: the `ClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BatchScramSecretArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterArn`.
+    #[inline]
     pub fn cluster_arn(&self) -> Value<ids::BatchScramSecretArn> {
         self.resource.ref_value()
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MskClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::MskClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MskClusterArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CurrentVersion`.
+    #[inline]
     pub fn attr_current_version(&self) -> Value<String> {
         self.resource.get_att("CurrentVersion")
     }
@@ -273,6 +277,7 @@ crate::l1_struct! {
 
 impl ConnectivityInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -310,6 +315,7 @@ crate::l1_struct! {
 
 impl PublicAccess {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -327,6 +333,7 @@ crate::l1_struct! {
 
 impl VpcConnectivity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -349,6 +356,7 @@ crate::l1_struct! {
 
 impl VpcConnectivityClientAuthentication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -369,6 +377,7 @@ crate::l1_struct! {
 
 impl VpcConnectivitySasl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -425,6 +434,7 @@ crate::l1_struct! {
 
 impl StorageInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -441,6 +451,7 @@ crate::l1_struct! {
 
 impl EbsStorageInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -465,6 +476,7 @@ crate::l1_struct! {
 
 impl ProvisionedThroughput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -488,6 +500,7 @@ crate::l1_struct! {
 
 impl ClientAuthentication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -515,6 +528,7 @@ crate::l1_struct! {
 
 impl Sasl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -559,6 +573,7 @@ crate::l1_struct! {
 
 impl Tls {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -610,6 +625,7 @@ crate::l1_struct! {
 
 impl EncryptionInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -652,6 +668,7 @@ crate::l1_struct! {
 
 impl EncryptionInTransit {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -710,6 +727,7 @@ crate::l1_struct! {
 
 impl BrokerLogs {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -798,6 +816,7 @@ crate::l1_struct! {
 
 impl Prometheus {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -882,6 +901,7 @@ crate::l1_struct! {
 
 impl ZookeeperAccess {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ClusterPolicy {
     /// `Ref`: the `ClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClusterPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterArn`.
+    #[inline]
     pub fn cluster_arn(&self) -> Value<ids::ClusterPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CurrentVersion`.
+    #[inline]
     pub fn attr_current_version(&self) -> Value<String> {
         self.resource.get_att("CurrentVersion")
     }

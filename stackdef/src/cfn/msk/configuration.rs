@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Configuration {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MskConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::MskConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MskConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `LatestRevision.CreationTime`.
+    #[inline]
     pub fn attr_latest_revision_creation_time(&self) -> Value<String> {
         self.resource.get_att("LatestRevision.CreationTime")
     }
 
     /// `Fn::GetAtt` `LatestRevision.Revision`.
+    #[inline]
     pub fn attr_latest_revision_revision(&self) -> Value<i64> {
         self.resource.get_att("LatestRevision.Revision")
     }
 
     /// `Fn::GetAtt` `LatestRevision.Description`.
+    #[inline]
     pub fn attr_latest_revision_description(&self) -> Value<String> {
         self.resource.get_att("LatestRevision.Description")
     }
@@ -128,6 +134,7 @@ crate::l1_struct! {
 
 impl LatestRevision {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Replicator {
     /// `Ref`: the `ReplicatorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReplicatorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReplicatorArn`.
+    #[inline]
     pub fn replicator_arn(&self) -> Value<ids::ReplicatorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ReplicatorArn`.
+    #[inline]
     pub fn attr_replicator_arn(&self) -> Value<ids::ReplicatorArn> {
         self.resource.get_att("ReplicatorArn")
     }
 
     /// `Fn::GetAtt` `CurrentVersion`.
+    #[inline]
     pub fn attr_current_version(&self) -> Value<String> {
         self.resource.get_att("CurrentVersion")
     }
@@ -137,6 +141,7 @@ crate::l1_struct! {
 
 impl KafkaCluster {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -322,6 +327,7 @@ crate::l1_struct! {
 
 impl LogDelivery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -341,6 +347,7 @@ crate::l1_struct! {
 
 impl ReplicatorLogDelivery {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -621,6 +628,7 @@ crate::l1_struct! {
 
 impl ReplicationStartingPosition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -647,6 +655,7 @@ crate::l1_struct! {
 
 impl ReplicationTopicNameConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

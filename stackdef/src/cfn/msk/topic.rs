@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Topic {
     /// `Ref`: the `TopicArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MskTopicArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TopicArn`.
+    #[inline]
     pub fn topic_arn(&self) -> Value<ids::MskTopicArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TopicArn`.
+    #[inline]
     pub fn attr_topic_arn(&self) -> Value<ids::MskTopicArn> {
         self.resource.get_att("TopicArn")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MwaaEnvironmentName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::MwaaEnvironmentName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::MwaaEnvironmentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CeleryExecutorQueue`.
+    #[inline]
     pub fn attr_celery_executor_queue(&self) -> Value<String> {
         self.resource.get_att("CeleryExecutorQueue")
     }
 
     /// `Fn::GetAtt` `DatabaseVpcEndpointService`.
+    #[inline]
     pub fn attr_database_vpc_endpoint_service(&self) -> Value<String> {
         self.resource.get_att("DatabaseVpcEndpointService")
     }
 
     /// `Fn::GetAtt` `WebserverVpcEndpointService`.
+    #[inline]
     pub fn attr_webserver_vpc_endpoint_service(&self) -> Value<String> {
         self.resource.get_att("WebserverVpcEndpointService")
     }
 
     /// `Fn::GetAtt` `WebserverUrl`.
+    #[inline]
     pub fn attr_webserver_url(&self) -> Value<String> {
         self.resource.get_att("WebserverUrl")
     }
 
     /// `Fn::GetAtt` `LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_dag_processing_logs_cloud_watch_log_group_arn(
         &self,
     ) -> Value<String> {
@@ -64,6 +72,7 @@ impl Environment {
     }
 
     /// `Fn::GetAtt` `LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_scheduler_logs_cloud_watch_log_group_arn(
         &self,
     ) -> Value<String> {
@@ -72,6 +81,7 @@ impl Environment {
     }
 
     /// `Fn::GetAtt` `LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_webserver_logs_cloud_watch_log_group_arn(
         &self,
     ) -> Value<String> {
@@ -80,6 +90,7 @@ impl Environment {
     }
 
     /// `Fn::GetAtt` `LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_worker_logs_cloud_watch_log_group_arn(
         &self,
     ) -> Value<String> {
@@ -88,6 +99,7 @@ impl Environment {
     }
 
     /// `Fn::GetAtt` `LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn`.
+    #[inline]
     pub fn attr_logging_configuration_task_logs_cloud_watch_log_group_arn(&self) -> Value<String> {
         self.resource
             .get_att("LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn")
@@ -475,6 +487,7 @@ crate::l1_struct! {
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -510,6 +523,7 @@ crate::l1_struct! {
 
 impl ModuleLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -555,6 +569,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

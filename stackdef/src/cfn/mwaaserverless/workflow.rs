@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Workflow {
     /// `Ref`: the `WorkflowArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MwaaServerlessWorkflowArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkflowArn`.
+    #[inline]
     pub fn workflow_arn(&self) -> Value<ids::MwaaServerlessWorkflowArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkflowArn`.
+    #[inline]
     pub fn attr_workflow_arn(&self) -> Value<ids::MwaaServerlessWorkflowArn> {
         self.resource.get_att("WorkflowArn")
     }
 
     /// `Fn::GetAtt` `WorkflowVersion`.
+    #[inline]
     pub fn attr_workflow_version(&self) -> Value<String> {
         self.resource.get_att("WorkflowVersion")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `ModifiedAt`.
+    #[inline]
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
 
     /// `Fn::GetAtt` `WorkflowStatus`.
+    #[inline]
     pub fn attr_workflow_status(&self) -> Value<String> {
         self.resource.get_att("WorkflowStatus")
     }
@@ -250,6 +257,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl DbCluster {
     /// `Ref`: the `DBClusterIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NeptuneDbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBClusterIdentifier`.
+    #[inline]
     pub fn db_cluster_identifier(&self) -> Value<ids::NeptuneDbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `ClusterResourceId`.
+    #[inline]
     pub fn attr_cluster_resource_id(&self) -> Value<String> {
         self.resource.get_att("ClusterResourceId")
     }
 
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Value<String> {
         self.resource.get_att("Port")
     }
 
     /// `Fn::GetAtt` `ReadEndpoint`.
+    #[inline]
     pub fn attr_read_endpoint(&self) -> Value<String> {
         self.resource.get_att("ReadEndpoint")
     }
@@ -227,6 +233,7 @@ crate::l1_struct! {
 
 impl DbClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

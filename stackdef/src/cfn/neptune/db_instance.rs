@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DbInstance {
     /// `Ref`: the `DBInstanceIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NeptuneDbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBInstanceIdentifier`.
+    #[inline]
     pub fn db_instance_identifier(&self) -> Value<ids::NeptuneDbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Value<String> {
         self.resource.get_att("Port")
     }

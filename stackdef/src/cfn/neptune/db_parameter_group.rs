@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DbParameterGroup {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NeptuneDbParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::NeptuneDbParameterGroupName> {
         self.resource.ref_value()
     }

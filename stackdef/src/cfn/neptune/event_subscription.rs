@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl EventSubscription {
     /// `Ref`: the `SubscriptionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NeptuneEventSubscriptionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubscriptionName`.
+    #[inline]
     pub fn subscription_name(&self) -> Value<ids::NeptuneEventSubscriptionName> {
         self.resource.ref_value()
     }

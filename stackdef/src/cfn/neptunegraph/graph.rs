@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Graph {
     /// `Ref`: the `GraphId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GraphId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GraphId`.
+    #[inline]
     pub fn graph_id(&self) -> Value<ids::GraphId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GraphArn`.
+    #[inline]
     pub fn attr_graph_arn(&self) -> Value<String> {
         self.resource.get_att("GraphArn")
     }
 
     /// `Fn::GetAtt` `GraphId`.
+    #[inline]
     pub fn attr_graph_id(&self) -> Value<ids::GraphId> {
         self.resource.get_att("GraphId")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl GraphSnapshot {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GraphSnapshotArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::GraphSnapshotArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GraphSnapshotArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_create_time(&self) -> Value<String> {
         self.resource.get_att("SnapshotCreateTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `KmsKeyIdentifier`.
+    #[inline]
     pub fn attr_kms_key_identifier(&self) -> Value<String> {
         self.resource.get_att("KmsKeyIdentifier")
     }

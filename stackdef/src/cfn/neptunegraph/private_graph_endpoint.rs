@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PrivateGraphEndpoint {
     /// `Ref`: the `PrivateGraphEndpointIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PrivateGraphEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PrivateGraphEndpointIdentifier`.
+    #[inline]
     pub fn private_graph_endpoint_identifier(&self) -> Value<ids::PrivateGraphEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PrivateGraphEndpointIdentifier`.
+    #[inline]
     pub fn attr_private_graph_endpoint_identifier(&self) -> Value<ids::PrivateGraphEndpointId> {
         self.resource.get_att("PrivateGraphEndpointIdentifier")
     }
 
     /// `Fn::GetAtt` `VpcEndpointId`.
+    #[inline]
     pub fn attr_vpc_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointId")
     }

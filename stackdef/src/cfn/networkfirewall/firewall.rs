@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Firewall {
     /// `Ref`: the `FirewallArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FirewallArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FirewallArn`.
+    #[inline]
     pub fn firewall_arn(&self) -> Value<ids::FirewallArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FirewallArn`.
+    #[inline]
     pub fn attr_firewall_arn(&self) -> Value<ids::FirewallArn> {
         self.resource.get_att("FirewallArn")
     }
 
     /// `Fn::GetAtt` `FirewallId`.
+    #[inline]
     pub fn attr_firewall_id(&self) -> Value<String> {
         self.resource.get_att("FirewallId")
     }
 
     /// `Fn::GetAtt` `TransitGatewayAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayAttachmentId")
     }
 
     /// `Fn::GetAtt` `EndpointIds`.
+    #[inline]
     pub fn attr_endpoint_ids(&self) -> Value<Json> {
         self.resource.get_att("EndpointIds")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl FirewallPolicy {
     /// `Ref`: the `FirewallPolicyArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FirewallPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FirewallPolicyArn`.
+    #[inline]
     pub fn firewall_policy_arn(&self) -> Value<ids::FirewallPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FirewallPolicyArn`.
+    #[inline]
     pub fn attr_firewall_policy_arn(&self) -> Value<ids::FirewallPolicyArn> {
         self.resource.get_att("FirewallPolicyArn")
     }
 
     /// `Fn::GetAtt` `FirewallPolicyId`.
+    #[inline]
     pub fn attr_firewall_policy_id(&self) -> Value<String> {
         self.resource.get_att("FirewallPolicyId")
     }
@@ -200,6 +204,7 @@ crate::l1_struct! {
 
 impl PolicyVariables {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -216,6 +221,7 @@ crate::l1_struct! {
 
 impl IpSet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -234,6 +240,7 @@ crate::l1_struct! {
 
 impl StatefulEngineOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -261,6 +268,7 @@ crate::l1_struct! {
 
 impl FlowTimeouts {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -331,6 +339,7 @@ crate::l1_struct! {
 
 impl StatefulRuleGroupOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -378,6 +387,7 @@ crate::l1_struct! {
 
 impl ActionDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

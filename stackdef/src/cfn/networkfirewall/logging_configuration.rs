@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl LoggingConfiguration {
     /// `Ref`: the `FirewallArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkFirewallLoggingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FirewallArn`.
+    #[inline]
     pub fn firewall_arn(&self) -> Value<ids::NetworkFirewallLoggingConfigurationArn> {
         self.resource.ref_value()
     }

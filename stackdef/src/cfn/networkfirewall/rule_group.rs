@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl RuleGroup {
     /// `Ref`: the `RuleGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkFirewallRuleGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleGroupArn`.
+    #[inline]
     pub fn rule_group_arn(&self) -> Value<ids::NetworkFirewallRuleGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleGroupArn`.
+    #[inline]
     pub fn attr_rule_group_arn(&self) -> Value<ids::NetworkFirewallRuleGroupArn> {
         self.resource.get_att("RuleGroupArn")
     }
 
     /// `Fn::GetAtt` `RuleGroupId`.
+    #[inline]
     pub fn attr_rule_group_id(&self) -> Value<String> {
         self.resource.get_att("RuleGroupId")
     }
@@ -161,6 +165,7 @@ crate::l1_struct! {
 
 impl ReferenceSets {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -180,6 +185,7 @@ crate::l1_struct! {
 
 impl IpSetReference {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -198,6 +204,7 @@ crate::l1_struct! {
 
 impl RuleVariables {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -218,6 +225,7 @@ crate::l1_struct! {
 
 impl IpSet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -236,6 +244,7 @@ crate::l1_struct! {
 
 impl PortSet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -254,6 +263,7 @@ crate::l1_struct! {
 
 impl RulesSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -519,6 +529,7 @@ crate::l1_struct! {
 
 impl ActionDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -600,6 +611,7 @@ crate::l1_struct! {
 
 impl MatchAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -710,6 +722,7 @@ crate::l1_struct! {
 
 impl StatefulRuleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -736,6 +749,7 @@ crate::l1_struct! {
 
 impl SummaryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

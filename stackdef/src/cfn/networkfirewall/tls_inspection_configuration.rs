@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TlsInspectionConfiguration {
     /// `Ref`: the `TLSInspectionConfigurationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TlsInspectionConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TLSInspectionConfigurationArn`.
+    #[inline]
     pub fn tls_inspection_configuration_arn(&self) -> Value<ids::TlsInspectionConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TLSInspectionConfigurationArn`.
+    #[inline]
     pub fn attr_tls_inspection_configuration_arn(
         &self,
     ) -> Value<ids::TlsInspectionConfigurationArn> {
@@ -38,6 +41,7 @@ impl TlsInspectionConfiguration {
     }
 
     /// `Fn::GetAtt` `TLSInspectionConfigurationId`.
+    #[inline]
     pub fn attr_tls_inspection_configuration_id(&self) -> Value<String> {
         self.resource.get_att("TLSInspectionConfigurationId")
     }
@@ -117,6 +121,7 @@ crate::l1_struct! {
 
 impl TlsInspectionConfigurationProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -140,6 +145,7 @@ crate::l1_struct! {
 
 impl ServerCertificateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -183,6 +189,7 @@ crate::l1_struct! {
 
 impl CheckCertificateRevocationStatus {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -233,6 +240,7 @@ crate::l1_struct! {
 
 impl ServerCertificateScope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -301,6 +309,7 @@ crate::l1_struct! {
 
 impl ServerCertificate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

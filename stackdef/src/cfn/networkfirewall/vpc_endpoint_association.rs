@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl VpcEndpointAssociation {
     /// `Ref`: the `VpcEndpointAssociationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcEndpointAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VpcEndpointAssociationArn`.
+    #[inline]
     pub fn vpc_endpoint_association_arn(&self) -> Value<ids::VpcEndpointAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VpcEndpointAssociationArn`.
+    #[inline]
     pub fn attr_vpc_endpoint_association_arn(&self) -> Value<ids::VpcEndpointAssociationArn> {
         self.resource.get_att("VpcEndpointAssociationArn")
     }
 
     /// `Fn::GetAtt` `VpcEndpointAssociationId`.
+    #[inline]
     pub fn attr_vpc_endpoint_association_id(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointAssociationId")
     }
 
     /// `Fn::GetAtt` `EndpointId`.
+    #[inline]
     pub fn attr_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("EndpointId")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl ConnectPeer {
     /// `Ref`: the `ConnectPeerId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectPeerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectPeerId`.
+    #[inline]
     pub fn connect_peer_id(&self) -> Value<ids::ConnectPeerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectPeerId`.
+    #[inline]
     pub fn attr_connect_peer_id(&self) -> Value<ids::ConnectPeerId> {
         self.resource.get_att("ConnectPeerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `CoreNetworkId`.
+    #[inline]
     pub fn attr_core_network_id(&self) -> Value<String> {
         self.resource.get_att("CoreNetworkId")
     }
 
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Value<String> {
         self.resource.get_att("EdgeLocation")
     }
 
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
@@ -174,6 +182,7 @@ crate::l1_struct! {
 
 impl BgpOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl CoreNetwork {
     /// `Ref`: the `CoreNetworkId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CoreNetworkId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CoreNetworkId`.
+    #[inline]
     pub fn core_network_id(&self) -> Value<ids::CoreNetworkId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Value<String> {
         self.resource.get_att("OwnerAccount")
     }
 
     /// `Fn::GetAtt` `CoreNetworkId`.
+    #[inline]
     pub fn attr_core_network_id(&self) -> Value<ids::CoreNetworkId> {
         self.resource.get_att("CoreNetworkId")
     }
 
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Value<String> {
         self.resource.get_att("CoreNetworkArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `Segments`.
+    #[inline]
     pub fn attr_segments(&self) -> Value<Json> {
         self.resource.get_att("Segments")
     }
 
     /// `Fn::GetAtt` `NetworkFunctionGroups`.
+    #[inline]
     pub fn attr_network_function_groups(&self) -> Value<Json> {
         self.resource.get_att("NetworkFunctionGroups")
     }
 
     /// `Fn::GetAtt` `Edges`.
+    #[inline]
     pub fn attr_edges(&self) -> Value<Json> {
         self.resource.get_att("Edges")
     }

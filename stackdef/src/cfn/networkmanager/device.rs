@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl Device {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeviceId`.
+    #[inline]
     pub fn attr_device_id(&self) -> Value<String> {
         self.resource.get_att("DeviceId")
     }
 
     /// `Fn::GetAtt` `DeviceArn`.
+    #[inline]
     pub fn attr_device_arn(&self) -> Value<String> {
         self.resource.get_att("DeviceArn")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
@@ -176,6 +181,7 @@ crate::l1_struct! {
 
 impl AwsLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +206,7 @@ crate::l1_struct! {
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

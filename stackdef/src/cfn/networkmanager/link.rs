@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl Link {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Value<String> {
         self.resource.get_att("LinkId")
     }
 
     /// `Fn::GetAtt` `LinkArn`.
+    #[inline]
     pub fn attr_link_arn(&self) -> Value<String> {
         self.resource.get_att("LinkArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -137,6 +142,7 @@ crate::l1_struct! {
 
 impl Bandwidth {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl Site {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SiteId`.
+    #[inline]
     pub fn attr_site_id(&self) -> Value<String> {
         self.resource.get_att("SiteId")
     }
 
     /// `Fn::GetAtt` `SiteArn`.
+    #[inline]
     pub fn attr_site_arn(&self) -> Value<String> {
         self.resource.get_att("SiteArn")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
@@ -106,6 +111,7 @@ crate::l1_struct! {
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,71 +21,85 @@ crate::l1_resource! {
 
 impl SiteToSiteVpnAttachment {
     /// `Ref`: the `AttachmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SiteToSiteVpnAttachmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AttachmentId`.
+    #[inline]
     pub fn attachment_id(&self) -> Value<ids::SiteToSiteVpnAttachmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Value<String> {
         self.resource.get_att("CoreNetworkArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `AttachmentType`.
+    #[inline]
     pub fn attr_attachment_type(&self) -> Value<String> {
         self.resource.get_att("AttachmentType")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceArn")
     }
 
     /// `Fn::GetAtt` `AttachmentId`.
+    #[inline]
     pub fn attr_attachment_id(&self) -> Value<ids::SiteToSiteVpnAttachmentId> {
         self.resource.get_att("AttachmentId")
     }
 
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Value<String> {
         self.resource.get_att("OwnerAccountId")
     }
 
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Value<String> {
         self.resource.get_att("EdgeLocation")
     }
 
     /// `Fn::GetAtt` `AttachmentPolicyRuleNumber`.
+    #[inline]
     pub fn attr_attachment_policy_rule_number(&self) -> Value<i64> {
         self.resource.get_att("AttachmentPolicyRuleNumber")
     }
 
     /// `Fn::GetAtt` `SegmentName`.
+    #[inline]
     pub fn attr_segment_name(&self) -> Value<String> {
         self.resource.get_att("SegmentName")
     }
 
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
@@ -210,6 +224,7 @@ crate::l1_struct! {
 
 impl ProposedNetworkFunctionGroupChange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -242,6 +257,7 @@ crate::l1_struct! {
 
 impl ProposedSegmentChange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

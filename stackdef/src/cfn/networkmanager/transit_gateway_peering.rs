@@ -21,61 +21,73 @@ crate::l1_resource! {
 
 impl TransitGatewayPeering {
     /// `Ref`: the `PeeringId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransitGatewayPeeringId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PeeringId`.
+    #[inline]
     pub fn peering_id(&self) -> Value<ids::TransitGatewayPeeringId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CoreNetworkArn`.
+    #[inline]
     pub fn attr_core_network_arn(&self) -> Value<String> {
         self.resource.get_att("CoreNetworkArn")
     }
 
     /// `Fn::GetAtt` `PeeringId`.
+    #[inline]
     pub fn attr_peering_id(&self) -> Value<ids::TransitGatewayPeeringId> {
         self.resource.get_att("PeeringId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `PeeringType`.
+    #[inline]
     pub fn attr_peering_type(&self) -> Value<String> {
         self.resource.get_att("PeeringType")
     }
 
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Value<String> {
         self.resource.get_att("OwnerAccountId")
     }
 
     /// `Fn::GetAtt` `EdgeLocation`.
+    #[inline]
     pub fn attr_edge_location(&self) -> Value<String> {
         self.resource.get_att("EdgeLocation")
     }
 
     /// `Fn::GetAtt` `ResourceArn`.
+    #[inline]
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `TransitGatewayPeeringAttachmentId`.
+    #[inline]
     pub fn attr_transit_gateway_peering_attachment_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayPeeringAttachmentId")
     }
 
     /// `Fn::GetAtt` `LastModificationErrors`.
+    #[inline]
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl EventRule {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EventRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::EventRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EventRuleArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ManagedRules`.
+    #[inline]
     pub fn attr_managed_rules(&self) -> Value<List<String>> {
         self.resource.get_att("ManagedRules")
     }
 
     /// `Fn::GetAtt` `StatusSummaryByRegion`.
+    #[inline]
     pub fn attr_status_summary_by_region(&self) -> Value<Json> {
         self.resource.get_att("StatusSummaryByRegion")
     }

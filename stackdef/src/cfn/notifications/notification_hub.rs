@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NotificationHub {
     /// `Ref`: the `Region` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NotificationHubId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Region`.
+    #[inline]
     pub fn region(&self) -> Value<ids::NotificationHubId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl EmailContact {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EmailContactArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::EmailContactArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::EmailContactArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `EmailContact.Arn`.
+    #[inline]
     pub fn attr_email_contact_arn(&self) -> Value<String> {
         self.resource.get_att("EmailContact.Arn")
     }
 
     /// `Fn::GetAtt` `EmailContact.Address`.
+    #[inline]
     pub fn attr_email_contact_address(&self) -> Value<String> {
         self.resource.get_att("EmailContact.Address")
     }
 
     /// `Fn::GetAtt` `EmailContact.Name`.
+    #[inline]
     pub fn attr_email_contact_name(&self) -> Value<String> {
         self.resource.get_att("EmailContact.Name")
     }
 
     /// `Fn::GetAtt` `EmailContact.Status`.
+    #[inline]
     pub fn attr_email_contact_status(&self) -> Value<String> {
         self.resource.get_att("EmailContact.Status")
     }
 
     /// `Fn::GetAtt` `EmailContact.CreationTime`.
+    #[inline]
     pub fn attr_email_contact_creation_time(&self) -> Value<String> {
         self.resource.get_att("EmailContact.CreationTime")
     }
 
     /// `Fn::GetAtt` `EmailContact.UpdateTime`.
+    #[inline]
     pub fn attr_email_contact_update_time(&self) -> Value<String> {
         self.resource.get_att("EmailContact.UpdateTime")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Link {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OamLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::OamLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OamLinkArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Label`.
+    #[inline]
     pub fn attr_label(&self) -> Value<String> {
         self.resource.get_att("Label")
     }
@@ -117,6 +121,7 @@ crate::l1_struct! {
 
 impl LinkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

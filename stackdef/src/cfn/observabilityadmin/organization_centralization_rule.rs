@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl OrganizationCentralizationRule {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationCentralizationRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::OrganizationCentralizationRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::OrganizationCentralizationRuleArn> {
         self.resource.get_att("RuleArn")
     }
@@ -132,6 +135,7 @@ crate::l1_struct! {
 
 impl DestinationLogsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl OrganizationTelemetryRule {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationTelemetryRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::OrganizationTelemetryRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::OrganizationTelemetryRuleArn> {
         self.resource.get_att("RuleArn")
     }
 
     /// `Fn::GetAtt` `RegionStatuses`.
+    #[inline]
     pub fn attr_region_statuses(&self) -> Value<Json> {
         self.resource.get_att("RegionStatuses")
     }
@@ -153,6 +157,7 @@ crate::l1_struct! {
 
 impl TelemetryDestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -255,6 +260,7 @@ crate::l1_struct! {
 
 impl AdvancedFieldSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -304,6 +310,7 @@ crate::l1_struct! {
 
 impl ElbLoadBalancerLoggingParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +341,7 @@ crate::l1_struct! {
 
 impl VpcFlowLogParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -361,6 +369,7 @@ crate::l1_struct! {
 
 impl WafLoggingParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -394,6 +403,7 @@ crate::l1_struct! {
 
 impl LoggingFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -429,6 +439,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -455,6 +466,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -481,6 +493,7 @@ crate::l1_struct! {
 
 impl ActionCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -515,6 +528,7 @@ crate::l1_struct! {
 
 impl LabelNameCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -543,6 +557,7 @@ crate::l1_struct! {
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TelemetryEnrichment {
     /// `Ref`: the `Scope` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TelemetryEnrichmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Scope`.
+    #[inline]
     pub fn scope(&self) -> Value<ids::TelemetryEnrichmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -49,6 +52,7 @@ crate::l1_struct! {
 
 impl TelemetryEnrichmentProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

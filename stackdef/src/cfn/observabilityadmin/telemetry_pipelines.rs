@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl TelemetryPipelines {
     /// `Ref`: the `PipelineIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TelemetryPipelinesId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PipelineIdentifier`.
+    #[inline]
     pub fn pipeline_identifier(&self) -> Value<ids::TelemetryPipelinesId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TelemetryPipelinesArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PipelineIdentifier`.
+    #[inline]
     pub fn attr_pipeline_identifier(&self) -> Value<ids::TelemetryPipelinesId> {
         self.resource.get_att("PipelineIdentifier")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl TelemetryRule {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TelemetryRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::TelemetryRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::TelemetryRuleArn> {
         self.resource.get_att("RuleArn")
     }
 
     /// `Fn::GetAtt` `RegionStatuses`.
+    #[inline]
     pub fn attr_region_statuses(&self) -> Value<Json> {
         self.resource.get_att("RegionStatuses")
     }
@@ -152,6 +156,7 @@ crate::l1_struct! {
 
 impl TelemetryDestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -261,6 +266,7 @@ crate::l1_struct! {
 
 impl AdvancedFieldSelector {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -310,6 +316,7 @@ crate::l1_struct! {
 
 impl ElbLoadBalancerLoggingParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -340,6 +347,7 @@ crate::l1_struct! {
 
 impl LogDeliveryParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -367,6 +375,7 @@ crate::l1_struct! {
 
 impl VpcFlowLogParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -394,6 +403,7 @@ crate::l1_struct! {
 
 impl WafLoggingParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -427,6 +437,7 @@ crate::l1_struct! {
 
 impl LoggingFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -462,6 +473,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -488,6 +500,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -514,6 +527,7 @@ crate::l1_struct! {
 
 impl ActionCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -548,6 +562,7 @@ crate::l1_struct! {
 
 impl LabelNameCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -576,6 +591,7 @@ crate::l1_struct! {
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,156 +21,186 @@ crate::l1_resource! {
 
 impl CloudAutonomousVmCluster {
     /// `Ref`: the `CloudAutonomousVmClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudAutonomousVmClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CloudAutonomousVmClusterArn`.
+    #[inline]
     pub fn cloud_autonomous_vm_cluster_arn(&self) -> Value<ids::CloudAutonomousVmClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CloudAutonomousVmClusterId`.
+    #[inline]
     pub fn attr_cloud_autonomous_vm_cluster_id(&self) -> Value<String> {
         self.resource.get_att("CloudAutonomousVmClusterId")
     }
 
     /// `Fn::GetAtt` `CloudAutonomousVmClusterArn`.
+    #[inline]
     pub fn attr_cloud_autonomous_vm_cluster_arn(&self) -> Value<ids::CloudAutonomousVmClusterArn> {
         self.resource.get_att("CloudAutonomousVmClusterArn")
     }
 
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Value<String> {
         self.resource.get_att("OciResourceAnchorName")
     }
 
     /// `Fn::GetAtt` `AutonomousDataStoragePercentage`.
+    #[inline]
     pub fn attr_autonomous_data_storage_percentage(&self) -> Value<f64> {
         self.resource.get_att("AutonomousDataStoragePercentage")
     }
 
     /// `Fn::GetAtt` `AvailableAutonomousDataStorageSizeInTBs`.
+    #[inline]
     pub fn attr_available_autonomous_data_storage_size_in_t_bs(&self) -> Value<f64> {
         self.resource
             .get_att("AvailableAutonomousDataStorageSizeInTBs")
     }
 
     /// `Fn::GetAtt` `AvailableContainerDatabases`.
+    #[inline]
     pub fn attr_available_container_databases(&self) -> Value<i64> {
         self.resource.get_att("AvailableContainerDatabases")
     }
 
     /// `Fn::GetAtt` `AvailableCpus`.
+    #[inline]
     pub fn attr_available_cpus(&self) -> Value<f64> {
         self.resource.get_att("AvailableCpus")
     }
 
     /// `Fn::GetAtt` `ComputeModel`.
+    #[inline]
     pub fn attr_compute_model(&self) -> Value<String> {
         self.resource.get_att("ComputeModel")
     }
 
     /// `Fn::GetAtt` `CpuCoreCount`.
+    #[inline]
     pub fn attr_cpu_core_count(&self) -> Value<i64> {
         self.resource.get_att("CpuCoreCount")
     }
 
     /// `Fn::GetAtt` `CpuPercentage`.
+    #[inline]
     pub fn attr_cpu_percentage(&self) -> Value<f64> {
         self.resource.get_att("CpuPercentage")
     }
 
     /// `Fn::GetAtt` `DataStorageSizeInGBs`.
+    #[inline]
     pub fn attr_data_storage_size_in_g_bs(&self) -> Value<f64> {
         self.resource.get_att("DataStorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `DataStorageSizeInTBs`.
+    #[inline]
     pub fn attr_data_storage_size_in_t_bs(&self) -> Value<f64> {
         self.resource.get_att("DataStorageSizeInTBs")
     }
 
     /// `Fn::GetAtt` `DbNodeStorageSizeInGBs`.
+    #[inline]
     pub fn attr_db_node_storage_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("DbNodeStorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `Domain`.
+    #[inline]
     pub fn attr_domain(&self) -> Value<String> {
         self.resource.get_att("Domain")
     }
 
     /// `Fn::GetAtt` `ExadataStorageInTBsLowestScaledValue`.
+    #[inline]
     pub fn attr_exadata_storage_in_t_bs_lowest_scaled_value(&self) -> Value<f64> {
         self.resource
             .get_att("ExadataStorageInTBsLowestScaledValue")
     }
 
     /// `Fn::GetAtt` `Hostname`.
+    #[inline]
     pub fn attr_hostname(&self) -> Value<String> {
         self.resource.get_att("Hostname")
     }
 
     /// `Fn::GetAtt` `Ocid`.
+    #[inline]
     pub fn attr_ocid(&self) -> Value<String> {
         self.resource.get_att("Ocid")
     }
 
     /// `Fn::GetAtt` `OciUrl`.
+    #[inline]
     pub fn attr_oci_url(&self) -> Value<String> {
         self.resource.get_att("OciUrl")
     }
 
     /// `Fn::GetAtt` `MaxAcdsLowestScaledValue`.
+    #[inline]
     pub fn attr_max_acds_lowest_scaled_value(&self) -> Value<i64> {
         self.resource.get_att("MaxAcdsLowestScaledValue")
     }
 
     /// `Fn::GetAtt` `MemorySizeInGBs`.
+    #[inline]
     pub fn attr_memory_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("MemorySizeInGBs")
     }
 
     /// `Fn::GetAtt` `NodeCount`.
+    #[inline]
     pub fn attr_node_count(&self) -> Value<i64> {
         self.resource.get_att("NodeCount")
     }
 
     /// `Fn::GetAtt` `NonProvisionableAutonomousContainerDatabases`.
+    #[inline]
     pub fn attr_non_provisionable_autonomous_container_databases(&self) -> Value<i64> {
         self.resource
             .get_att("NonProvisionableAutonomousContainerDatabases")
     }
 
     /// `Fn::GetAtt` `ProvisionableAutonomousContainerDatabases`.
+    #[inline]
     pub fn attr_provisionable_autonomous_container_databases(&self) -> Value<i64> {
         self.resource
             .get_att("ProvisionableAutonomousContainerDatabases")
     }
 
     /// `Fn::GetAtt` `ProvisionedAutonomousContainerDatabases`.
+    #[inline]
     pub fn attr_provisioned_autonomous_container_databases(&self) -> Value<i64> {
         self.resource
             .get_att("ProvisionedAutonomousContainerDatabases")
     }
 
     /// `Fn::GetAtt` `ProvisionedCpus`.
+    #[inline]
     pub fn attr_provisioned_cpus(&self) -> Value<f64> {
         self.resource.get_att("ProvisionedCpus")
     }
 
     /// `Fn::GetAtt` `ReclaimableCpus`.
+    #[inline]
     pub fn attr_reclaimable_cpus(&self) -> Value<f64> {
         self.resource.get_att("ReclaimableCpus")
     }
 
     /// `Fn::GetAtt` `ReservedCpus`.
+    #[inline]
     pub fn attr_reserved_cpus(&self) -> Value<f64> {
         self.resource.get_att("ReservedCpus")
     }
 
     /// `Fn::GetAtt` `Shape`.
+    #[inline]
     pub fn attr_shape(&self) -> Value<String> {
         self.resource.get_att("Shape")
     }
@@ -294,6 +324,7 @@ crate::l1_struct! {
 
 impl CloudAutonomousVmClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -428,6 +459,7 @@ crate::l1_struct! {
 
 impl IamRole {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -462,6 +494,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindow {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl CloudExadataInfrastructure {
     /// `Ref`: the `CloudExadataInfrastructureArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudExadataInfrastructureArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CloudExadataInfrastructureArn`.
+    #[inline]
     pub fn cloud_exadata_infrastructure_arn(&self) -> Value<ids::CloudExadataInfrastructureArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ActivatedStorageCount`.
+    #[inline]
     pub fn attr_activated_storage_count(&self) -> Value<i64> {
         self.resource.get_att("ActivatedStorageCount")
     }
 
     /// `Fn::GetAtt` `AdditionalStorageCount`.
+    #[inline]
     pub fn attr_additional_storage_count(&self) -> Value<i64> {
         self.resource.get_att("AdditionalStorageCount")
     }
 
     /// `Fn::GetAtt` `AvailableStorageSizeInGBs`.
+    #[inline]
     pub fn attr_available_storage_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("AvailableStorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `CloudExadataInfrastructureArn`.
+    #[inline]
     pub fn attr_cloud_exadata_infrastructure_arn(
         &self,
     ) -> Value<ids::CloudExadataInfrastructureArn> {
@@ -53,86 +59,103 @@ impl CloudExadataInfrastructure {
     }
 
     /// `Fn::GetAtt` `CloudExadataInfrastructureId`.
+    #[inline]
     pub fn attr_cloud_exadata_infrastructure_id(&self) -> Value<String> {
         self.resource.get_att("CloudExadataInfrastructureId")
     }
 
     /// `Fn::GetAtt` `ComputeModel`.
+    #[inline]
     pub fn attr_compute_model(&self) -> Value<String> {
         self.resource.get_att("ComputeModel")
     }
 
     /// `Fn::GetAtt` `CpuCount`.
+    #[inline]
     pub fn attr_cpu_count(&self) -> Value<i64> {
         self.resource.get_att("CpuCount")
     }
 
     /// `Fn::GetAtt` `DataStorageSizeInTBs`.
+    #[inline]
     pub fn attr_data_storage_size_in_t_bs(&self) -> Value<f64> {
         self.resource.get_att("DataStorageSizeInTBs")
     }
 
     /// `Fn::GetAtt` `DbNodeStorageSizeInGBs`.
+    #[inline]
     pub fn attr_db_node_storage_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("DbNodeStorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `DbServerVersion`.
+    #[inline]
     pub fn attr_db_server_version(&self) -> Value<String> {
         self.resource.get_att("DbServerVersion")
     }
 
     /// `Fn::GetAtt` `MaxCpuCount`.
+    #[inline]
     pub fn attr_max_cpu_count(&self) -> Value<i64> {
         self.resource.get_att("MaxCpuCount")
     }
 
     /// `Fn::GetAtt` `MaxDataStorageInTBs`.
+    #[inline]
     pub fn attr_max_data_storage_in_t_bs(&self) -> Value<f64> {
         self.resource.get_att("MaxDataStorageInTBs")
     }
 
     /// `Fn::GetAtt` `MaxDbNodeStorageSizeInGBs`.
+    #[inline]
     pub fn attr_max_db_node_storage_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("MaxDbNodeStorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `MaxMemoryInGBs`.
+    #[inline]
     pub fn attr_max_memory_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("MaxMemoryInGBs")
     }
 
     /// `Fn::GetAtt` `MemorySizeInGBs`.
+    #[inline]
     pub fn attr_memory_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("MemorySizeInGBs")
     }
 
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Value<String> {
         self.resource.get_att("OciResourceAnchorName")
     }
 
     /// `Fn::GetAtt` `OciUrl`.
+    #[inline]
     pub fn attr_oci_url(&self) -> Value<String> {
         self.resource.get_att("OciUrl")
     }
 
     /// `Fn::GetAtt` `Ocid`.
+    #[inline]
     pub fn attr_ocid(&self) -> Value<String> {
         self.resource.get_att("Ocid")
     }
 
     /// `Fn::GetAtt` `StorageServerVersion`.
+    #[inline]
     pub fn attr_storage_server_version(&self) -> Value<String> {
         self.resource.get_att("StorageServerVersion")
     }
 
     /// `Fn::GetAtt` `TotalStorageSizeInGBs`.
+    #[inline]
     pub fn attr_total_storage_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("TotalStorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `DbServerIds`.
+    #[inline]
     pub fn attr_db_server_ids(&self) -> Value<List<String>> {
         self.resource.get_att("DbServerIds")
     }
@@ -219,6 +242,7 @@ crate::l1_struct! {
 
 impl CloudExadataInfrastructureProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -314,6 +338,7 @@ crate::l1_struct! {
 
 impl CustomerContact {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +355,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindow {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

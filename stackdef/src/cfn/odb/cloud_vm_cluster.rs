@@ -21,86 +21,103 @@ crate::l1_resource! {
 
 impl CloudVmCluster {
     /// `Ref`: the `CloudVmClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudVmClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CloudVmClusterArn`.
+    #[inline]
     pub fn cloud_vm_cluster_arn(&self) -> Value<ids::CloudVmClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CloudVmClusterArn`.
+    #[inline]
     pub fn attr_cloud_vm_cluster_arn(&self) -> Value<ids::CloudVmClusterArn> {
         self.resource.get_att("CloudVmClusterArn")
     }
 
     /// `Fn::GetAtt` `CloudVmClusterId`.
+    #[inline]
     pub fn attr_cloud_vm_cluster_id(&self) -> Value<String> {
         self.resource.get_att("CloudVmClusterId")
     }
 
     /// `Fn::GetAtt` `ComputeModel`.
+    #[inline]
     pub fn attr_compute_model(&self) -> Value<String> {
         self.resource.get_att("ComputeModel")
     }
 
     /// `Fn::GetAtt` `DiskRedundancy`.
+    #[inline]
     pub fn attr_disk_redundancy(&self) -> Value<String> {
         self.resource.get_att("DiskRedundancy")
     }
 
     /// `Fn::GetAtt` `Domain`.
+    #[inline]
     pub fn attr_domain(&self) -> Value<String> {
         self.resource.get_att("Domain")
     }
 
     /// `Fn::GetAtt` `ListenerPort`.
+    #[inline]
     pub fn attr_listener_port(&self) -> Value<i64> {
         self.resource.get_att("ListenerPort")
     }
 
     /// `Fn::GetAtt` `NodeCount`.
+    #[inline]
     pub fn attr_node_count(&self) -> Value<i64> {
         self.resource.get_att("NodeCount")
     }
 
     /// `Fn::GetAtt` `Ocid`.
+    #[inline]
     pub fn attr_ocid(&self) -> Value<String> {
         self.resource.get_att("Ocid")
     }
 
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Value<String> {
         self.resource.get_att("OciResourceAnchorName")
     }
 
     /// `Fn::GetAtt` `OciUrl`.
+    #[inline]
     pub fn attr_oci_url(&self) -> Value<String> {
         self.resource.get_att("OciUrl")
     }
 
     /// `Fn::GetAtt` `ScanDnsName`.
+    #[inline]
     pub fn attr_scan_dns_name(&self) -> Value<String> {
         self.resource.get_att("ScanDnsName")
     }
 
     /// `Fn::GetAtt` `ScanIpIds`.
+    #[inline]
     pub fn attr_scan_ip_ids(&self) -> Value<List<String>> {
         self.resource.get_att("ScanIpIds")
     }
 
     /// `Fn::GetAtt` `Shape`.
+    #[inline]
     pub fn attr_shape(&self) -> Value<String> {
         self.resource.get_att("Shape")
     }
 
     /// `Fn::GetAtt` `StorageSizeInGBs`.
+    #[inline]
     pub fn attr_storage_size_in_g_bs(&self) -> Value<i64> {
         self.resource.get_att("StorageSizeInGBs")
     }
 
     /// `Fn::GetAtt` `VipIds`.
+    #[inline]
     pub fn attr_vip_ids(&self) -> Value<List<String>> {
         self.resource.get_att("VipIds")
     }
@@ -252,6 +269,7 @@ crate::l1_struct! {
 
 impl CloudVmClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -414,6 +432,7 @@ crate::l1_struct! {
 
 impl DataCollectionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -542,6 +561,7 @@ crate::l1_struct! {
 
 impl IamRole {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

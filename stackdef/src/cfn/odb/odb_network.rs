@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl OdbNetwork {
     /// `Ref`: the `OdbNetworkArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OdbNetworkArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OdbNetworkArn`.
+    #[inline]
     pub fn odb_network_arn(&self) -> Value<ids::OdbNetworkArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OciNetworkAnchorId`.
+    #[inline]
     pub fn attr_oci_network_anchor_id(&self) -> Value<String> {
         self.resource.get_att("OciNetworkAnchorId")
     }
 
     /// `Fn::GetAtt` `OciResourceAnchorName`.
+    #[inline]
     pub fn attr_oci_resource_anchor_name(&self) -> Value<String> {
         self.resource.get_att("OciResourceAnchorName")
     }
 
     /// `Fn::GetAtt` `OciVcnUrl`.
+    #[inline]
     pub fn attr_oci_vcn_url(&self) -> Value<String> {
         self.resource.get_att("OciVcnUrl")
     }
 
     /// `Fn::GetAtt` `OdbNetworkArn`.
+    #[inline]
     pub fn attr_odb_network_arn(&self) -> Value<ids::OdbNetworkArn> {
         self.resource.get_att("OdbNetworkArn")
     }
 
     /// `Fn::GetAtt` `OdbNetworkId`.
+    #[inline]
     pub fn attr_odb_network_id(&self) -> Value<String> {
         self.resource.get_att("OdbNetworkId")
     }
 
     /// `Fn::GetAtt` `Ec2PlacementGroupIds`.
+    #[inline]
     pub fn attr_ec2_placement_group_ids(&self) -> Value<List<String>> {
         self.resource.get_att("Ec2PlacementGroupIds")
     }
@@ -175,6 +183,7 @@ crate::l1_struct! {
 
 impl OdbNetworkProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl OdbPeeringConnection {
     /// `Ref`: the `OdbPeeringConnectionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OdbPeeringConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OdbPeeringConnectionArn`.
+    #[inline]
     pub fn odb_peering_connection_arn(&self) -> Value<ids::OdbPeeringConnectionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OdbPeeringConnectionArn`.
+    #[inline]
     pub fn attr_odb_peering_connection_arn(&self) -> Value<ids::OdbPeeringConnectionArn> {
         self.resource.get_att("OdbPeeringConnectionArn")
     }
 
     /// `Fn::GetAtt` `OdbPeeringConnectionId`.
+    #[inline]
     pub fn attr_odb_peering_connection_id(&self) -> Value<String> {
         self.resource.get_att("OdbPeeringConnectionId")
     }
 
     /// `Fn::GetAtt` `OdbNetworkArn`.
+    #[inline]
     pub fn attr_odb_network_arn(&self) -> Value<String> {
         self.resource.get_att("OdbNetworkArn")
     }
 
     /// `Fn::GetAtt` `PeerNetworkArn`.
+    #[inline]
     pub fn attr_peer_network_arn(&self) -> Value<String> {
         self.resource.get_att("PeerNetworkArn")
     }
 
     /// `Fn::GetAtt` `PeerNetworkCidrs`.
+    #[inline]
     pub fn attr_peer_network_cidrs(&self) -> Value<List<String>> {
         self.resource.get_att("PeerNetworkCidrs")
     }
@@ -101,6 +108,7 @@ crate::l1_struct! {
 
 impl OdbPeeringConnectionProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

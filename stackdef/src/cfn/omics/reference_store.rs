@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ReferenceStore {
     /// `Ref`: the `ReferenceStoreId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReferenceStoreId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReferenceStoreId`.
+    #[inline]
     pub fn reference_store_id(&self) -> Value<ids::ReferenceStoreId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ReferenceStoreArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ReferenceStoreId`.
+    #[inline]
     pub fn attr_reference_store_id(&self) -> Value<ids::ReferenceStoreId> {
         self.resource.get_att("ReferenceStoreId")
     }

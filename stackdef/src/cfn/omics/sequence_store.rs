@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl SequenceStore {
     /// `Ref`: the `SequenceStoreId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SequenceStoreId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SequenceStoreId`.
+    #[inline]
     pub fn sequence_store_id(&self) -> Value<ids::SequenceStoreId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SequenceStoreArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `S3AccessPointArn`.
+    #[inline]
     pub fn attr_s3_access_point_arn(&self) -> Value<String> {
         self.resource.get_att("S3AccessPointArn")
     }
 
     /// `Fn::GetAtt` `S3Uri`.
+    #[inline]
     pub fn attr_s3_uri(&self) -> Value<String> {
         self.resource.get_att("S3Uri")
     }
 
     /// `Fn::GetAtt` `SequenceStoreId`.
+    #[inline]
     pub fn attr_sequence_store_id(&self) -> Value<ids::SequenceStoreId> {
         self.resource.get_att("SequenceStoreId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

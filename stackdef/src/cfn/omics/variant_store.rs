@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl VariantStore {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VariantStoreName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::VariantStoreName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `StoreArn`.
+    #[inline]
     pub fn attr_store_arn(&self) -> Value<String> {
         self.resource.get_att("StoreArn")
     }
 
     /// `Fn::GetAtt` `StoreSizeBytes`.
+    #[inline]
     pub fn attr_store_size_bytes(&self) -> Value<f64> {
         self.resource.get_att("StoreSizeBytes")
     }
 
     /// `Fn::GetAtt` `UpdateTime`.
+    #[inline]
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }

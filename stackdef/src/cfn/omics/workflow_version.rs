@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl WorkflowVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkflowVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::WorkflowVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WorkflowVersionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `Uuid`.
+    #[inline]
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("Uuid")
     }
@@ -337,6 +344,7 @@ crate::l1_struct! {
 
 impl ContainerRegistryMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -360,6 +368,7 @@ crate::l1_struct! {
 
 impl ImageMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -387,6 +396,7 @@ crate::l1_struct! {
 
 impl RegistryMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -432,6 +442,7 @@ crate::l1_struct! {
 
 impl DefinitionRepository {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -473,6 +484,7 @@ crate::l1_struct! {
 
 impl SourceReference {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -517,6 +529,7 @@ crate::l1_struct! {
 
 impl WorkflowParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

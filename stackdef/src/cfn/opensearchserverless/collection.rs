@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Collection {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OpenSearchServerlessCollectionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OpenSearchServerlessCollectionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OpenSearchServerlessCollectionId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OpenSearchServerlessCollectionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CollectionEndpoint`.
+    #[inline]
     pub fn attr_collection_endpoint(&self) -> Value<String> {
         self.resource.get_att("CollectionEndpoint")
     }
 
     /// `Fn::GetAtt` `DashboardEndpoint`.
+    #[inline]
     pub fn attr_dashboard_endpoint(&self) -> Value<String> {
         self.resource.get_att("DashboardEndpoint")
     }
 
     /// `Fn::GetAtt` `KmsKeyArn`.
+    #[inline]
     pub fn attr_kms_key_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("KmsKeyArn")
     }
@@ -173,6 +180,7 @@ crate::l1_struct! {
 
 impl EncryptionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -217,6 +225,7 @@ crate::l1_struct! {
 
 impl VectorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

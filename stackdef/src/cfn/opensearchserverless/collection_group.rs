@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl CollectionGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CollectionGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::CollectionGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::CollectionGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CollectionGroupArn> {
         self.resource.get_att("Arn")
     }
@@ -111,6 +115,7 @@ crate::l1_struct! {
 
 impl CapacityLimits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl Index {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Uuid`.
+    #[inline]
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("Uuid")
     }
@@ -93,6 +95,7 @@ crate::l1_struct! {
 
 impl Mappings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -187,6 +190,7 @@ crate::l1_struct! {
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -237,6 +241,7 @@ crate::l1_struct! {
 
 impl IndexSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -253,6 +258,7 @@ crate::l1_struct! {
 
 impl IndexSettingsIndex {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

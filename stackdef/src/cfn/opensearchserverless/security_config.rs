@@ -21,33 +21,39 @@ crate::l1_resource! {
 
 impl SecurityConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SecurityConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SecurityConfigId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `IamIdentityCenterOptions.ApplicationArn`.
+    #[inline]
     pub fn attr_iam_identity_center_options_application_arn(&self) -> Value<String> {
         self.resource
             .get_att("IamIdentityCenterOptions.ApplicationArn")
     }
 
     /// `Fn::GetAtt` `IamIdentityCenterOptions.ApplicationName`.
+    #[inline]
     pub fn attr_iam_identity_center_options_application_name(&self) -> Value<String> {
         self.resource
             .get_att("IamIdentityCenterOptions.ApplicationName")
     }
 
     /// `Fn::GetAtt` `IamIdentityCenterOptions.ApplicationDescription`.
+    #[inline]
     pub fn attr_iam_identity_center_options_application_description(&self) -> Value<String> {
         self.resource
             .get_att("IamIdentityCenterOptions.ApplicationDescription")
@@ -102,6 +108,7 @@ crate::l1_struct! {
 
 impl SecurityConfigProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -156,6 +163,7 @@ crate::l1_struct! {
 
 impl IamFederationConfigOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

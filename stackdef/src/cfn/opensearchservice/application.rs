@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OpenSearchServiceApplicationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::OpenSearchServiceApplicationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OpenSearchServiceApplicationArn> {
         self.resource.get_att("Arn")
     }
@@ -189,6 +193,7 @@ crate::l1_struct! {
 
 impl IamIdentityCenterOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

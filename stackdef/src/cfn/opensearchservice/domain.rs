@@ -21,58 +21,69 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `DomainName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OpenSearchServiceDomainName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainName`.
+    #[inline]
     pub fn domain_name(&self) -> Value<ids::OpenSearchServiceDomainName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OpenSearchServiceDomainArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Value<String> {
         self.resource.get_att("DomainArn")
     }
 
     /// `Fn::GetAtt` `DomainEndpoint`.
+    #[inline]
     pub fn attr_domain_endpoint(&self) -> Value<String> {
         self.resource.get_att("DomainEndpoint")
     }
 
     /// `Fn::GetAtt` `DomainEndpointV2`.
+    #[inline]
     pub fn attr_domain_endpoint_v2(&self) -> Value<String> {
         self.resource.get_att("DomainEndpointV2")
     }
 
     /// `Fn::GetAtt` `DomainEndpoints`.
+    #[inline]
     pub fn attr_domain_endpoints(&self) -> Value<Json> {
         self.resource.get_att("DomainEndpoints")
     }
 
     /// `Fn::GetAtt` `AdvancedSecurityOptions.AnonymousAuthDisableDate`.
+    #[inline]
     pub fn attr_advanced_security_options_anonymous_auth_disable_date(&self) -> Value<String> {
         self.resource
             .get_att("AdvancedSecurityOptions.AnonymousAuthDisableDate")
     }
 
     /// `Fn::GetAtt` `IdentityCenterOptions.IdentityCenterApplicationARN`.
+    #[inline]
     pub fn attr_identity_center_options_identity_center_application_arn(&self) -> Value<String> {
         self.resource
             .get_att("IdentityCenterOptions.IdentityCenterApplicationARN")
     }
 
     /// `Fn::GetAtt` `IdentityCenterOptions.IdentityStoreId`.
+    #[inline]
     pub fn attr_identity_center_options_identity_store_id(&self) -> Value<String> {
         self.resource
             .get_att("IdentityCenterOptions.IdentityStoreId")
@@ -237,6 +248,7 @@ crate::l1_struct! {
 
 impl DomainProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -387,6 +399,7 @@ crate::l1_struct! {
 
 impl AimlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -429,6 +442,7 @@ crate::l1_struct! {
 
 impl ServerlessVectorAcceleration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -445,6 +459,7 @@ crate::l1_struct! {
 
 impl AdvancedSecurityOptionsInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -504,6 +519,7 @@ crate::l1_struct! {
 
 impl IamFederationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -528,6 +544,7 @@ crate::l1_struct! {
 
 impl JwtOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -556,6 +573,7 @@ crate::l1_struct! {
 
 impl MasterUserOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -583,6 +601,7 @@ crate::l1_struct! {
 
 impl SamlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -648,6 +667,7 @@ crate::l1_struct! {
 
 impl ClusterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -733,6 +753,7 @@ crate::l1_struct! {
 
 impl ColdStorageOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -749,6 +770,7 @@ crate::l1_struct! {
 
 impl NodeOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -769,6 +791,7 @@ crate::l1_struct! {
 
 impl NodeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -801,6 +824,7 @@ crate::l1_struct! {
 
 impl ZoneAwarenessConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -820,6 +844,7 @@ crate::l1_struct! {
 
 impl CognitoOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -848,6 +873,7 @@ crate::l1_struct! {
 
 impl DeploymentStrategyOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -877,6 +903,7 @@ crate::l1_struct! {
 
 impl DomainEndpointOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -919,6 +946,7 @@ crate::l1_struct! {
 
 impl EbsOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -951,6 +979,7 @@ crate::l1_struct! {
 
 impl EncryptionAtRestOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -971,6 +1000,7 @@ crate::l1_struct! {
 
 impl IdentityCenterOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1042,6 +1072,7 @@ crate::l1_struct! {
 
 impl LogPublishingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1065,6 +1096,7 @@ crate::l1_struct! {
 
 impl NodeToNodeEncryptionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1081,6 +1113,7 @@ crate::l1_struct! {
 
 impl OffPeakWindowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1101,6 +1134,7 @@ crate::l1_struct! {
 
 impl OffPeakWindow {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1136,6 +1170,7 @@ crate::l1_struct! {
 
 impl SnapshotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1155,6 +1190,7 @@ crate::l1_struct! {
 
 impl SoftwareUpdateOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1176,6 +1212,7 @@ crate::l1_struct! {
 
 impl VpcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

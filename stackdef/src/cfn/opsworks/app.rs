@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl App {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OpsWorksAppId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OpsWorksAppId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OpsWorksAppId> {
         self.resource.get_att("Id")
     }
@@ -176,6 +179,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -212,6 +216,7 @@ crate::l1_struct! {
 
 impl DataSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -256,6 +261,7 @@ crate::l1_struct! {
 
 impl SslConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Instance {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OpsWorksInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OpsWorksInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PublicDnsName`.
+    #[inline]
     pub fn attr_public_dns_name(&self) -> Value<String> {
         self.resource.get_att("PublicDnsName")
     }
 
     /// `Fn::GetAtt` `PrivateDnsName`.
+    #[inline]
     pub fn attr_private_dns_name(&self) -> Value<String> {
         self.resource.get_att("PrivateDnsName")
     }
 
     /// `Fn::GetAtt` `PublicIp`.
+    #[inline]
     pub fn attr_public_ip(&self) -> Value<String> {
         self.resource.get_att("PublicIp")
     }
 
     /// `Fn::GetAtt` `PrivateIp`.
+    #[inline]
     pub fn attr_private_ip(&self) -> Value<String> {
         self.resource.get_att("PrivateIp")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OpsWorksInstanceId> {
         self.resource.get_att("Id")
     }
@@ -316,6 +323,7 @@ crate::l1_struct! {
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -344,6 +352,7 @@ crate::l1_struct! {
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -379,6 +388,7 @@ crate::l1_struct! {
 
 impl TimeBasedAutoScaling {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

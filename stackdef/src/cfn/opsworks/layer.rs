@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Layer {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::LayerId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::LayerId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::LayerId> {
         self.resource.get_att("Id")
     }
@@ -289,6 +292,7 @@ crate::l1_struct! {
 
 impl Recipes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -321,6 +325,7 @@ crate::l1_struct! {
 
 impl LifecycleEventConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -343,6 +348,7 @@ crate::l1_struct! {
 
 impl ShutdownEventConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -370,6 +376,7 @@ crate::l1_struct! {
 
 impl LoadBasedAutoScaling {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -394,6 +401,7 @@ crate::l1_struct! {
 
 impl AutoScalingThresholds {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -441,6 +449,7 @@ crate::l1_struct! {
 
 impl VolumeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

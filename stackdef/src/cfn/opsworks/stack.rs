@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Stack {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OpsWorksStackId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OpsWorksStackId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OpsWorksStackId> {
         self.resource.get_att("Id")
     }
@@ -352,6 +355,7 @@ crate::l1_struct! {
 
 impl ChefConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -378,6 +382,7 @@ crate::l1_struct! {
 
 impl StackConfigurationManager {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -398,6 +403,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

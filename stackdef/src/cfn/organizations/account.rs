@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Account {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationsAccountId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::OrganizationsAccountId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::OrganizationsAccountId> {
         self.resource.get_att("AccountId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `JoinedTimestamp`.
+    #[inline]
     pub fn attr_joined_timestamp(&self) -> Value<String> {
         self.resource.get_att("JoinedTimestamp")
     }
 
     /// `Fn::GetAtt` `JoinedMethod`.
+    #[inline]
     pub fn attr_joined_method(&self) -> Value<String> {
         self.resource.get_att("JoinedMethod")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AccountArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Paths`.
+    #[inline]
     pub fn attr_paths(&self) -> Value<List<String>> {
         self.resource.get_att("Paths")
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Organization {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OrganizationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OrganizationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OrganizationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ManagementAccountArn`.
+    #[inline]
     pub fn attr_management_account_arn(&self) -> Value<String> {
         self.resource.get_att("ManagementAccountArn")
     }
 
     /// `Fn::GetAtt` `ManagementAccountId`.
+    #[inline]
     pub fn attr_management_account_id(&self) -> Value<String> {
         self.resource.get_att("ManagementAccountId")
     }
 
     /// `Fn::GetAtt` `ManagementAccountEmail`.
+    #[inline]
     pub fn attr_management_account_email(&self) -> Value<String> {
         self.resource.get_att("ManagementAccountEmail")
     }
 
     /// `Fn::GetAtt` `RootId`.
+    #[inline]
     pub fn attr_root_id(&self) -> Value<String> {
         self.resource.get_att("RootId")
     }
@@ -74,6 +82,7 @@ crate::l1_struct! {
 
 impl OrganizationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl OrganizationalUnit {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationalUnitId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OrganizationalUnitId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OrganizationalUnitArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OrganizationalUnitId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Path`.
+    #[inline]
     pub fn attr_path(&self) -> Value<String> {
         self.resource.get_att("Path")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Policy {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationsPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::OrganizationsPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::OrganizationsPolicyId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OrganizationsPolicyArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `AwsManaged`.
+    #[inline]
     pub fn attr_aws_managed(&self) -> Value<bool> {
         self.resource.get_att("AwsManaged")
     }

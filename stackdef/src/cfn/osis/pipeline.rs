@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Pipeline {
     /// `Ref`: the `PipelineArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PipelineArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PipelineArn`.
+    #[inline]
     pub fn pipeline_arn(&self) -> Value<ids::PipelineArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PipelineArn`.
+    #[inline]
     pub fn attr_pipeline_arn(&self) -> Value<ids::PipelineArn> {
         self.resource.get_att("PipelineArn")
     }
 
     /// `Fn::GetAtt` `IngestEndpointUrls`.
+    #[inline]
     pub fn attr_ingest_endpoint_urls(&self) -> Value<List<String>> {
         self.resource.get_att("IngestEndpointUrls")
     }
 
     /// `Fn::GetAtt` `VpcEndpoints`.
+    #[inline]
     pub fn attr_vpc_endpoints(&self) -> Value<Json> {
         self.resource.get_att("VpcEndpoints")
     }
 
     /// `Fn::GetAtt` `VpcEndpointService`.
+    #[inline]
     pub fn attr_vpc_endpoint_service(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointService")
     }
@@ -225,6 +231,7 @@ crate::l1_struct! {
 
 impl LogPublishingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ApplicationInstance {
     /// `Ref`: the `ApplicationInstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApplicationInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationInstanceId`.
+    #[inline]
     pub fn application_instance_id(&self) -> Value<ids::ApplicationInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationInstanceId`.
+    #[inline]
     pub fn attr_application_instance_id(&self) -> Value<ids::ApplicationInstanceId> {
         self.resource.get_att("ApplicationInstanceId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ApplicationInstanceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `HealthStatus`.
+    #[inline]
     pub fn attr_health_status(&self) -> Value<String> {
         self.resource.get_att("HealthStatus")
     }
 
     /// `Fn::GetAtt` `StatusDescription`.
+    #[inline]
     pub fn attr_status_description(&self) -> Value<String> {
         self.resource.get_att("StatusDescription")
     }
 
     /// `Fn::GetAtt` `DefaultRuntimeContextDeviceName`.
+    #[inline]
     pub fn attr_default_runtime_context_device_name(&self) -> Value<String> {
         self.resource.get_att("DefaultRuntimeContextDeviceName")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<i64> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<i64> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -203,6 +213,7 @@ crate::l1_struct! {
 
 impl ManifestOverridesPayload {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -221,6 +232,7 @@ crate::l1_struct! {
 
 impl ManifestPayload {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,53 +21,63 @@ crate::l1_resource! {
 
 impl Package {
     /// `Ref`: the `PackageId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PackageId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PackageId`.
+    #[inline]
     pub fn package_id(&self) -> Value<ids::PackageId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PackageId`.
+    #[inline]
     pub fn attr_package_id(&self) -> Value<ids::PackageId> {
         self.resource.get_att("PackageId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PackageArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<i64> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `StorageLocation.Bucket`.
+    #[inline]
     pub fn attr_storage_location_bucket(&self) -> Value<String> {
         self.resource.get_att("StorageLocation.Bucket")
     }
 
     /// `Fn::GetAtt` `StorageLocation.RepoPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_repo_prefix_location(&self) -> Value<String> {
         self.resource.get_att("StorageLocation.RepoPrefixLocation")
     }
 
     /// `Fn::GetAtt` `StorageLocation.GeneratedPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_generated_prefix_location(&self) -> Value<String> {
         self.resource
             .get_att("StorageLocation.GeneratedPrefixLocation")
     }
 
     /// `Fn::GetAtt` `StorageLocation.BinaryPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_binary_prefix_location(&self) -> Value<String> {
         self.resource
             .get_att("StorageLocation.BinaryPrefixLocation")
     }
 
     /// `Fn::GetAtt` `StorageLocation.ManifestPrefixLocation`.
+    #[inline]
     pub fn attr_storage_location_manifest_prefix_location(&self) -> Value<String> {
         self.resource
             .get_att("StorageLocation.ManifestPrefixLocation")
@@ -122,6 +132,7 @@ crate::l1_struct! {
 
 impl StorageLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,36 +20,43 @@ crate::l1_resource! {
 
 impl PackageVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PackageName`.
+    #[inline]
     pub fn attr_package_name(&self) -> Value<String> {
         self.resource.get_att("PackageName")
     }
 
     /// `Fn::GetAtt` `PackageArn`.
+    #[inline]
     pub fn attr_package_arn(&self) -> Value<String> {
         self.resource.get_att("PackageArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusDescription`.
+    #[inline]
     pub fn attr_status_description(&self) -> Value<String> {
         self.resource.get_att("StatusDescription")
     }
 
     /// `Fn::GetAtt` `IsLatestPatch`.
+    #[inline]
     pub fn attr_is_latest_patch(&self) -> Value<bool> {
         self.resource.get_att("IsLatestPatch")
     }
 
     /// `Fn::GetAtt` `RegisteredTime`.
+    #[inline]
     pub fn attr_registered_time(&self) -> Value<i64> {
         self.resource.get_att("RegisteredTime")
     }

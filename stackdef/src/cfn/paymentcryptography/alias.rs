@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Alias {
     /// `Ref`: the `AliasName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PaymentCryptographyAliasName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AliasName`.
+    #[inline]
     pub fn alias_name(&self) -> Value<ids::PaymentCryptographyAliasName> {
         self.resource.ref_value()
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Key {
     /// `Ref`: the `KeyIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PaymentCryptographyKeyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KeyIdentifier`.
+    #[inline]
     pub fn key_identifier(&self) -> Value<ids::PaymentCryptographyKeyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `KeyIdentifier`.
+    #[inline]
     pub fn attr_key_identifier(&self) -> Value<ids::PaymentCryptographyKeyId> {
         self.resource.get_att("KeyIdentifier")
     }
 
     /// `Fn::GetAtt` `KeyOrigin`.
+    #[inline]
     pub fn attr_key_origin(&self) -> Value<String> {
         self.resource.get_att("KeyOrigin")
     }
 
     /// `Fn::GetAtt` `KeyState`.
+    #[inline]
     pub fn attr_key_state(&self) -> Value<String> {
         self.resource.get_att("KeyState")
     }
 
     /// `Fn::GetAtt` `ReplicationStatus`.
+    #[inline]
     pub fn attr_replication_status(&self) -> Value<Json> {
         self.resource.get_att("ReplicationStatus")
     }
@@ -270,6 +276,7 @@ crate::l1_struct! {
 
 impl KeyModesOfUse {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Connector {
     /// `Ref`: the `ConnectorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PcaConnectorAdConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorArn`.
+    #[inline]
     pub fn connector_arn(&self) -> Value<ids::PcaConnectorAdConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Value<ids::PcaConnectorAdConnectorArn> {
         self.resource.get_att("ConnectorArn")
     }

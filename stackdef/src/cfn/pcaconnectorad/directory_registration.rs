@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DirectoryRegistration {
     /// `Ref`: the `DirectoryRegistrationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DirectoryRegistrationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DirectoryRegistrationArn`.
+    #[inline]
     pub fn directory_registration_arn(&self) -> Value<ids::DirectoryRegistrationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DirectoryRegistrationArn`.
+    #[inline]
     pub fn attr_directory_registration_arn(&self) -> Value<ids::DirectoryRegistrationArn> {
         self.resource.get_att("DirectoryRegistrationArn")
     }

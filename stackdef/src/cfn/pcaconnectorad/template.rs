@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Template {
     /// `Ref`: the `TemplateArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PcaConnectorAdTemplateArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TemplateArn`.
+    #[inline]
     pub fn template_arn(&self) -> Value<ids::PcaConnectorAdTemplateArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TemplateArn`.
+    #[inline]
     pub fn attr_template_arn(&self) -> Value<ids::PcaConnectorAdTemplateArn> {
         self.resource.get_att("TemplateArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Challenge {
     /// `Ref`: the `ChallengeArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ChallengeArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ChallengeArn`.
+    #[inline]
     pub fn challenge_arn(&self) -> Value<ids::ChallengeArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ChallengeArn`.
+    #[inline]
     pub fn attr_challenge_arn(&self) -> Value<ids::ChallengeArn> {
         self.resource.get_att("ChallengeArn")
     }

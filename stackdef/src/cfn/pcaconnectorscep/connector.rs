@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Connector {
     /// `Ref`: the `ConnectorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PcaConnectorScepConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorArn`.
+    #[inline]
     pub fn connector_arn(&self) -> Value<ids::PcaConnectorScepConnectorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Value<ids::PcaConnectorScepConnectorArn> {
         self.resource.get_att("ConnectorArn")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PcsClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PcsClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PcsClusterArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Endpoints`.
+    #[inline]
     pub fn attr_endpoints(&self) -> Value<Json> {
         self.resource.get_att("Endpoints")
     }
 
     /// `Fn::GetAtt` `ErrorInfo`.
+    #[inline]
     pub fn attr_error_info(&self) -> Value<Json> {
         self.resource.get_att("ErrorInfo")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -137,6 +144,7 @@ crate::l1_struct! {
 
 impl Networking {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -213,6 +221,7 @@ crate::l1_struct! {
 
 impl SlurmConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -344,6 +353,7 @@ crate::l1_struct! {
 
 impl JwtAuth {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

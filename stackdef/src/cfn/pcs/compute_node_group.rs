@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ComputeNodeGroup {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ComputeNodeGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ComputeNodeGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ComputeNodeGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ErrorInfo`.
+    #[inline]
     pub fn attr_error_info(&self) -> Value<Json> {
         self.resource.get_att("ErrorInfo")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -218,6 +224,7 @@ crate::l1_struct! {
 
 impl InstanceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -273,6 +280,7 @@ crate::l1_struct! {
 
 impl SlurmConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -311,6 +319,7 @@ crate::l1_struct! {
 
 impl SpotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

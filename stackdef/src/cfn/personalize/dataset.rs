@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Dataset {
     /// `Ref`: the `DatasetArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PersonalizeDatasetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatasetArn`.
+    #[inline]
     pub fn dataset_arn(&self) -> Value<ids::PersonalizeDatasetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DatasetArn`.
+    #[inline]
     pub fn attr_dataset_arn(&self) -> Value<ids::PersonalizeDatasetArn> {
         self.resource.get_att("DatasetArn")
     }
@@ -103,6 +106,7 @@ crate::l1_struct! {
 
 impl DatasetImportJob {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -146,6 +150,7 @@ crate::l1_struct! {
 
 impl DataSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Schema {
     /// `Ref`: the `SchemaArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PersonalizeSchemaArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SchemaArn`.
+    #[inline]
     pub fn schema_arn(&self) -> Value<ids::PersonalizeSchemaArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
     pub fn attr_schema_arn(&self) -> Value<ids::PersonalizeSchemaArn> {
         self.resource.get_att("SchemaArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Solution {
     /// `Ref`: the `SolutionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SolutionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SolutionArn`.
+    #[inline]
     pub fn solution_arn(&self) -> Value<ids::SolutionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SolutionArn`.
+    #[inline]
     pub fn attr_solution_arn(&self) -> Value<ids::SolutionArn> {
         self.resource.get_att("SolutionArn")
     }
@@ -132,6 +135,7 @@ crate::l1_struct! {
 
 impl SolutionConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -175,6 +179,7 @@ crate::l1_struct! {
 
 impl AutoMlConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -199,6 +204,7 @@ crate::l1_struct! {
 
 impl HpoConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -233,6 +239,7 @@ crate::l1_struct! {
 
 impl AlgorithmHyperParameterRanges {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -280,6 +287,7 @@ crate::l1_struct! {
 
 impl CategoricalHyperParameterRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -303,6 +311,7 @@ crate::l1_struct! {
 
 impl ContinuousHyperParameterRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +339,7 @@ crate::l1_struct! {
 
 impl IntegerHyperParameterRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -357,6 +367,7 @@ crate::l1_struct! {
 
 impl HpoObjective {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -394,6 +405,7 @@ crate::l1_struct! {
 
 impl HpoResourceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

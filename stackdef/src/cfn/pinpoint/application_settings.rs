@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ApplicationSettings {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ApplicationSettingsId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ApplicationSettingsId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ApplicationSettingsId> {
         self.resource.get_att("Id")
     }
@@ -105,6 +108,7 @@ crate::l1_struct! {
 
 impl CampaignHook {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -132,6 +136,7 @@ crate::l1_struct! {
 
 impl Limits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Campaign {
     /// `Ref`: the `CampaignId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CampaignId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CampaignId`.
+    #[inline]
     pub fn campaign_id(&self) -> Value<ids::CampaignId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PinpointCampaignArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CampaignId`.
+    #[inline]
     pub fn attr_campaign_id(&self) -> Value<ids::CampaignId> {
         self.resource.get_att("CampaignId")
     }
@@ -267,6 +271,7 @@ crate::l1_struct! {
 
 impl WriteTreatmentResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -322,6 +327,7 @@ crate::l1_struct! {
 
 impl CustomDeliveryConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -342,6 +348,7 @@ crate::l1_struct! {
 
 impl MessageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -390,6 +397,7 @@ crate::l1_struct! {
 
 impl Message {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -453,6 +461,7 @@ crate::l1_struct! {
 
 impl CampaignCustomMessage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -469,6 +478,7 @@ crate::l1_struct! {
 
 impl CampaignEmailMessage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -497,6 +507,7 @@ crate::l1_struct! {
 
 impl CampaignInAppMessage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -521,6 +532,7 @@ crate::l1_struct! {
 
 impl InAppMessageContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -560,6 +572,7 @@ crate::l1_struct! {
 
 impl InAppMessageBodyConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -584,6 +597,7 @@ crate::l1_struct! {
 
 impl InAppMessageHeaderConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -608,6 +622,7 @@ crate::l1_struct! {
 
 impl InAppMessageButton {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -636,6 +651,7 @@ crate::l1_struct! {
 
 impl OverrideButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -656,6 +672,7 @@ crate::l1_struct! {
 
 impl DefaultButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -695,6 +712,7 @@ crate::l1_struct! {
 
 impl CampaignSmsMessage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -734,6 +752,7 @@ crate::l1_struct! {
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -774,6 +793,7 @@ crate::l1_struct! {
 
 impl CampaignEventFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -794,6 +814,7 @@ crate::l1_struct! {
 
 impl EventDimensions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -818,6 +839,7 @@ crate::l1_struct! {
 
 impl SetDimension {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -854,6 +876,7 @@ crate::l1_struct! {
 
 impl TemplateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -882,6 +905,7 @@ crate::l1_struct! {
 
 impl Template {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -902,6 +926,7 @@ crate::l1_struct! {
 
 impl CampaignHook {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -929,6 +954,7 @@ crate::l1_struct! {
 
 impl Limits {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl InAppTemplate {
     /// `Ref`: the `TemplateName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InAppTemplateName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TemplateName`.
+    #[inline]
     pub fn template_name(&self) -> Value<ids::InAppTemplateName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InAppTemplateArn> {
         self.resource.get_att("Arn")
     }
@@ -115,6 +118,7 @@ crate::l1_struct! {
 
 impl InAppMessageContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -154,6 +158,7 @@ crate::l1_struct! {
 
 impl BodyConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +195,7 @@ crate::l1_struct! {
 
 impl HeaderConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -214,6 +220,7 @@ crate::l1_struct! {
 
 impl ButtonConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -242,6 +249,7 @@ crate::l1_struct! {
 
 impl OverrideButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -274,6 +282,7 @@ crate::l1_struct! {
 
 impl DefaultButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl PushTemplate {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PushTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PushTemplateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PushTemplateId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PushTemplateArn> {
         self.resource.get_att("Arn")
     }
@@ -154,6 +158,7 @@ crate::l1_struct! {
 
 impl AndroidPushNotificationTemplate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -201,6 +206,7 @@ crate::l1_struct! {
 
 impl ApnsPushNotificationTemplate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -237,6 +243,7 @@ crate::l1_struct! {
 
 impl DefaultPushNotificationTemplate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

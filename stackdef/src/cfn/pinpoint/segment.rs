@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Segment {
     /// `Ref`: the `SegmentId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SegmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SegmentId`.
+    #[inline]
     pub fn segment_id(&self) -> Value<ids::SegmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SegmentId`.
+    #[inline]
     pub fn attr_segment_id(&self) -> Value<ids::SegmentId> {
         self.resource.get_att("SegmentId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PinpointSegmentArn> {
         self.resource.get_att("Arn")
     }
@@ -106,6 +110,7 @@ crate::l1_struct! {
 
 impl SegmentDimensions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -142,6 +147,7 @@ crate::l1_struct! {
 
 impl Behavior {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -174,6 +180,7 @@ crate::l1_struct! {
 
 impl Demographic {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -210,6 +217,7 @@ crate::l1_struct! {
 
 impl SetDimension {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -230,6 +238,7 @@ crate::l1_struct! {
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -289,6 +298,7 @@ crate::l1_struct! {
 
 impl SegmentGroups {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +319,7 @@ crate::l1_struct! {
 
 impl Groups {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

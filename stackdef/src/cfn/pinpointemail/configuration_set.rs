@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ConfigurationSet {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfigurationSetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ConfigurationSetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ConfigurationSetId> {
         self.resource.get_att("Id")
     }
@@ -121,6 +124,7 @@ crate::l1_struct! {
 
 impl DeliveryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -140,6 +144,7 @@ crate::l1_struct! {
 
 impl ReputationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -159,6 +164,7 @@ crate::l1_struct! {
 
 impl SendingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -175,6 +181,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -195,6 +202,7 @@ crate::l1_struct! {
 
 impl TrackingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Identity {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IdentityId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::IdentityId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdentityDNSRecordName1`.
+    #[inline]
     pub fn attr_identity_dns_record_name1(&self) -> Value<String> {
         self.resource.get_att("IdentityDNSRecordName1")
     }
 
     /// `Fn::GetAtt` `IdentityDNSRecordValue1`.
+    #[inline]
     pub fn attr_identity_dns_record_value1(&self) -> Value<String> {
         self.resource.get_att("IdentityDNSRecordValue1")
     }
 
     /// `Fn::GetAtt` `IdentityDNSRecordName3`.
+    #[inline]
     pub fn attr_identity_dns_record_name3(&self) -> Value<String> {
         self.resource.get_att("IdentityDNSRecordName3")
     }
 
     /// `Fn::GetAtt` `IdentityDNSRecordValue2`.
+    #[inline]
     pub fn attr_identity_dns_record_value2(&self) -> Value<String> {
         self.resource.get_att("IdentityDNSRecordValue2")
     }
 
     /// `Fn::GetAtt` `IdentityDNSRecordName2`.
+    #[inline]
     pub fn attr_identity_dns_record_name2(&self) -> Value<String> {
         self.resource.get_att("IdentityDNSRecordName2")
     }
 
     /// `Fn::GetAtt` `IdentityDNSRecordValue3`.
+    #[inline]
     pub fn attr_identity_dns_record_value3(&self) -> Value<String> {
         self.resource.get_att("IdentityDNSRecordValue3")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::IdentityId> {
         self.resource.get_att("Id")
     }
@@ -143,6 +152,7 @@ crate::l1_struct! {
 
 impl MailFromAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +176,7 @@ crate::l1_struct! {
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Pipe {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PipeName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::PipeName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PipeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `CurrentState`.
+    #[inline]
     pub fn attr_current_state(&self) -> Value<String> {
         self.resource.get_att("CurrentState")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `StateReason`.
+    #[inline]
     pub fn attr_state_reason(&self) -> Value<String> {
         self.resource.get_att("StateReason")
     }
@@ -240,6 +247,7 @@ crate::l1_struct! {
 
 impl PipeEnrichmentParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -261,6 +269,7 @@ crate::l1_struct! {
 
 impl PipeEnrichmentHttpParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -298,6 +307,7 @@ crate::l1_struct! {
 
 impl PipeLogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -349,6 +359,7 @@ crate::l1_struct! {
 
 impl CloudwatchLogsLogDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -367,6 +378,7 @@ crate::l1_struct! {
 
 impl FirehoseLogDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -410,6 +422,7 @@ crate::l1_struct! {
 
 impl S3LogDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -450,6 +463,7 @@ crate::l1_struct! {
 
 impl PipeSourceParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -638,6 +652,7 @@ crate::l1_struct! {
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -674,6 +689,7 @@ crate::l1_struct! {
 
 impl FilterCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -691,6 +707,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -969,6 +986,7 @@ crate::l1_struct! {
 
 impl SelfManagedKafkaAccessConfigurationVpc {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -995,6 +1013,7 @@ crate::l1_struct! {
 
 impl PipeSourceSqsQueueParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1021,6 +1040,7 @@ crate::l1_struct! {
 
 impl PipeTargetParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1197,6 +1217,7 @@ crate::l1_struct! {
 
 impl BatchArrayProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1214,6 +1235,7 @@ crate::l1_struct! {
 
 impl BatchContainerOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1248,6 +1270,7 @@ crate::l1_struct! {
 
 impl BatchEnvironmentVariable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1299,6 +1322,7 @@ crate::l1_struct! {
 
 impl BatchJobDependency {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1329,6 +1353,7 @@ crate::l1_struct! {
 
 impl BatchRetryStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1346,6 +1371,7 @@ crate::l1_struct! {
 
 impl PipeTargetCloudWatchLogsParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1508,6 +1534,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1560,6 +1587,7 @@ crate::l1_struct! {
 
 impl EcsTaskOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1620,6 +1648,7 @@ crate::l1_struct! {
 
 impl EcsContainerOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1676,6 +1705,7 @@ crate::l1_struct! {
 
 impl EcsEnvironmentVariable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1764,6 +1794,7 @@ crate::l1_struct! {
 
 impl EcsInferenceAcceleratorOverride {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1784,6 +1815,7 @@ crate::l1_struct! {
 
 impl PlacementConstraint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1815,6 +1847,7 @@ crate::l1_struct! {
 
 impl PlacementStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1858,6 +1891,7 @@ crate::l1_struct! {
 
 impl PipeTargetEventBridgeEventBusParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1899,6 +1933,7 @@ crate::l1_struct! {
 
 impl PipeTargetHttpParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1948,6 +1983,7 @@ crate::l1_struct! {
 
 impl PipeTargetLambdaFunctionParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2013,6 +2049,7 @@ crate::l1_struct! {
 
 impl PipeTargetSageMakerPipelineParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2052,6 +2089,7 @@ crate::l1_struct! {
 
 impl PipeTargetSqsQueueParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2077,6 +2115,7 @@ crate::l1_struct! {
 
 impl PipeTargetStateMachineParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

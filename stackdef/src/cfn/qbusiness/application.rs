@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QBusinessApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationId`.
+    #[inline]
     pub fn application_id(&self) -> Value<ids::QBusinessApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<String> {
         self.resource.get_att("ApplicationArn")
     }
 
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Value<ids::QBusinessApplicationId> {
         self.resource.get_att("ApplicationId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `IdentityCenterApplicationArn`.
+    #[inline]
     pub fn attr_identity_center_application_arn(&self) -> Value<String> {
         self.resource.get_att("IdentityCenterApplicationArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -356,6 +364,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

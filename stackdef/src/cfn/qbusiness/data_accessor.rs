@@ -20,31 +20,37 @@ crate::l1_resource! {
 
 impl DataAccessor {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DataAccessorArn`.
+    #[inline]
     pub fn attr_data_accessor_arn(&self) -> Value<String> {
         self.resource.get_att("DataAccessorArn")
     }
 
     /// `Fn::GetAtt` `DataAccessorId`.
+    #[inline]
     pub fn attr_data_accessor_id(&self) -> Value<String> {
         self.resource.get_att("DataAccessorId")
     }
 
     /// `Fn::GetAtt` `IdcApplicationArn`.
+    #[inline]
     pub fn attr_idc_application_arn(&self) -> Value<String> {
         self.resource.get_att("IdcApplicationArn")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -175,6 +181,7 @@ crate::l1_struct! {
 
 impl AttributeFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl DataSource {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DataSourceArn`.
+    #[inline]
     pub fn attr_data_source_arn(&self) -> Value<String> {
         self.resource.get_att("DataSourceArn")
     }
 
     /// `Fn::GetAtt` `DataSourceId`.
+    #[inline]
     pub fn attr_data_source_id(&self) -> Value<String> {
         self.resource.get_att("DataSourceId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -212,6 +219,7 @@ crate::l1_struct! {
 
 impl DocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -257,6 +265,7 @@ crate::l1_struct! {
 
 impl InlineDocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -377,6 +386,7 @@ crate::l1_struct! {
 
 impl HookConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -414,6 +424,7 @@ crate::l1_struct! {
 
 impl MediaExtractionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

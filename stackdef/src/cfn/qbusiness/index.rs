@@ -20,31 +20,37 @@ crate::l1_resource! {
 
 impl Index {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `IndexArn`.
+    #[inline]
     pub fn attr_index_arn(&self) -> Value<String> {
         self.resource.get_att("IndexArn")
     }
 
     /// `Fn::GetAtt` `IndexId`.
+    #[inline]
     pub fn attr_index_id(&self) -> Value<String> {
         self.resource.get_att("IndexId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -161,6 +167,7 @@ crate::l1_struct! {
 
 impl IndexCapacityConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -178,6 +185,7 @@ crate::l1_struct! {
 
 impl DocumentAttributeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

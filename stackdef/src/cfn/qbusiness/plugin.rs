@@ -20,31 +20,37 @@ crate::l1_resource! {
 
 impl Plugin {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BuildStatus`.
+    #[inline]
     pub fn attr_build_status(&self) -> Value<String> {
         self.resource.get_att("BuildStatus")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `PluginArn`.
+    #[inline]
     pub fn attr_plugin_arn(&self) -> Value<String> {
         self.resource.get_att("PluginArn")
     }
 
     /// `Fn::GetAtt` `PluginId`.
+    #[inline]
     pub fn attr_plugin_id(&self) -> Value<String> {
         self.resource.get_att("PluginId")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

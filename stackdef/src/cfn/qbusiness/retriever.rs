@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Retriever {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `RetrieverArn`.
+    #[inline]
     pub fn attr_retriever_arn(&self) -> Value<String> {
         self.resource.get_att("RetrieverArn")
     }
 
     /// `Fn::GetAtt` `RetrieverId`.
+    #[inline]
     pub fn attr_retriever_id(&self) -> Value<String> {
         self.resource.get_att("RetrieverId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl WebExperience {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DefaultEndpoint`.
+    #[inline]
     pub fn attr_default_endpoint(&self) -> Value<String> {
         self.resource.get_att("DefaultEndpoint")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `WebExperienceArn`.
+    #[inline]
     pub fn attr_web_experience_arn(&self) -> Value<String> {
         self.resource.get_att("WebExperienceArn")
     }
 
     /// `Fn::GetAtt` `WebExperienceId`.
+    #[inline]
     pub fn attr_web_experience_id(&self) -> Value<String> {
         self.resource.get_att("WebExperienceId")
     }
@@ -257,6 +264,7 @@ crate::l1_struct! {
 
 impl CustomizationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ActionConnector {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ActionConnectorArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `EnabledActions`.
+    #[inline]
     pub fn attr_enabled_actions(&self) -> Value<List<String>> {
         self.resource.get_att("EnabledActions")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Analysis {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AnalysisArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `DataSetArns`.
+    #[inline]
     pub fn attr_data_set_arns(&self) -> Value<List<String>> {
         self.resource.get_att("DataSetArns")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -313,6 +318,7 @@ crate::l1_struct! {
 
 impl DefaultNewSheetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -354,6 +360,7 @@ crate::l1_struct! {
 
 impl DefaultInteractiveLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -390,6 +397,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -444,6 +452,7 @@ crate::l1_struct! {
 
 impl GridLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -495,6 +504,7 @@ crate::l1_struct! {
 
 impl DefaultPaginatedLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -530,6 +540,7 @@ crate::l1_struct! {
 
 impl SectionBasedLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -552,6 +563,7 @@ crate::l1_struct! {
 
 impl SectionBasedLayoutPaperCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -579,6 +591,7 @@ crate::l1_struct! {
 
 impl Spacing {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -710,6 +723,7 @@ crate::l1_struct! {
 
 impl ColorsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -783,6 +797,7 @@ crate::l1_struct! {
 
 impl FormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -825,6 +840,7 @@ crate::l1_struct! {
 
 impl DateTimeFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -875,6 +891,7 @@ crate::l1_struct! {
 
 impl NumericFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -920,6 +937,7 @@ crate::l1_struct! {
 
 impl CurrencyDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1048,6 +1066,7 @@ crate::l1_struct! {
 
 impl NumericSeparatorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1086,6 +1105,7 @@ crate::l1_struct! {
 
 impl ThousandSeparatorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1130,6 +1150,7 @@ crate::l1_struct! {
 
 impl NumberDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1197,6 +1218,7 @@ crate::l1_struct! {
 
 impl PercentageDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1260,6 +1282,7 @@ crate::l1_struct! {
 
 impl NumberFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1279,6 +1302,7 @@ crate::l1_struct! {
 
 impl StringFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1382,6 +1406,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1476,6 +1501,7 @@ crate::l1_struct! {
 
 impl CategoryFilterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1683,6 +1709,7 @@ crate::l1_struct! {
 
 impl DefaultFilterControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1767,6 +1794,7 @@ crate::l1_struct! {
 
 impl DefaultDateTimePickerControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1804,6 +1832,7 @@ crate::l1_struct! {
 
 impl DateTimePickerControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1849,6 +1878,7 @@ crate::l1_struct! {
 
 impl SheetControlInfoIconLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1870,6 +1900,7 @@ crate::l1_struct! {
 
 impl LabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1897,6 +1928,7 @@ crate::l1_struct! {
 
 impl FontConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1945,6 +1977,7 @@ crate::l1_struct! {
 
 impl FontSize {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1991,6 +2024,7 @@ crate::l1_struct! {
 
 impl FontWeight {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2027,6 +2061,7 @@ crate::l1_struct! {
 
 impl DefaultFilterDropDownControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2058,6 +2093,7 @@ crate::l1_struct! {
 
 impl DropDownControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2091,6 +2127,7 @@ crate::l1_struct! {
 
 impl ListControlSelectAllOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2107,6 +2144,7 @@ crate::l1_struct! {
 
 impl FilterSelectableValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2134,6 +2172,7 @@ crate::l1_struct! {
 
 impl DefaultFilterListControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2161,6 +2200,7 @@ crate::l1_struct! {
 
 impl ListControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2198,6 +2238,7 @@ crate::l1_struct! {
 
 impl ListControlSearchOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2214,6 +2255,7 @@ crate::l1_struct! {
 
 impl DefaultRelativeDateTimeControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2237,6 +2279,7 @@ crate::l1_struct! {
 
 impl RelativeDateTimeControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2297,6 +2340,7 @@ crate::l1_struct! {
 
 impl SliderControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2333,6 +2377,7 @@ crate::l1_struct! {
 
 impl DefaultTextAreaControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2354,6 +2399,7 @@ crate::l1_struct! {
 
 impl TextAreaControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2390,6 +2436,7 @@ crate::l1_struct! {
 
 impl TextControlPlaceholderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2406,6 +2453,7 @@ crate::l1_struct! {
 
 impl DefaultTextFieldControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2422,6 +2470,7 @@ crate::l1_struct! {
 
 impl TextFieldControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2481,6 +2530,7 @@ crate::l1_struct! {
 
 impl InnerFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2591,6 +2641,7 @@ crate::l1_struct! {
 
 impl AggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2646,6 +2697,7 @@ crate::l1_struct! {
 
 impl AttributeAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2707,6 +2759,7 @@ crate::l1_struct! {
 
 impl NumericalAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2736,6 +2789,7 @@ crate::l1_struct! {
 
 impl PercentileAggregation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2867,6 +2921,7 @@ crate::l1_struct! {
 
 impl NumericRangeFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2965,6 +3020,7 @@ crate::l1_struct! {
 
 impl AnchorDateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3210,6 +3266,7 @@ crate::l1_struct! {
 
 impl TimeRangeFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3325,6 +3382,7 @@ crate::l1_struct! {
 
 impl FilterScopeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3348,6 +3406,7 @@ crate::l1_struct! {
 
 impl SelectedSheetsFilterScopeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3408,6 +3467,7 @@ crate::l1_struct! {
 
 impl AssetOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3448,6 +3508,7 @@ crate::l1_struct! {
 
 impl ParameterDeclaration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3542,6 +3603,7 @@ crate::l1_struct! {
 
 impl DateTimeDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3621,6 +3683,7 @@ crate::l1_struct! {
 
 impl DateTimeValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3699,6 +3762,7 @@ crate::l1_struct! {
 
 impl DecimalDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3730,6 +3794,7 @@ crate::l1_struct! {
 
 impl DecimalValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3798,6 +3863,7 @@ crate::l1_struct! {
 
 impl IntegerDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3819,6 +3885,7 @@ crate::l1_struct! {
 
 impl IntegerValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3887,6 +3954,7 @@ crate::l1_struct! {
 
 impl StringDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3908,6 +3976,7 @@ crate::l1_struct! {
 
 impl StringValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3931,6 +4000,7 @@ crate::l1_struct! {
 
 impl QueryExecutionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4032,6 +4102,7 @@ crate::l1_struct! {
 
 impl FilterControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4112,6 +4183,7 @@ crate::l1_struct! {
 
 impl CascadingControlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4129,6 +4201,7 @@ crate::l1_struct! {
 
 impl CascadingControlSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4483,6 +4556,7 @@ crate::l1_struct! {
 
 impl ImageCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4519,6 +4593,7 @@ crate::l1_struct! {
 
 impl CustomActionNavigationOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4599,6 +4674,7 @@ crate::l1_struct! {
 
 impl DestinationParameterValueConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4663,6 +4739,7 @@ crate::l1_struct! {
 
 impl CustomParameterValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4744,6 +4821,7 @@ crate::l1_struct! {
 
 impl ImageInteractionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4763,6 +4841,7 @@ crate::l1_struct! {
 
 impl ImageMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4792,6 +4871,7 @@ crate::l1_struct! {
 
 impl SheetImageScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4822,6 +4902,7 @@ crate::l1_struct! {
 
 impl SheetImageSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4856,6 +4937,7 @@ crate::l1_struct! {
 
 impl SheetImageTooltipConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4876,6 +4958,7 @@ crate::l1_struct! {
 
 impl SheetImageTooltipText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4905,6 +4988,7 @@ crate::l1_struct! {
 
 impl LayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5024,6 +5108,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutElementBackgroundStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5045,6 +5130,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutElementBorderStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5082,6 +5168,7 @@ crate::l1_struct! {
 
 impl LoadingAnimation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5121,6 +5208,7 @@ crate::l1_struct! {
 
 impl SheetElementConfigurationOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5259,6 +5347,7 @@ crate::l1_struct! {
 
 impl BodySectionContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5303,6 +5392,7 @@ crate::l1_struct! {
 
 impl SectionPageBreakConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5319,6 +5409,7 @@ crate::l1_struct! {
 
 impl SectionAfterPageBreak {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5345,6 +5436,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5388,6 +5480,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatDimensionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5492,6 +5585,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatPageBreakConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5508,6 +5602,7 @@ crate::l1_struct! {
 
 impl SectionStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5551,6 +5646,7 @@ crate::l1_struct! {
 
 impl ParameterControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5682,6 +5778,7 @@ crate::l1_struct! {
 
 impl ParameterSelectableValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5883,6 +5980,7 @@ crate::l1_struct! {
 
 impl SheetControlLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5920,6 +6018,7 @@ crate::l1_struct! {
 
 impl Visual {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6159,6 +6258,7 @@ crate::l1_struct! {
 
 impl VisualCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6229,6 +6329,7 @@ crate::l1_struct! {
 
 impl FilterOperationSelectedFieldsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6270,6 +6371,7 @@ crate::l1_struct! {
 
 impl FilterOperationTargetVisualsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6293,6 +6395,7 @@ crate::l1_struct! {
 
 impl SameSheetTargetVisualConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6337,6 +6440,7 @@ crate::l1_struct! {
 
 impl BarChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6459,6 +6563,7 @@ crate::l1_struct! {
 
 impl AxisDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6507,6 +6612,7 @@ crate::l1_struct! {
 
 impl AxisDataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6533,6 +6639,7 @@ crate::l1_struct! {
 
 impl DateAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6552,6 +6659,7 @@ crate::l1_struct! {
 
 impl NumericAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6572,6 +6680,7 @@ crate::l1_struct! {
 
 impl AxisDisplayRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6592,6 +6701,7 @@ crate::l1_struct! {
 
 impl AxisDisplayMinMaxRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6612,6 +6722,7 @@ crate::l1_struct! {
 
 impl AxisScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6632,6 +6743,7 @@ crate::l1_struct! {
 
 impl AxisLinearScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6652,6 +6764,7 @@ crate::l1_struct! {
 
 impl AxisLogarithmicScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6668,6 +6781,7 @@ crate::l1_struct! {
 
 impl ScrollBarOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6688,6 +6802,7 @@ crate::l1_struct! {
 
 impl VisibleRangeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6704,6 +6819,7 @@ crate::l1_struct! {
 
 impl PercentVisibleRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6726,6 +6842,7 @@ crate::l1_struct! {
 
 impl AxisTickLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6746,6 +6863,7 @@ crate::l1_struct! {
 
 impl ChartAxisLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6777,6 +6895,7 @@ crate::l1_struct! {
 
 impl AxisLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6846,6 +6965,7 @@ crate::l1_struct! {
 
 impl DataLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6912,6 +7032,7 @@ crate::l1_struct! {
 
 impl DataLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6956,6 +7077,7 @@ crate::l1_struct! {
 
 impl DataPathLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6982,6 +7104,7 @@ crate::l1_struct! {
 
 impl FieldLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7003,6 +7126,7 @@ crate::l1_struct! {
 
 impl MaximumLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7019,6 +7143,7 @@ crate::l1_struct! {
 
 impl MinimumLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7035,6 +7160,7 @@ crate::l1_struct! {
 
 impl RangeEndsLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7091,6 +7217,7 @@ crate::l1_struct! {
 
 impl BarChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7114,6 +7241,7 @@ crate::l1_struct! {
 
 impl BarChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7146,6 +7274,7 @@ crate::l1_struct! {
 
 impl DimensionField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7288,6 +7417,7 @@ crate::l1_struct! {
 
 impl MeasureField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7455,6 +7585,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7487,6 +7618,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptionsContextMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7506,6 +7638,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptionsVisualMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7525,6 +7658,7 @@ crate::l1_struct! {
 
 impl LegendOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7628,6 +7762,7 @@ crate::l1_struct! {
 
 impl ReferenceLineDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7729,6 +7864,7 @@ crate::l1_struct! {
 
 impl ReferenceLineLabelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7817,6 +7953,7 @@ crate::l1_struct! {
 
 impl ReferenceLineValueLabelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7866,6 +8003,7 @@ crate::l1_struct! {
 
 impl ReferenceLineStyleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7899,6 +8037,7 @@ crate::l1_struct! {
 
 impl SmallMultiplesOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7939,6 +8078,7 @@ crate::l1_struct! {
 
 impl PanelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8016,6 +8156,7 @@ crate::l1_struct! {
 
 impl PanelTitleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8063,6 +8204,7 @@ crate::l1_struct! {
 
 impl SmallMultiplesAxisProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8103,6 +8245,7 @@ crate::l1_struct! {
 
 impl BarChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8158,6 +8301,7 @@ crate::l1_struct! {
 
 impl ItemsLimitConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8191,6 +8335,7 @@ crate::l1_struct! {
 
 impl FieldSortOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8230,6 +8375,7 @@ crate::l1_struct! {
 
 impl TooltipOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8263,6 +8409,7 @@ crate::l1_struct! {
 
 impl FieldBasedTooltip {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8294,6 +8441,7 @@ crate::l1_struct! {
 
 impl TooltipItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8404,6 +8552,7 @@ crate::l1_struct! {
 
 impl VisualPalette {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8449,6 +8598,7 @@ crate::l1_struct! {
 
 impl DataPathValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8475,6 +8625,7 @@ crate::l1_struct! {
 
 impl DataPathType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8511,6 +8662,7 @@ crate::l1_struct! {
 
 impl ColumnHierarchy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8564,6 +8716,7 @@ crate::l1_struct! {
 
 impl DrillDownFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8709,6 +8862,7 @@ crate::l1_struct! {
 
 impl VisualSubtitleLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8729,6 +8883,7 @@ crate::l1_struct! {
 
 impl LongFormatText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8751,6 +8906,7 @@ crate::l1_struct! {
 
 impl VisualTitleLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8771,6 +8927,7 @@ crate::l1_struct! {
 
 impl ShortFormatText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8841,6 +8998,7 @@ crate::l1_struct! {
 
 impl BoxPlotChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8920,6 +9078,7 @@ crate::l1_struct! {
 
 impl BoxPlotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8950,6 +9109,7 @@ crate::l1_struct! {
 
 impl BoxPlotStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8976,6 +9136,7 @@ crate::l1_struct! {
 
 impl BoxPlotFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8998,6 +9159,7 @@ crate::l1_struct! {
 
 impl BoxPlotAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9020,6 +9182,7 @@ crate::l1_struct! {
 
 impl BoxPlotSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9111,6 +9274,7 @@ crate::l1_struct! {
 
 impl ComboChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9239,6 +9403,7 @@ crate::l1_struct! {
 
 impl ComboChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9262,6 +9427,7 @@ crate::l1_struct! {
 
 impl ComboChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9294,6 +9460,7 @@ crate::l1_struct! {
 
 impl SingleAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9310,6 +9477,7 @@ crate::l1_struct! {
 
 impl SingleAxisOptionsYAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9334,6 +9502,7 @@ crate::l1_struct! {
 
 impl ComboChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9421,6 +9590,7 @@ crate::l1_struct! {
 
 impl CustomContentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9563,6 +9733,7 @@ crate::l1_struct! {
 
 impl FilledMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9609,6 +9780,7 @@ crate::l1_struct! {
 
 impl FilledMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9632,6 +9804,7 @@ crate::l1_struct! {
 
 impl FilledMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9654,6 +9827,7 @@ crate::l1_struct! {
 
 impl GeospatialMapStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9684,6 +9858,7 @@ crate::l1_struct! {
 
 impl FilledMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9701,6 +9876,7 @@ crate::l1_struct! {
 
 impl GeospatialWindowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9816,6 +9992,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9855,6 +10032,7 @@ crate::l1_struct! {
 
 impl GradientColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9962,6 +10140,7 @@ crate::l1_struct! {
 
 impl FunnelChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10018,6 +10197,7 @@ crate::l1_struct! {
 
 impl FunnelChartDataLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10090,6 +10270,7 @@ crate::l1_struct! {
 
 impl FunnelChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10113,6 +10294,7 @@ crate::l1_struct! {
 
 impl FunnelChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10135,6 +10317,7 @@ crate::l1_struct! {
 
 impl FunnelChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10209,6 +10392,7 @@ crate::l1_struct! {
 
 impl GaugeChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10258,6 +10442,7 @@ crate::l1_struct! {
 
 impl GaugeChartColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10286,6 +10471,7 @@ crate::l1_struct! {
 
 impl GaugeChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10308,6 +10494,7 @@ crate::l1_struct! {
 
 impl GaugeChartOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10353,6 +10540,7 @@ crate::l1_struct! {
 
 impl ArcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10385,6 +10573,7 @@ crate::l1_struct! {
 
 impl ArcAxisConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10405,6 +10594,7 @@ crate::l1_struct! {
 
 impl ArcAxisDisplayRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10425,6 +10615,7 @@ crate::l1_struct! {
 
 impl ComparisonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10451,6 +10642,7 @@ crate::l1_struct! {
 
 impl ComparisonFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10509,6 +10701,7 @@ crate::l1_struct! {
 
 impl GaugeChartConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10533,6 +10726,7 @@ crate::l1_struct! {
 
 impl GaugeChartConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10556,6 +10750,7 @@ crate::l1_struct! {
 
 impl GaugeChartArcConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10575,6 +10770,7 @@ crate::l1_struct! {
 
 impl GaugeChartPrimaryValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10595,6 +10791,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingIcon {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10655,6 +10852,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingIconDisplayConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10685,6 +10883,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingCustomIconOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10856,6 +11055,7 @@ crate::l1_struct! {
 
 impl GeospatialMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10906,6 +11106,7 @@ crate::l1_struct! {
 
 impl GeospatialMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10929,6 +11130,7 @@ crate::l1_struct! {
 
 impl GeospatialMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10956,6 +11158,7 @@ crate::l1_struct! {
 
 impl GeospatialPointStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10998,6 +11201,7 @@ crate::l1_struct! {
 
 impl ClusterMarkerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11014,6 +11218,7 @@ crate::l1_struct! {
 
 impl ClusterMarker {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11033,6 +11238,7 @@ crate::l1_struct! {
 
 impl SimpleClusterMarker {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11050,6 +11256,7 @@ crate::l1_struct! {
 
 impl GeospatialHeatmapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11066,6 +11273,7 @@ crate::l1_struct! {
 
 impl GeospatialHeatmapColorScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11155,6 +11363,7 @@ crate::l1_struct! {
 
 impl HeatMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11245,6 +11454,7 @@ crate::l1_struct! {
 
 impl DataColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11266,6 +11476,7 @@ crate::l1_struct! {
 
 impl HeatMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11288,6 +11499,7 @@ crate::l1_struct! {
 
 impl HeatMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11315,6 +11527,7 @@ crate::l1_struct! {
 
 impl HeatMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11402,6 +11615,7 @@ crate::l1_struct! {
 
 impl HistogramConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11459,6 +11673,7 @@ crate::l1_struct! {
 
 impl HistogramBinOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11490,6 +11705,7 @@ crate::l1_struct! {
 
 impl BinCountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11507,6 +11723,7 @@ crate::l1_struct! {
 
 impl BinWidthOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11539,6 +11756,7 @@ crate::l1_struct! {
 
 impl HistogramFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11562,6 +11780,7 @@ crate::l1_struct! {
 
 impl HistogramAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11630,6 +11849,7 @@ crate::l1_struct! {
 
 impl InsightConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11658,6 +11878,7 @@ crate::l1_struct! {
 
 impl Computation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12160,6 +12381,7 @@ crate::l1_struct! {
 
 impl KpiConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12191,6 +12413,7 @@ crate::l1_struct! {
 
 impl KpiFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12218,6 +12441,7 @@ crate::l1_struct! {
 
 impl KpiOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12289,6 +12513,7 @@ crate::l1_struct! {
 
 impl ProgressBarOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12305,6 +12530,7 @@ crate::l1_struct! {
 
 impl SecondaryValueOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12359,6 +12585,7 @@ crate::l1_struct! {
 
 impl TrendArrowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12375,6 +12602,7 @@ crate::l1_struct! {
 
 impl KpiVisualLayoutOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12413,6 +12641,7 @@ crate::l1_struct! {
 
 impl KpiSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12430,6 +12659,7 @@ crate::l1_struct! {
 
 impl KpiConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12454,6 +12684,7 @@ crate::l1_struct! {
 
 impl KpiConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12497,6 +12728,7 @@ crate::l1_struct! {
 
 impl KpiActualValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12517,6 +12749,7 @@ crate::l1_struct! {
 
 impl KpiComparisonValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12537,6 +12770,7 @@ crate::l1_struct! {
 
 impl KpiPrimaryValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12557,6 +12791,7 @@ crate::l1_struct! {
 
 impl KpiProgressBarConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12625,6 +12860,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12736,6 +12972,7 @@ crate::l1_struct! {
 
 impl LayerCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12789,6 +13026,7 @@ crate::l1_struct! {
 
 impl GeospatialDataSourceItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12823,6 +13061,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerJoinDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12850,6 +13089,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerColorField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12904,6 +13144,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12940,6 +13181,7 @@ crate::l1_struct! {
 
 impl GeospatialLineStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12959,6 +13201,7 @@ crate::l1_struct! {
 
 impl GeospatialLineSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12979,6 +13222,7 @@ crate::l1_struct! {
 
 impl GeospatialColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13068,6 +13312,7 @@ crate::l1_struct! {
 
 impl GeospatialNullSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13168,6 +13413,7 @@ crate::l1_struct! {
 
 impl GeospatialLineWidth {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13197,6 +13443,7 @@ crate::l1_struct! {
 
 impl GeospatialPointStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13216,6 +13463,7 @@ crate::l1_struct! {
 
 impl GeospatialCircleSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13244,6 +13492,7 @@ crate::l1_struct! {
 
 impl GeospatialCircleRadius {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13273,6 +13522,7 @@ crate::l1_struct! {
 
 impl GeospatialPolygonStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13295,6 +13545,7 @@ crate::l1_struct! {
 
 impl GeospatialPolygonSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13331,6 +13582,7 @@ crate::l1_struct! {
 
 impl GeospatialMapState {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13361,6 +13613,7 @@ crate::l1_struct! {
 
 impl GeospatialMapStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13440,6 +13693,7 @@ crate::l1_struct! {
 
 impl LineChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13599,6 +13853,7 @@ crate::l1_struct! {
 
 impl LineChartDefaultSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13632,6 +13887,7 @@ crate::l1_struct! {
 
 impl LineChartLineStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13687,6 +13943,7 @@ crate::l1_struct! {
 
 impl LineChartMarkerStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13735,6 +13992,7 @@ crate::l1_struct! {
 
 impl LineChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13758,6 +14016,7 @@ crate::l1_struct! {
 
 impl LineChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13790,6 +14049,7 @@ crate::l1_struct! {
 
 impl ForecastConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13813,6 +14073,7 @@ crate::l1_struct! {
 
 impl TimeBasedForecastProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13859,6 +14120,7 @@ crate::l1_struct! {
 
 impl ForecastScenario {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13922,6 +14184,7 @@ crate::l1_struct! {
 
 impl LineSeriesAxisDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13949,6 +14212,7 @@ crate::l1_struct! {
 
 impl MissingDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13980,6 +14244,7 @@ crate::l1_struct! {
 
 impl SeriesItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14033,6 +14298,7 @@ crate::l1_struct! {
 
 impl LineChartSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14085,6 +14351,7 @@ crate::l1_struct! {
 
 impl LineChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14203,6 +14470,7 @@ crate::l1_struct! {
 
 impl PieChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14283,6 +14551,7 @@ crate::l1_struct! {
 
 impl DonutOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14306,6 +14575,7 @@ crate::l1_struct! {
 
 impl ArcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14336,6 +14606,7 @@ crate::l1_struct! {
 
 impl DonutCenterOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14355,6 +14626,7 @@ crate::l1_struct! {
 
 impl PieChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14378,6 +14650,7 @@ crate::l1_struct! {
 
 impl PieChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14405,6 +14678,7 @@ crate::l1_struct! {
 
 impl PieChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14498,6 +14772,7 @@ crate::l1_struct! {
 
 impl PivotTableConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14547,6 +14822,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14617,6 +14893,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldCollapseStateTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14678,6 +14955,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14701,6 +14979,7 @@ crate::l1_struct! {
 
 impl PivotTableAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14728,6 +15007,7 @@ crate::l1_struct! {
 
 impl PivotTablePaginatedReportOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14755,6 +15035,7 @@ crate::l1_struct! {
 
 impl PivotTableSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14794,6 +15075,7 @@ crate::l1_struct! {
 
 impl PivotTableSortBy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14837,6 +15119,7 @@ crate::l1_struct! {
 
 impl PivotTableOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14935,6 +15218,7 @@ crate::l1_struct! {
 
 impl TableCellStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14996,6 +15280,7 @@ crate::l1_struct! {
 
 impl GlobalTableBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15019,6 +15304,7 @@ crate::l1_struct! {
 
 impl TableSideBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15058,6 +15344,7 @@ crate::l1_struct! {
 
 impl TableBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15128,6 +15415,7 @@ crate::l1_struct! {
 
 impl RowAlternateColorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15160,6 +15448,7 @@ crate::l1_struct! {
 
 impl PivotTableRowsLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15191,6 +15480,7 @@ crate::l1_struct! {
 
 impl PivotTableTotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15231,6 +15521,7 @@ crate::l1_struct! {
 
 impl SubtotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15301,6 +15592,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldSubtotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15342,6 +15634,7 @@ crate::l1_struct! {
 
 impl PivotTotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15444,6 +15737,7 @@ crate::l1_struct! {
 
 impl TotalAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15485,6 +15779,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15509,6 +15804,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15553,6 +15849,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormattingScope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15581,6 +15878,7 @@ crate::l1_struct! {
 
 impl TextConditionalFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15647,6 +15945,7 @@ crate::l1_struct! {
 
 impl PluginVisualConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15678,6 +15977,7 @@ crate::l1_struct! {
 
 impl PluginVisualFieldWell {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15719,6 +16019,7 @@ crate::l1_struct! {
 
 impl PluginVisualSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15741,6 +16042,7 @@ crate::l1_struct! {
 
 impl PluginVisualTableQuerySort {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15768,6 +16070,7 @@ crate::l1_struct! {
 
 impl PluginVisualItemsLimitConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15784,6 +16087,7 @@ crate::l1_struct! {
 
 impl PluginVisualOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15803,6 +16107,7 @@ crate::l1_struct! {
 
 impl PluginVisualProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15871,6 +16176,7 @@ crate::l1_struct! {
 
 impl RadarChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15984,6 +16290,7 @@ crate::l1_struct! {
 
 impl RadarChartSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16003,6 +16310,7 @@ crate::l1_struct! {
 
 impl RadarChartAreaStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16019,6 +16327,7 @@ crate::l1_struct! {
 
 impl RadarChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16042,6 +16351,7 @@ crate::l1_struct! {
 
 impl RadarChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16079,6 +16389,7 @@ crate::l1_struct! {
 
 impl RadarChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16158,6 +16469,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16192,6 +16504,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16215,6 +16528,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16242,6 +16556,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16321,6 +16636,7 @@ crate::l1_struct! {
 
 impl ScatterPlotConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16392,6 +16708,7 @@ crate::l1_struct! {
 
 impl ScatterPlotFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16426,6 +16743,7 @@ crate::l1_struct! {
 
 impl ScatterPlotCategoricallyAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16463,6 +16781,7 @@ crate::l1_struct! {
 
 impl ScatterPlotUnaggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16500,6 +16819,7 @@ crate::l1_struct! {
 
 impl ScatterPlotSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16573,6 +16893,7 @@ crate::l1_struct! {
 
 impl TableConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16633,6 +16954,7 @@ crate::l1_struct! {
 
 impl TableFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16677,6 +16999,7 @@ crate::l1_struct! {
 
 impl TablePinnedFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16727,6 +17050,7 @@ crate::l1_struct! {
 
 impl TableFieldUrlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16756,6 +17080,7 @@ crate::l1_struct! {
 
 impl TableFieldImageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16775,6 +17100,7 @@ crate::l1_struct! {
 
 impl TableCellImageSizingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16829,6 +17155,7 @@ crate::l1_struct! {
 
 impl TableFieldLinkContentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16855,6 +17182,7 @@ crate::l1_struct! {
 
 impl TableFieldCustomIconContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16930,6 +17258,7 @@ crate::l1_struct! {
 
 impl TableFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16962,6 +17291,7 @@ crate::l1_struct! {
 
 impl TableAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16984,6 +17314,7 @@ crate::l1_struct! {
 
 impl TableUnaggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17001,6 +17332,7 @@ crate::l1_struct! {
 
 impl TablePaginatedReportOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17028,6 +17360,7 @@ crate::l1_struct! {
 
 impl TableSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17055,6 +17388,7 @@ crate::l1_struct! {
 
 impl TableInlineVisualization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17093,6 +17427,7 @@ crate::l1_struct! {
 
 impl TableOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17137,6 +17472,7 @@ crate::l1_struct! {
 
 impl TotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17183,6 +17519,7 @@ crate::l1_struct! {
 
 impl TableConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17207,6 +17544,7 @@ crate::l1_struct! {
 
 impl TableConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17243,6 +17581,7 @@ crate::l1_struct! {
 
 impl TableRowConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17314,6 +17653,7 @@ crate::l1_struct! {
 
 impl TreeMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17378,6 +17718,7 @@ crate::l1_struct! {
 
 impl TreeMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17400,6 +17741,7 @@ crate::l1_struct! {
 
 impl TreeMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17427,6 +17769,7 @@ crate::l1_struct! {
 
 impl TreeMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17503,6 +17846,7 @@ crate::l1_struct! {
 
 impl WaterfallChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17602,6 +17946,7 @@ crate::l1_struct! {
 
 impl WaterfallChartColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17624,6 +17969,7 @@ crate::l1_struct! {
 
 impl WaterfallChartGroupColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17657,6 +18003,7 @@ crate::l1_struct! {
 
 impl WaterfallChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17680,6 +18027,7 @@ crate::l1_struct! {
 
 impl WaterfallChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17707,6 +18055,7 @@ crate::l1_struct! {
 
 impl WaterfallChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17731,6 +18080,7 @@ crate::l1_struct! {
 
 impl WaterfallChartOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17795,6 +18145,7 @@ crate::l1_struct! {
 
 impl WordCloudChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17836,6 +18187,7 @@ crate::l1_struct! {
 
 impl WordCloudFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17859,6 +18211,7 @@ crate::l1_struct! {
 
 impl WordCloudAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17881,6 +18234,7 @@ crate::l1_struct! {
 
 impl WordCloudSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17905,6 +18259,7 @@ crate::l1_struct! {
 
 impl WordCloudOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18002,6 +18357,7 @@ crate::l1_struct! {
 
 impl StaticFile {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18044,6 +18400,7 @@ crate::l1_struct! {
 
 impl StaticFileSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18113,6 +18470,7 @@ crate::l1_struct! {
 
 impl AnalysisError {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18168,6 +18526,7 @@ crate::l1_struct! {
 
 impl Entity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18185,6 +18544,7 @@ crate::l1_struct! {
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18312,6 +18672,7 @@ crate::l1_struct! {
 
 impl Sheet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18335,6 +18696,7 @@ crate::l1_struct! {
 
 impl AnalysisSourceEntity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

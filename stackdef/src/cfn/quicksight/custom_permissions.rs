@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl CustomPermissions {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::CustomPermissionsArn> {
         self.resource.get_att("Arn")
     }
@@ -95,6 +97,7 @@ crate::l1_struct! {
 
 impl Capabilities {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

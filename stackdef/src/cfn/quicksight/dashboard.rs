@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Dashboard {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::QuickSightDashboardArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastPublishedTime`.
+    #[inline]
     pub fn attr_last_published_time(&self) -> Value<String> {
         self.resource.get_att("LastPublishedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -253,6 +258,7 @@ crate::l1_struct! {
 
 impl DashboardPublishOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -396,6 +402,7 @@ crate::l1_struct! {
 
 impl AdHocFilteringOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -425,6 +432,7 @@ crate::l1_struct! {
 
 impl DataPointDrillUpDownOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -444,6 +452,7 @@ crate::l1_struct! {
 
 impl DataPointMenuLabelOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -463,6 +472,7 @@ crate::l1_struct! {
 
 impl DataPointTooltipOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -482,6 +492,7 @@ crate::l1_struct! {
 
 impl DataQaEnabledOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -501,6 +512,7 @@ crate::l1_struct! {
 
 impl DataStoriesSharingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -520,6 +532,7 @@ crate::l1_struct! {
 
 impl ExecutiveSummaryOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -539,6 +552,7 @@ crate::l1_struct! {
 
 impl ExportToCsvOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -558,6 +572,7 @@ crate::l1_struct! {
 
 impl ExportWithHiddenFieldsOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -577,6 +592,7 @@ crate::l1_struct! {
 
 impl QuickSuiteActionsOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -596,6 +612,7 @@ crate::l1_struct! {
 
 impl SheetControlsOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -625,6 +642,7 @@ crate::l1_struct! {
 
 impl SheetLayoutElementMaximizationOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -644,6 +662,7 @@ crate::l1_struct! {
 
 impl VisualAxisSortOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -663,6 +682,7 @@ crate::l1_struct! {
 
 impl VisualMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -682,6 +702,7 @@ crate::l1_struct! {
 
 impl DashboardVisualPublishOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -704,6 +725,7 @@ crate::l1_struct! {
 
 impl ExportHiddenFieldsOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -812,6 +834,7 @@ crate::l1_struct! {
 
 impl DefaultNewSheetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -853,6 +876,7 @@ crate::l1_struct! {
 
 impl DefaultInteractiveLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -889,6 +913,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -943,6 +968,7 @@ crate::l1_struct! {
 
 impl GridLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -994,6 +1020,7 @@ crate::l1_struct! {
 
 impl DefaultPaginatedLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1029,6 +1056,7 @@ crate::l1_struct! {
 
 impl SectionBasedLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1051,6 +1079,7 @@ crate::l1_struct! {
 
 impl SectionBasedLayoutPaperCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1078,6 +1107,7 @@ crate::l1_struct! {
 
 impl Spacing {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1209,6 +1239,7 @@ crate::l1_struct! {
 
 impl ColorsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1282,6 +1313,7 @@ crate::l1_struct! {
 
 impl FormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1324,6 +1356,7 @@ crate::l1_struct! {
 
 impl DateTimeFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1374,6 +1407,7 @@ crate::l1_struct! {
 
 impl NumericFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1419,6 +1453,7 @@ crate::l1_struct! {
 
 impl CurrencyDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1547,6 +1582,7 @@ crate::l1_struct! {
 
 impl NumericSeparatorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1585,6 +1621,7 @@ crate::l1_struct! {
 
 impl ThousandSeparatorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1629,6 +1666,7 @@ crate::l1_struct! {
 
 impl NumberDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1696,6 +1734,7 @@ crate::l1_struct! {
 
 impl PercentageDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1759,6 +1798,7 @@ crate::l1_struct! {
 
 impl NumberFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1778,6 +1818,7 @@ crate::l1_struct! {
 
 impl StringFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1881,6 +1922,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1975,6 +2017,7 @@ crate::l1_struct! {
 
 impl CategoryFilterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2182,6 +2225,7 @@ crate::l1_struct! {
 
 impl DefaultFilterControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2266,6 +2310,7 @@ crate::l1_struct! {
 
 impl DefaultDateTimePickerControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2303,6 +2348,7 @@ crate::l1_struct! {
 
 impl DateTimePickerControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2348,6 +2394,7 @@ crate::l1_struct! {
 
 impl SheetControlInfoIconLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2369,6 +2416,7 @@ crate::l1_struct! {
 
 impl LabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2396,6 +2444,7 @@ crate::l1_struct! {
 
 impl FontConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2444,6 +2493,7 @@ crate::l1_struct! {
 
 impl FontSize {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2490,6 +2540,7 @@ crate::l1_struct! {
 
 impl FontWeight {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2526,6 +2577,7 @@ crate::l1_struct! {
 
 impl DefaultFilterDropDownControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2557,6 +2609,7 @@ crate::l1_struct! {
 
 impl DropDownControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2590,6 +2643,7 @@ crate::l1_struct! {
 
 impl ListControlSelectAllOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2606,6 +2660,7 @@ crate::l1_struct! {
 
 impl FilterSelectableValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2633,6 +2688,7 @@ crate::l1_struct! {
 
 impl DefaultFilterListControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2660,6 +2716,7 @@ crate::l1_struct! {
 
 impl ListControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2697,6 +2754,7 @@ crate::l1_struct! {
 
 impl ListControlSearchOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2713,6 +2771,7 @@ crate::l1_struct! {
 
 impl DefaultRelativeDateTimeControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2736,6 +2795,7 @@ crate::l1_struct! {
 
 impl RelativeDateTimeControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2796,6 +2856,7 @@ crate::l1_struct! {
 
 impl SliderControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2832,6 +2893,7 @@ crate::l1_struct! {
 
 impl DefaultTextAreaControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2853,6 +2915,7 @@ crate::l1_struct! {
 
 impl TextAreaControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2889,6 +2952,7 @@ crate::l1_struct! {
 
 impl TextControlPlaceholderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2905,6 +2969,7 @@ crate::l1_struct! {
 
 impl DefaultTextFieldControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2921,6 +2986,7 @@ crate::l1_struct! {
 
 impl TextFieldControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2980,6 +3046,7 @@ crate::l1_struct! {
 
 impl InnerFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3090,6 +3157,7 @@ crate::l1_struct! {
 
 impl AggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3145,6 +3213,7 @@ crate::l1_struct! {
 
 impl AttributeAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3206,6 +3275,7 @@ crate::l1_struct! {
 
 impl NumericalAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3235,6 +3305,7 @@ crate::l1_struct! {
 
 impl PercentileAggregation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3366,6 +3437,7 @@ crate::l1_struct! {
 
 impl NumericRangeFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3464,6 +3536,7 @@ crate::l1_struct! {
 
 impl AnchorDateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3709,6 +3782,7 @@ crate::l1_struct! {
 
 impl TimeRangeFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3824,6 +3898,7 @@ crate::l1_struct! {
 
 impl FilterScopeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3847,6 +3922,7 @@ crate::l1_struct! {
 
 impl SelectedSheetsFilterScopeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3907,6 +3983,7 @@ crate::l1_struct! {
 
 impl AssetOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3975,6 +4052,7 @@ crate::l1_struct! {
 
 impl ParameterDeclaration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4069,6 +4147,7 @@ crate::l1_struct! {
 
 impl DateTimeDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4148,6 +4227,7 @@ crate::l1_struct! {
 
 impl DateTimeValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4226,6 +4306,7 @@ crate::l1_struct! {
 
 impl DecimalDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4257,6 +4338,7 @@ crate::l1_struct! {
 
 impl DecimalValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4325,6 +4407,7 @@ crate::l1_struct! {
 
 impl IntegerDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4346,6 +4429,7 @@ crate::l1_struct! {
 
 impl IntegerValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4414,6 +4498,7 @@ crate::l1_struct! {
 
 impl StringDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4435,6 +4520,7 @@ crate::l1_struct! {
 
 impl StringValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4530,6 +4616,7 @@ crate::l1_struct! {
 
 impl FilterControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4610,6 +4697,7 @@ crate::l1_struct! {
 
 impl CascadingControlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4627,6 +4715,7 @@ crate::l1_struct! {
 
 impl CascadingControlSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4981,6 +5070,7 @@ crate::l1_struct! {
 
 impl ImageCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5017,6 +5107,7 @@ crate::l1_struct! {
 
 impl CustomActionNavigationOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5097,6 +5188,7 @@ crate::l1_struct! {
 
 impl DestinationParameterValueConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5161,6 +5253,7 @@ crate::l1_struct! {
 
 impl CustomParameterValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5242,6 +5335,7 @@ crate::l1_struct! {
 
 impl ImageInteractionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5261,6 +5355,7 @@ crate::l1_struct! {
 
 impl ImageMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5280,6 +5375,7 @@ crate::l1_struct! {
 
 impl SheetImageScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5310,6 +5406,7 @@ crate::l1_struct! {
 
 impl SheetImageSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5344,6 +5441,7 @@ crate::l1_struct! {
 
 impl SheetImageTooltipConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5364,6 +5462,7 @@ crate::l1_struct! {
 
 impl SheetImageTooltipText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5393,6 +5492,7 @@ crate::l1_struct! {
 
 impl LayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5522,6 +5622,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutElementBackgroundStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5543,6 +5644,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutElementBorderStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5585,6 +5687,7 @@ crate::l1_struct! {
 
 impl LoadingAnimation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5624,6 +5727,7 @@ crate::l1_struct! {
 
 impl SheetElementConfigurationOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5733,6 +5837,7 @@ crate::l1_struct! {
 
 impl GridLayoutElementBackgroundStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5754,6 +5859,7 @@ crate::l1_struct! {
 
 impl GridLayoutElementBorderStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5850,6 +5956,7 @@ crate::l1_struct! {
 
 impl BodySectionContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5894,6 +6001,7 @@ crate::l1_struct! {
 
 impl SectionPageBreakConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5910,6 +6018,7 @@ crate::l1_struct! {
 
 impl SectionAfterPageBreak {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5936,6 +6045,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5979,6 +6089,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatDimensionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6083,6 +6194,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatPageBreakConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6099,6 +6211,7 @@ crate::l1_struct! {
 
 impl SectionStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6142,6 +6255,7 @@ crate::l1_struct! {
 
 impl ParameterControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6273,6 +6387,7 @@ crate::l1_struct! {
 
 impl ParameterSelectableValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6474,6 +6589,7 @@ crate::l1_struct! {
 
 impl SheetControlLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6511,6 +6627,7 @@ crate::l1_struct! {
 
 impl Visual {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6750,6 +6867,7 @@ crate::l1_struct! {
 
 impl VisualCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6820,6 +6938,7 @@ crate::l1_struct! {
 
 impl FilterOperationSelectedFieldsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6861,6 +6980,7 @@ crate::l1_struct! {
 
 impl FilterOperationTargetVisualsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6884,6 +7004,7 @@ crate::l1_struct! {
 
 impl SameSheetTargetVisualConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6928,6 +7049,7 @@ crate::l1_struct! {
 
 impl BarChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7050,6 +7172,7 @@ crate::l1_struct! {
 
 impl AxisDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7098,6 +7221,7 @@ crate::l1_struct! {
 
 impl AxisDataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7124,6 +7248,7 @@ crate::l1_struct! {
 
 impl DateAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7143,6 +7268,7 @@ crate::l1_struct! {
 
 impl NumericAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7163,6 +7289,7 @@ crate::l1_struct! {
 
 impl AxisDisplayRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7183,6 +7310,7 @@ crate::l1_struct! {
 
 impl AxisDisplayMinMaxRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7203,6 +7331,7 @@ crate::l1_struct! {
 
 impl AxisScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7223,6 +7352,7 @@ crate::l1_struct! {
 
 impl AxisLinearScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7243,6 +7373,7 @@ crate::l1_struct! {
 
 impl AxisLogarithmicScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7259,6 +7390,7 @@ crate::l1_struct! {
 
 impl ScrollBarOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7279,6 +7411,7 @@ crate::l1_struct! {
 
 impl VisibleRangeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7295,6 +7428,7 @@ crate::l1_struct! {
 
 impl PercentVisibleRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7317,6 +7451,7 @@ crate::l1_struct! {
 
 impl AxisTickLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7337,6 +7472,7 @@ crate::l1_struct! {
 
 impl ChartAxisLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7368,6 +7504,7 @@ crate::l1_struct! {
 
 impl AxisLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7437,6 +7574,7 @@ crate::l1_struct! {
 
 impl DataLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7503,6 +7641,7 @@ crate::l1_struct! {
 
 impl DataLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7547,6 +7686,7 @@ crate::l1_struct! {
 
 impl DataPathLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7573,6 +7713,7 @@ crate::l1_struct! {
 
 impl FieldLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7594,6 +7735,7 @@ crate::l1_struct! {
 
 impl MaximumLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7610,6 +7752,7 @@ crate::l1_struct! {
 
 impl MinimumLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7626,6 +7769,7 @@ crate::l1_struct! {
 
 impl RangeEndsLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7682,6 +7826,7 @@ crate::l1_struct! {
 
 impl BarChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7705,6 +7850,7 @@ crate::l1_struct! {
 
 impl BarChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7737,6 +7883,7 @@ crate::l1_struct! {
 
 impl DimensionField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7879,6 +8026,7 @@ crate::l1_struct! {
 
 impl MeasureField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8046,6 +8194,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8078,6 +8227,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptionsContextMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8097,6 +8247,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptionsVisualMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8116,6 +8267,7 @@ crate::l1_struct! {
 
 impl LegendOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8219,6 +8371,7 @@ crate::l1_struct! {
 
 impl ReferenceLineDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8320,6 +8473,7 @@ crate::l1_struct! {
 
 impl ReferenceLineLabelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8408,6 +8562,7 @@ crate::l1_struct! {
 
 impl ReferenceLineValueLabelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8457,6 +8612,7 @@ crate::l1_struct! {
 
 impl ReferenceLineStyleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8490,6 +8646,7 @@ crate::l1_struct! {
 
 impl SmallMultiplesOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8530,6 +8687,7 @@ crate::l1_struct! {
 
 impl PanelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8607,6 +8765,7 @@ crate::l1_struct! {
 
 impl PanelTitleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8654,6 +8813,7 @@ crate::l1_struct! {
 
 impl SmallMultiplesAxisProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8694,6 +8854,7 @@ crate::l1_struct! {
 
 impl BarChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8749,6 +8910,7 @@ crate::l1_struct! {
 
 impl ItemsLimitConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8782,6 +8944,7 @@ crate::l1_struct! {
 
 impl FieldSortOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8821,6 +8984,7 @@ crate::l1_struct! {
 
 impl TooltipOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8854,6 +9018,7 @@ crate::l1_struct! {
 
 impl FieldBasedTooltip {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8885,6 +9050,7 @@ crate::l1_struct! {
 
 impl TooltipItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8995,6 +9161,7 @@ crate::l1_struct! {
 
 impl VisualPalette {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9040,6 +9207,7 @@ crate::l1_struct! {
 
 impl DataPathValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9066,6 +9234,7 @@ crate::l1_struct! {
 
 impl DataPathType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9102,6 +9271,7 @@ crate::l1_struct! {
 
 impl ColumnHierarchy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9155,6 +9325,7 @@ crate::l1_struct! {
 
 impl DrillDownFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9300,6 +9471,7 @@ crate::l1_struct! {
 
 impl VisualSubtitleLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9320,6 +9492,7 @@ crate::l1_struct! {
 
 impl LongFormatText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9342,6 +9515,7 @@ crate::l1_struct! {
 
 impl VisualTitleLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9362,6 +9536,7 @@ crate::l1_struct! {
 
 impl ShortFormatText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9432,6 +9607,7 @@ crate::l1_struct! {
 
 impl BoxPlotChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9511,6 +9687,7 @@ crate::l1_struct! {
 
 impl BoxPlotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9541,6 +9718,7 @@ crate::l1_struct! {
 
 impl BoxPlotStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9567,6 +9745,7 @@ crate::l1_struct! {
 
 impl BoxPlotFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9589,6 +9768,7 @@ crate::l1_struct! {
 
 impl BoxPlotAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9611,6 +9791,7 @@ crate::l1_struct! {
 
 impl BoxPlotSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9702,6 +9883,7 @@ crate::l1_struct! {
 
 impl ComboChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9830,6 +10012,7 @@ crate::l1_struct! {
 
 impl ComboChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9853,6 +10036,7 @@ crate::l1_struct! {
 
 impl ComboChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9885,6 +10069,7 @@ crate::l1_struct! {
 
 impl SingleAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9901,6 +10086,7 @@ crate::l1_struct! {
 
 impl SingleAxisOptionsYAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9925,6 +10111,7 @@ crate::l1_struct! {
 
 impl ComboChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10012,6 +10199,7 @@ crate::l1_struct! {
 
 impl CustomContentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10154,6 +10342,7 @@ crate::l1_struct! {
 
 impl FilledMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10200,6 +10389,7 @@ crate::l1_struct! {
 
 impl FilledMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10223,6 +10413,7 @@ crate::l1_struct! {
 
 impl FilledMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10245,6 +10436,7 @@ crate::l1_struct! {
 
 impl GeospatialMapStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10275,6 +10467,7 @@ crate::l1_struct! {
 
 impl FilledMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10292,6 +10485,7 @@ crate::l1_struct! {
 
 impl GeospatialWindowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10407,6 +10601,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10446,6 +10641,7 @@ crate::l1_struct! {
 
 impl GradientColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10553,6 +10749,7 @@ crate::l1_struct! {
 
 impl FunnelChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10609,6 +10806,7 @@ crate::l1_struct! {
 
 impl FunnelChartDataLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10681,6 +10879,7 @@ crate::l1_struct! {
 
 impl FunnelChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10704,6 +10903,7 @@ crate::l1_struct! {
 
 impl FunnelChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10726,6 +10926,7 @@ crate::l1_struct! {
 
 impl FunnelChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10800,6 +11001,7 @@ crate::l1_struct! {
 
 impl GaugeChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10849,6 +11051,7 @@ crate::l1_struct! {
 
 impl GaugeChartColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10877,6 +11080,7 @@ crate::l1_struct! {
 
 impl GaugeChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10899,6 +11103,7 @@ crate::l1_struct! {
 
 impl GaugeChartOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10944,6 +11149,7 @@ crate::l1_struct! {
 
 impl ArcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10976,6 +11182,7 @@ crate::l1_struct! {
 
 impl ArcAxisConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10996,6 +11203,7 @@ crate::l1_struct! {
 
 impl ArcAxisDisplayRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11016,6 +11224,7 @@ crate::l1_struct! {
 
 impl ComparisonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11042,6 +11251,7 @@ crate::l1_struct! {
 
 impl ComparisonFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11100,6 +11310,7 @@ crate::l1_struct! {
 
 impl GaugeChartConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11124,6 +11335,7 @@ crate::l1_struct! {
 
 impl GaugeChartConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11147,6 +11359,7 @@ crate::l1_struct! {
 
 impl GaugeChartArcConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11166,6 +11379,7 @@ crate::l1_struct! {
 
 impl GaugeChartPrimaryValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11186,6 +11400,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingIcon {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11246,6 +11461,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingIconDisplayConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11276,6 +11492,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingCustomIconOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11447,6 +11664,7 @@ crate::l1_struct! {
 
 impl GeospatialMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11497,6 +11715,7 @@ crate::l1_struct! {
 
 impl GeospatialMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11520,6 +11739,7 @@ crate::l1_struct! {
 
 impl GeospatialMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11547,6 +11767,7 @@ crate::l1_struct! {
 
 impl GeospatialPointStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11589,6 +11810,7 @@ crate::l1_struct! {
 
 impl ClusterMarkerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11605,6 +11827,7 @@ crate::l1_struct! {
 
 impl ClusterMarker {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11624,6 +11847,7 @@ crate::l1_struct! {
 
 impl SimpleClusterMarker {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11641,6 +11865,7 @@ crate::l1_struct! {
 
 impl GeospatialHeatmapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11657,6 +11882,7 @@ crate::l1_struct! {
 
 impl GeospatialHeatmapColorScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11746,6 +11972,7 @@ crate::l1_struct! {
 
 impl HeatMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11836,6 +12063,7 @@ crate::l1_struct! {
 
 impl DataColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11857,6 +12085,7 @@ crate::l1_struct! {
 
 impl HeatMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11879,6 +12108,7 @@ crate::l1_struct! {
 
 impl HeatMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11906,6 +12136,7 @@ crate::l1_struct! {
 
 impl HeatMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11993,6 +12224,7 @@ crate::l1_struct! {
 
 impl HistogramConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12050,6 +12282,7 @@ crate::l1_struct! {
 
 impl HistogramBinOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12081,6 +12314,7 @@ crate::l1_struct! {
 
 impl BinCountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12098,6 +12332,7 @@ crate::l1_struct! {
 
 impl BinWidthOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12130,6 +12365,7 @@ crate::l1_struct! {
 
 impl HistogramFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12153,6 +12389,7 @@ crate::l1_struct! {
 
 impl HistogramAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12221,6 +12458,7 @@ crate::l1_struct! {
 
 impl InsightConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12249,6 +12487,7 @@ crate::l1_struct! {
 
 impl Computation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12751,6 +12990,7 @@ crate::l1_struct! {
 
 impl KpiConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12782,6 +13022,7 @@ crate::l1_struct! {
 
 impl KpiFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12809,6 +13050,7 @@ crate::l1_struct! {
 
 impl KpiOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12880,6 +13122,7 @@ crate::l1_struct! {
 
 impl ProgressBarOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12896,6 +13139,7 @@ crate::l1_struct! {
 
 impl SecondaryValueOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12950,6 +13194,7 @@ crate::l1_struct! {
 
 impl TrendArrowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12966,6 +13211,7 @@ crate::l1_struct! {
 
 impl KpiVisualLayoutOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13004,6 +13250,7 @@ crate::l1_struct! {
 
 impl KpiSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13021,6 +13268,7 @@ crate::l1_struct! {
 
 impl KpiConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13045,6 +13293,7 @@ crate::l1_struct! {
 
 impl KpiConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13088,6 +13337,7 @@ crate::l1_struct! {
 
 impl KpiActualValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13108,6 +13358,7 @@ crate::l1_struct! {
 
 impl KpiComparisonValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13128,6 +13379,7 @@ crate::l1_struct! {
 
 impl KpiPrimaryValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13148,6 +13400,7 @@ crate::l1_struct! {
 
 impl KpiProgressBarConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13216,6 +13469,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13327,6 +13581,7 @@ crate::l1_struct! {
 
 impl LayerCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13380,6 +13635,7 @@ crate::l1_struct! {
 
 impl GeospatialDataSourceItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13414,6 +13670,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerJoinDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13441,6 +13698,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerColorField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13495,6 +13753,7 @@ crate::l1_struct! {
 
 impl GeospatialLayerDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13531,6 +13790,7 @@ crate::l1_struct! {
 
 impl GeospatialLineStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13550,6 +13810,7 @@ crate::l1_struct! {
 
 impl GeospatialLineSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13570,6 +13831,7 @@ crate::l1_struct! {
 
 impl GeospatialColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13659,6 +13921,7 @@ crate::l1_struct! {
 
 impl GeospatialNullSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13759,6 +14022,7 @@ crate::l1_struct! {
 
 impl GeospatialLineWidth {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13788,6 +14052,7 @@ crate::l1_struct! {
 
 impl GeospatialPointStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13807,6 +14072,7 @@ crate::l1_struct! {
 
 impl GeospatialCircleSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13835,6 +14101,7 @@ crate::l1_struct! {
 
 impl GeospatialCircleRadius {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13864,6 +14131,7 @@ crate::l1_struct! {
 
 impl GeospatialPolygonStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13886,6 +14154,7 @@ crate::l1_struct! {
 
 impl GeospatialPolygonSymbolStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13922,6 +14191,7 @@ crate::l1_struct! {
 
 impl GeospatialMapState {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13952,6 +14222,7 @@ crate::l1_struct! {
 
 impl GeospatialMapStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14031,6 +14302,7 @@ crate::l1_struct! {
 
 impl LineChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14190,6 +14462,7 @@ crate::l1_struct! {
 
 impl LineChartDefaultSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14223,6 +14496,7 @@ crate::l1_struct! {
 
 impl LineChartLineStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14278,6 +14552,7 @@ crate::l1_struct! {
 
 impl LineChartMarkerStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14326,6 +14601,7 @@ crate::l1_struct! {
 
 impl LineChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14349,6 +14625,7 @@ crate::l1_struct! {
 
 impl LineChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14381,6 +14658,7 @@ crate::l1_struct! {
 
 impl ForecastConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14404,6 +14682,7 @@ crate::l1_struct! {
 
 impl TimeBasedForecastProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14450,6 +14729,7 @@ crate::l1_struct! {
 
 impl ForecastScenario {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14513,6 +14793,7 @@ crate::l1_struct! {
 
 impl LineSeriesAxisDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14540,6 +14821,7 @@ crate::l1_struct! {
 
 impl MissingDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14571,6 +14853,7 @@ crate::l1_struct! {
 
 impl SeriesItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14624,6 +14907,7 @@ crate::l1_struct! {
 
 impl LineChartSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14676,6 +14960,7 @@ crate::l1_struct! {
 
 impl LineChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14794,6 +15079,7 @@ crate::l1_struct! {
 
 impl PieChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14874,6 +15160,7 @@ crate::l1_struct! {
 
 impl DonutOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14897,6 +15184,7 @@ crate::l1_struct! {
 
 impl ArcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14927,6 +15215,7 @@ crate::l1_struct! {
 
 impl DonutCenterOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14946,6 +15235,7 @@ crate::l1_struct! {
 
 impl PieChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14969,6 +15259,7 @@ crate::l1_struct! {
 
 impl PieChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14996,6 +15287,7 @@ crate::l1_struct! {
 
 impl PieChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15089,6 +15381,7 @@ crate::l1_struct! {
 
 impl PivotTableConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15138,6 +15431,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15208,6 +15502,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldCollapseStateTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15269,6 +15564,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15292,6 +15588,7 @@ crate::l1_struct! {
 
 impl PivotTableAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15319,6 +15616,7 @@ crate::l1_struct! {
 
 impl PivotTablePaginatedReportOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15346,6 +15644,7 @@ crate::l1_struct! {
 
 impl PivotTableSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15385,6 +15684,7 @@ crate::l1_struct! {
 
 impl PivotTableSortBy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15428,6 +15728,7 @@ crate::l1_struct! {
 
 impl PivotTableOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15526,6 +15827,7 @@ crate::l1_struct! {
 
 impl TableCellStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15587,6 +15889,7 @@ crate::l1_struct! {
 
 impl GlobalTableBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15610,6 +15913,7 @@ crate::l1_struct! {
 
 impl TableSideBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15649,6 +15953,7 @@ crate::l1_struct! {
 
 impl TableBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15719,6 +16024,7 @@ crate::l1_struct! {
 
 impl RowAlternateColorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15751,6 +16057,7 @@ crate::l1_struct! {
 
 impl PivotTableRowsLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15782,6 +16089,7 @@ crate::l1_struct! {
 
 impl PivotTableTotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15822,6 +16130,7 @@ crate::l1_struct! {
 
 impl SubtotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15892,6 +16201,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldSubtotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15933,6 +16243,7 @@ crate::l1_struct! {
 
 impl PivotTotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16035,6 +16346,7 @@ crate::l1_struct! {
 
 impl TotalAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16076,6 +16388,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16100,6 +16413,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16144,6 +16458,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormattingScope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16172,6 +16487,7 @@ crate::l1_struct! {
 
 impl TextConditionalFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16238,6 +16554,7 @@ crate::l1_struct! {
 
 impl PluginVisualConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16269,6 +16586,7 @@ crate::l1_struct! {
 
 impl PluginVisualFieldWell {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16310,6 +16628,7 @@ crate::l1_struct! {
 
 impl PluginVisualSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16332,6 +16651,7 @@ crate::l1_struct! {
 
 impl PluginVisualTableQuerySort {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16359,6 +16679,7 @@ crate::l1_struct! {
 
 impl PluginVisualItemsLimitConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16375,6 +16696,7 @@ crate::l1_struct! {
 
 impl PluginVisualOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16394,6 +16716,7 @@ crate::l1_struct! {
 
 impl PluginVisualProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16462,6 +16785,7 @@ crate::l1_struct! {
 
 impl RadarChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16575,6 +16899,7 @@ crate::l1_struct! {
 
 impl RadarChartSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16594,6 +16919,7 @@ crate::l1_struct! {
 
 impl RadarChartAreaStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16610,6 +16936,7 @@ crate::l1_struct! {
 
 impl RadarChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16633,6 +16960,7 @@ crate::l1_struct! {
 
 impl RadarChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16670,6 +16998,7 @@ crate::l1_struct! {
 
 impl RadarChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16749,6 +17078,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16783,6 +17113,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16806,6 +17137,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16833,6 +17165,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16912,6 +17245,7 @@ crate::l1_struct! {
 
 impl ScatterPlotConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16983,6 +17317,7 @@ crate::l1_struct! {
 
 impl ScatterPlotFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17017,6 +17352,7 @@ crate::l1_struct! {
 
 impl ScatterPlotCategoricallyAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17054,6 +17390,7 @@ crate::l1_struct! {
 
 impl ScatterPlotUnaggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17091,6 +17428,7 @@ crate::l1_struct! {
 
 impl ScatterPlotSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17164,6 +17502,7 @@ crate::l1_struct! {
 
 impl TableConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17224,6 +17563,7 @@ crate::l1_struct! {
 
 impl TableFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17268,6 +17608,7 @@ crate::l1_struct! {
 
 impl TablePinnedFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17318,6 +17659,7 @@ crate::l1_struct! {
 
 impl TableFieldUrlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17347,6 +17689,7 @@ crate::l1_struct! {
 
 impl TableFieldImageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17366,6 +17709,7 @@ crate::l1_struct! {
 
 impl TableCellImageSizingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17420,6 +17764,7 @@ crate::l1_struct! {
 
 impl TableFieldLinkContentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17446,6 +17791,7 @@ crate::l1_struct! {
 
 impl TableFieldCustomIconContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17521,6 +17867,7 @@ crate::l1_struct! {
 
 impl TableFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17553,6 +17900,7 @@ crate::l1_struct! {
 
 impl TableAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17575,6 +17923,7 @@ crate::l1_struct! {
 
 impl TableUnaggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17592,6 +17941,7 @@ crate::l1_struct! {
 
 impl TablePaginatedReportOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17619,6 +17969,7 @@ crate::l1_struct! {
 
 impl TableSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17646,6 +17997,7 @@ crate::l1_struct! {
 
 impl TableInlineVisualization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17684,6 +18036,7 @@ crate::l1_struct! {
 
 impl TableOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17728,6 +18081,7 @@ crate::l1_struct! {
 
 impl TotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17774,6 +18128,7 @@ crate::l1_struct! {
 
 impl TableConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17798,6 +18153,7 @@ crate::l1_struct! {
 
 impl TableConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17834,6 +18190,7 @@ crate::l1_struct! {
 
 impl TableRowConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17905,6 +18262,7 @@ crate::l1_struct! {
 
 impl TreeMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17969,6 +18327,7 @@ crate::l1_struct! {
 
 impl TreeMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17991,6 +18350,7 @@ crate::l1_struct! {
 
 impl TreeMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18018,6 +18378,7 @@ crate::l1_struct! {
 
 impl TreeMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18094,6 +18455,7 @@ crate::l1_struct! {
 
 impl WaterfallChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18193,6 +18555,7 @@ crate::l1_struct! {
 
 impl WaterfallChartColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18215,6 +18578,7 @@ crate::l1_struct! {
 
 impl WaterfallChartGroupColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18248,6 +18612,7 @@ crate::l1_struct! {
 
 impl WaterfallChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18271,6 +18636,7 @@ crate::l1_struct! {
 
 impl WaterfallChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18298,6 +18664,7 @@ crate::l1_struct! {
 
 impl WaterfallChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18322,6 +18689,7 @@ crate::l1_struct! {
 
 impl WaterfallChartOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18386,6 +18754,7 @@ crate::l1_struct! {
 
 impl WordCloudChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18427,6 +18796,7 @@ crate::l1_struct! {
 
 impl WordCloudFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18450,6 +18820,7 @@ crate::l1_struct! {
 
 impl WordCloudAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18472,6 +18843,7 @@ crate::l1_struct! {
 
 impl WordCloudSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18496,6 +18868,7 @@ crate::l1_struct! {
 
 impl WordCloudOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18593,6 +18966,7 @@ crate::l1_struct! {
 
 impl StaticFile {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18635,6 +19009,7 @@ crate::l1_struct! {
 
 impl StaticFileSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18704,6 +19079,7 @@ crate::l1_struct! {
 
 impl LinkSharingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18740,6 +19116,7 @@ crate::l1_struct! {
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -18848,6 +19225,7 @@ crate::l1_struct! {
 
 impl DashboardSourceEntity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

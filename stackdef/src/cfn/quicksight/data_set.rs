@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl DataSet {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DataSetArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ConsumedSpiceCapacityInBytes`.
+    #[inline]
     pub fn attr_consumed_spice_capacity_in_bytes(&self) -> Value<f64> {
         self.resource.get_att("ConsumedSpiceCapacityInBytes")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `OutputColumns`.
+    #[inline]
     pub fn attr_output_columns(&self) -> Value<Json> {
         self.resource.get_att("OutputColumns")
     }
@@ -218,6 +224,7 @@ crate::l1_struct! {
 
 impl DataSetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -390,6 +397,7 @@ crate::l1_struct! {
 
 impl ColumnGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -437,6 +445,7 @@ crate::l1_struct! {
 
 impl ColumnLevelPermissionRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -523,6 +532,7 @@ crate::l1_struct! {
 
 impl SourceTable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -627,6 +637,7 @@ crate::l1_struct! {
 
 impl TransformStep {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -750,6 +761,7 @@ crate::l1_struct! {
 
 impl DataPrepAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1107,6 +1119,7 @@ crate::l1_struct! {
 
 impl FilterOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1157,6 +1170,7 @@ crate::l1_struct! {
 
 impl DataSetDateFilterCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1224,6 +1238,7 @@ crate::l1_struct! {
 
 impl DataSetDateFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1240,6 +1255,7 @@ crate::l1_struct! {
 
 impl DataSetDateRangeFilterCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1268,6 +1284,7 @@ crate::l1_struct! {
 
 impl DataSetNumericFilterCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1339,6 +1356,7 @@ crate::l1_struct! {
 
 impl DataSetNumericFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1355,6 +1373,7 @@ crate::l1_struct! {
 
 impl DataSetNumericRangeFilterCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1383,6 +1402,7 @@ crate::l1_struct! {
 
 impl DataSetStringFilterCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1454,6 +1474,7 @@ crate::l1_struct! {
 
 impl DataSetStringFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1497,6 +1518,7 @@ crate::l1_struct! {
 
 impl DataSetStringListFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1734,6 +1756,7 @@ crate::l1_struct! {
 
 impl ValueColumnConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1756,6 +1779,7 @@ crate::l1_struct! {
 
 impl ProjectOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1878,6 +1902,7 @@ crate::l1_struct! {
 
 impl ColumnToUnpivot {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1900,6 +1925,7 @@ crate::l1_struct! {
 
 impl DataSetRefreshProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1929,6 +1955,7 @@ crate::l1_struct! {
 
 impl RefreshFailureConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1945,6 +1972,7 @@ crate::l1_struct! {
 
 impl RefreshFailureEmailAlert {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2036,6 +2064,7 @@ crate::l1_struct! {
 
 impl DataSetUsageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2063,6 +2092,7 @@ crate::l1_struct! {
 
 impl DatasetParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2147,6 +2177,7 @@ crate::l1_struct! {
 
 impl DateTimeDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2226,6 +2257,7 @@ crate::l1_struct! {
 
 impl DecimalDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2271,6 +2303,7 @@ crate::l1_struct! {
 
 impl IntegerDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2316,6 +2349,7 @@ crate::l1_struct! {
 
 impl StringDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2334,6 +2368,7 @@ crate::l1_struct! {
 
 impl FieldFolder {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2366,6 +2401,7 @@ crate::l1_struct! {
 
 impl IngestionWaitPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2417,6 +2453,7 @@ crate::l1_struct! {
 
 impl TransformOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2520,6 +2557,7 @@ crate::l1_struct! {
 
 impl NewDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2584,6 +2622,7 @@ crate::l1_struct! {
 
 impl ColumnTag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2610,6 +2649,7 @@ crate::l1_struct! {
 
 impl ColumnDescription {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2684,6 +2724,7 @@ crate::l1_struct! {
 
 impl LogicalTableSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2753,6 +2794,7 @@ crate::l1_struct! {
 
 impl JoinKeyProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2783,6 +2825,7 @@ crate::l1_struct! {
 
 impl PerformanceConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2831,6 +2874,7 @@ crate::l1_struct! {
 
 impl PhysicalTable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2939,6 +2983,7 @@ crate::l1_struct! {
 
 impl UploadSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3022,6 +3067,7 @@ crate::l1_struct! {
 
 impl TablePathElement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3166,6 +3212,7 @@ crate::l1_struct! {
 
 impl SemanticModelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3216,6 +3263,7 @@ crate::l1_struct! {
 
 impl RowLevelPermissionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

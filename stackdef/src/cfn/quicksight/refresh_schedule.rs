@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl RefreshSchedule {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RefreshScheduleArn> {
         self.resource.get_att("Arn")
     }
@@ -56,6 +58,7 @@ crate::l1_struct! {
 
 impl RefreshScheduleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -84,6 +87,7 @@ crate::l1_struct! {
 
 impl RefreshScheduleMap {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -130,6 +134,7 @@ crate::l1_struct! {
 
 impl ScheduleFrequency {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -178,6 +183,7 @@ crate::l1_struct! {
 
 impl RefreshOnDay {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Template {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::QuickSightTemplateArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
@@ -254,6 +258,7 @@ crate::l1_struct! {
 
 impl DefaultNewSheetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -295,6 +300,7 @@ crate::l1_struct! {
 
 impl DefaultInteractiveLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -331,6 +337,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -385,6 +392,7 @@ crate::l1_struct! {
 
 impl GridLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -436,6 +444,7 @@ crate::l1_struct! {
 
 impl DefaultPaginatedLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -471,6 +480,7 @@ crate::l1_struct! {
 
 impl SectionBasedLayoutCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -493,6 +503,7 @@ crate::l1_struct! {
 
 impl SectionBasedLayoutPaperCanvasSizeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -520,6 +531,7 @@ crate::l1_struct! {
 
 impl Spacing {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -651,6 +663,7 @@ crate::l1_struct! {
 
 impl ColorsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -724,6 +737,7 @@ crate::l1_struct! {
 
 impl FormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -766,6 +780,7 @@ crate::l1_struct! {
 
 impl DateTimeFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -816,6 +831,7 @@ crate::l1_struct! {
 
 impl NumericFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -861,6 +877,7 @@ crate::l1_struct! {
 
 impl CurrencyDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -989,6 +1006,7 @@ crate::l1_struct! {
 
 impl NumericSeparatorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1027,6 +1045,7 @@ crate::l1_struct! {
 
 impl ThousandSeparatorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1071,6 +1090,7 @@ crate::l1_struct! {
 
 impl NumberDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1138,6 +1158,7 @@ crate::l1_struct! {
 
 impl PercentageDisplayFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1201,6 +1222,7 @@ crate::l1_struct! {
 
 impl NumberFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1220,6 +1242,7 @@ crate::l1_struct! {
 
 impl StringFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1263,6 +1286,7 @@ crate::l1_struct! {
 
 impl DataSetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1294,6 +1318,7 @@ crate::l1_struct! {
 
 impl ColumnGroupSchema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1321,6 +1346,7 @@ crate::l1_struct! {
 
 impl ColumnGroupColumnSchema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1337,6 +1363,7 @@ crate::l1_struct! {
 
 impl DataSetSchema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1357,6 +1384,7 @@ crate::l1_struct! {
 
 impl ColumnSchema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1422,6 +1450,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1516,6 +1545,7 @@ crate::l1_struct! {
 
 impl CategoryFilterConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1723,6 +1753,7 @@ crate::l1_struct! {
 
 impl DefaultFilterControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1807,6 +1838,7 @@ crate::l1_struct! {
 
 impl DefaultDateTimePickerControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1844,6 +1876,7 @@ crate::l1_struct! {
 
 impl DateTimePickerControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1889,6 +1922,7 @@ crate::l1_struct! {
 
 impl SheetControlInfoIconLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1910,6 +1944,7 @@ crate::l1_struct! {
 
 impl LabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1937,6 +1972,7 @@ crate::l1_struct! {
 
 impl FontConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1985,6 +2021,7 @@ crate::l1_struct! {
 
 impl FontSize {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2031,6 +2068,7 @@ crate::l1_struct! {
 
 impl FontWeight {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2067,6 +2105,7 @@ crate::l1_struct! {
 
 impl DefaultFilterDropDownControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2098,6 +2137,7 @@ crate::l1_struct! {
 
 impl DropDownControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2131,6 +2171,7 @@ crate::l1_struct! {
 
 impl ListControlSelectAllOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2147,6 +2188,7 @@ crate::l1_struct! {
 
 impl FilterSelectableValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2174,6 +2216,7 @@ crate::l1_struct! {
 
 impl DefaultFilterListControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2201,6 +2244,7 @@ crate::l1_struct! {
 
 impl ListControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2238,6 +2282,7 @@ crate::l1_struct! {
 
 impl ListControlSearchOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2254,6 +2299,7 @@ crate::l1_struct! {
 
 impl DefaultRelativeDateTimeControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2277,6 +2323,7 @@ crate::l1_struct! {
 
 impl RelativeDateTimeControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2337,6 +2384,7 @@ crate::l1_struct! {
 
 impl SliderControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2373,6 +2421,7 @@ crate::l1_struct! {
 
 impl DefaultTextAreaControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2394,6 +2443,7 @@ crate::l1_struct! {
 
 impl TextAreaControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2430,6 +2480,7 @@ crate::l1_struct! {
 
 impl TextControlPlaceholderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2446,6 +2497,7 @@ crate::l1_struct! {
 
 impl DefaultTextFieldControlOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2462,6 +2514,7 @@ crate::l1_struct! {
 
 impl TextFieldControlDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2521,6 +2574,7 @@ crate::l1_struct! {
 
 impl InnerFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2631,6 +2685,7 @@ crate::l1_struct! {
 
 impl AggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2686,6 +2741,7 @@ crate::l1_struct! {
 
 impl AttributeAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2747,6 +2803,7 @@ crate::l1_struct! {
 
 impl NumericalAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2776,6 +2833,7 @@ crate::l1_struct! {
 
 impl PercentileAggregation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2907,6 +2965,7 @@ crate::l1_struct! {
 
 impl NumericRangeFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3005,6 +3064,7 @@ crate::l1_struct! {
 
 impl AnchorDateConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3250,6 +3310,7 @@ crate::l1_struct! {
 
 impl TimeRangeFilterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3365,6 +3426,7 @@ crate::l1_struct! {
 
 impl FilterScopeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3388,6 +3450,7 @@ crate::l1_struct! {
 
 impl SelectedSheetsFilterScopeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3448,6 +3511,7 @@ crate::l1_struct! {
 
 impl AssetOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3488,6 +3552,7 @@ crate::l1_struct! {
 
 impl ParameterDeclaration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3582,6 +3647,7 @@ crate::l1_struct! {
 
 impl DateTimeDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3661,6 +3727,7 @@ crate::l1_struct! {
 
 impl DateTimeValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3739,6 +3806,7 @@ crate::l1_struct! {
 
 impl DecimalDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3770,6 +3838,7 @@ crate::l1_struct! {
 
 impl DecimalValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3838,6 +3907,7 @@ crate::l1_struct! {
 
 impl IntegerDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3859,6 +3929,7 @@ crate::l1_struct! {
 
 impl IntegerValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3927,6 +3998,7 @@ crate::l1_struct! {
 
 impl StringDefaultValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3948,6 +4020,7 @@ crate::l1_struct! {
 
 impl StringValueWhenUnsetConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -3971,6 +4044,7 @@ crate::l1_struct! {
 
 impl QueryExecutionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4072,6 +4146,7 @@ crate::l1_struct! {
 
 impl FilterControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4152,6 +4227,7 @@ crate::l1_struct! {
 
 impl CascadingControlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4169,6 +4245,7 @@ crate::l1_struct! {
 
 impl CascadingControlSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4523,6 +4600,7 @@ crate::l1_struct! {
 
 impl ImageCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4559,6 +4637,7 @@ crate::l1_struct! {
 
 impl CustomActionNavigationOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4639,6 +4718,7 @@ crate::l1_struct! {
 
 impl DestinationParameterValueConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4703,6 +4783,7 @@ crate::l1_struct! {
 
 impl CustomParameterValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4784,6 +4865,7 @@ crate::l1_struct! {
 
 impl ImageInteractionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4803,6 +4885,7 @@ crate::l1_struct! {
 
 impl ImageMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4832,6 +4915,7 @@ crate::l1_struct! {
 
 impl SheetImageScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4862,6 +4946,7 @@ crate::l1_struct! {
 
 impl SheetImageSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4896,6 +4981,7 @@ crate::l1_struct! {
 
 impl SheetImageTooltipConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4916,6 +5002,7 @@ crate::l1_struct! {
 
 impl SheetImageTooltipText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -4945,6 +5032,7 @@ crate::l1_struct! {
 
 impl LayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5064,6 +5152,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutElementBackgroundStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5085,6 +5174,7 @@ crate::l1_struct! {
 
 impl FreeFormLayoutElementBorderStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5122,6 +5212,7 @@ crate::l1_struct! {
 
 impl LoadingAnimation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5161,6 +5252,7 @@ crate::l1_struct! {
 
 impl SheetElementConfigurationOverrides {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5299,6 +5391,7 @@ crate::l1_struct! {
 
 impl BodySectionContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5343,6 +5436,7 @@ crate::l1_struct! {
 
 impl SectionPageBreakConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5359,6 +5453,7 @@ crate::l1_struct! {
 
 impl SectionAfterPageBreak {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5385,6 +5480,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5428,6 +5524,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatDimensionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5532,6 +5629,7 @@ crate::l1_struct! {
 
 impl BodySectionRepeatPageBreakConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5548,6 +5646,7 @@ crate::l1_struct! {
 
 impl SectionStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5591,6 +5690,7 @@ crate::l1_struct! {
 
 impl ParameterControl {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5722,6 +5822,7 @@ crate::l1_struct! {
 
 impl ParameterSelectableValues {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5923,6 +6024,7 @@ crate::l1_struct! {
 
 impl SheetControlLayoutConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -5960,6 +6062,7 @@ crate::l1_struct! {
 
 impl Visual {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6192,6 +6295,7 @@ crate::l1_struct! {
 
 impl VisualCustomActionOperation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6262,6 +6366,7 @@ crate::l1_struct! {
 
 impl FilterOperationSelectedFieldsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6303,6 +6408,7 @@ crate::l1_struct! {
 
 impl FilterOperationTargetVisualsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6326,6 +6432,7 @@ crate::l1_struct! {
 
 impl SameSheetTargetVisualConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6370,6 +6477,7 @@ crate::l1_struct! {
 
 impl BarChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6492,6 +6600,7 @@ crate::l1_struct! {
 
 impl AxisDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6540,6 +6649,7 @@ crate::l1_struct! {
 
 impl AxisDataOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6566,6 +6676,7 @@ crate::l1_struct! {
 
 impl DateAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6585,6 +6696,7 @@ crate::l1_struct! {
 
 impl NumericAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6605,6 +6717,7 @@ crate::l1_struct! {
 
 impl AxisDisplayRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6625,6 +6738,7 @@ crate::l1_struct! {
 
 impl AxisDisplayMinMaxRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6645,6 +6759,7 @@ crate::l1_struct! {
 
 impl AxisScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6665,6 +6780,7 @@ crate::l1_struct! {
 
 impl AxisLinearScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6685,6 +6801,7 @@ crate::l1_struct! {
 
 impl AxisLogarithmicScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6701,6 +6818,7 @@ crate::l1_struct! {
 
 impl ScrollBarOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6721,6 +6839,7 @@ crate::l1_struct! {
 
 impl VisibleRangeOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6737,6 +6856,7 @@ crate::l1_struct! {
 
 impl PercentVisibleRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6759,6 +6879,7 @@ crate::l1_struct! {
 
 impl AxisTickLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6779,6 +6900,7 @@ crate::l1_struct! {
 
 impl ChartAxisLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6810,6 +6932,7 @@ crate::l1_struct! {
 
 impl AxisLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6879,6 +7002,7 @@ crate::l1_struct! {
 
 impl DataLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6945,6 +7069,7 @@ crate::l1_struct! {
 
 impl DataLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -6989,6 +7114,7 @@ crate::l1_struct! {
 
 impl DataPathLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7015,6 +7141,7 @@ crate::l1_struct! {
 
 impl FieldLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7036,6 +7163,7 @@ crate::l1_struct! {
 
 impl MaximumLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7052,6 +7180,7 @@ crate::l1_struct! {
 
 impl MinimumLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7068,6 +7197,7 @@ crate::l1_struct! {
 
 impl RangeEndsLabelType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7124,6 +7254,7 @@ crate::l1_struct! {
 
 impl BarChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7147,6 +7278,7 @@ crate::l1_struct! {
 
 impl BarChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7179,6 +7311,7 @@ crate::l1_struct! {
 
 impl DimensionField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7321,6 +7454,7 @@ crate::l1_struct! {
 
 impl MeasureField {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7488,6 +7622,7 @@ crate::l1_struct! {
 
 impl VisualInteractionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7514,6 +7649,7 @@ crate::l1_struct! {
 
 impl ContextMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7533,6 +7669,7 @@ crate::l1_struct! {
 
 impl VisualMenuOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7552,6 +7689,7 @@ crate::l1_struct! {
 
 impl LegendOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7655,6 +7793,7 @@ crate::l1_struct! {
 
 impl ReferenceLineDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7756,6 +7895,7 @@ crate::l1_struct! {
 
 impl ReferenceLineLabelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7844,6 +7984,7 @@ crate::l1_struct! {
 
 impl ReferenceLineValueLabelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7893,6 +8034,7 @@ crate::l1_struct! {
 
 impl ReferenceLineStyleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7926,6 +8068,7 @@ crate::l1_struct! {
 
 impl SmallMultiplesOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -7966,6 +8109,7 @@ crate::l1_struct! {
 
 impl PanelConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8043,6 +8187,7 @@ crate::l1_struct! {
 
 impl PanelTitleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8090,6 +8235,7 @@ crate::l1_struct! {
 
 impl SmallMultiplesAxisProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8130,6 +8276,7 @@ crate::l1_struct! {
 
 impl BarChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8185,6 +8332,7 @@ crate::l1_struct! {
 
 impl ItemsLimitConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8218,6 +8366,7 @@ crate::l1_struct! {
 
 impl FieldSortOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8257,6 +8406,7 @@ crate::l1_struct! {
 
 impl TooltipOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8290,6 +8440,7 @@ crate::l1_struct! {
 
 impl FieldBasedTooltip {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8321,6 +8472,7 @@ crate::l1_struct! {
 
 impl TooltipItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8431,6 +8583,7 @@ crate::l1_struct! {
 
 impl VisualPalette {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8476,6 +8629,7 @@ crate::l1_struct! {
 
 impl DataPathValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8502,6 +8656,7 @@ crate::l1_struct! {
 
 impl DataPathType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8538,6 +8693,7 @@ crate::l1_struct! {
 
 impl ColumnHierarchy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8591,6 +8747,7 @@ crate::l1_struct! {
 
 impl DrillDownFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8736,6 +8893,7 @@ crate::l1_struct! {
 
 impl VisualSubtitleLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8756,6 +8914,7 @@ crate::l1_struct! {
 
 impl LongFormatText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8778,6 +8937,7 @@ crate::l1_struct! {
 
 impl VisualTitleLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8798,6 +8958,7 @@ crate::l1_struct! {
 
 impl ShortFormatText {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8868,6 +9029,7 @@ crate::l1_struct! {
 
 impl BoxPlotChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8947,6 +9109,7 @@ crate::l1_struct! {
 
 impl BoxPlotOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -8977,6 +9140,7 @@ crate::l1_struct! {
 
 impl BoxPlotStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9003,6 +9167,7 @@ crate::l1_struct! {
 
 impl BoxPlotFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9025,6 +9190,7 @@ crate::l1_struct! {
 
 impl BoxPlotAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9047,6 +9213,7 @@ crate::l1_struct! {
 
 impl BoxPlotSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9138,6 +9305,7 @@ crate::l1_struct! {
 
 impl ComboChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9266,6 +9434,7 @@ crate::l1_struct! {
 
 impl ComboChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9289,6 +9458,7 @@ crate::l1_struct! {
 
 impl ComboChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9321,6 +9491,7 @@ crate::l1_struct! {
 
 impl SingleAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9337,6 +9508,7 @@ crate::l1_struct! {
 
 impl SingleAxisOptionsYAxisOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9361,6 +9533,7 @@ crate::l1_struct! {
 
 impl ComboChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9448,6 +9621,7 @@ crate::l1_struct! {
 
 impl CustomContentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9590,6 +9764,7 @@ crate::l1_struct! {
 
 impl FilledMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9636,6 +9811,7 @@ crate::l1_struct! {
 
 impl FilledMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9659,6 +9835,7 @@ crate::l1_struct! {
 
 impl FilledMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9681,6 +9858,7 @@ crate::l1_struct! {
 
 impl GeospatialMapStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9711,6 +9889,7 @@ crate::l1_struct! {
 
 impl FilledMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9728,6 +9907,7 @@ crate::l1_struct! {
 
 impl GeospatialWindowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9843,6 +10023,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9882,6 +10063,7 @@ crate::l1_struct! {
 
 impl GradientColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -9989,6 +10171,7 @@ crate::l1_struct! {
 
 impl FunnelChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10045,6 +10228,7 @@ crate::l1_struct! {
 
 impl FunnelChartDataLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10117,6 +10301,7 @@ crate::l1_struct! {
 
 impl FunnelChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10140,6 +10325,7 @@ crate::l1_struct! {
 
 impl FunnelChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10162,6 +10348,7 @@ crate::l1_struct! {
 
 impl FunnelChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10236,6 +10423,7 @@ crate::l1_struct! {
 
 impl GaugeChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10285,6 +10473,7 @@ crate::l1_struct! {
 
 impl GaugeChartColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10313,6 +10502,7 @@ crate::l1_struct! {
 
 impl GaugeChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10335,6 +10525,7 @@ crate::l1_struct! {
 
 impl GaugeChartOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10380,6 +10571,7 @@ crate::l1_struct! {
 
 impl ArcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10412,6 +10604,7 @@ crate::l1_struct! {
 
 impl ArcAxisConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10432,6 +10625,7 @@ crate::l1_struct! {
 
 impl ArcAxisDisplayRange {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10452,6 +10646,7 @@ crate::l1_struct! {
 
 impl ComparisonConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10478,6 +10673,7 @@ crate::l1_struct! {
 
 impl ComparisonFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10536,6 +10732,7 @@ crate::l1_struct! {
 
 impl GaugeChartConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10560,6 +10757,7 @@ crate::l1_struct! {
 
 impl GaugeChartConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10583,6 +10781,7 @@ crate::l1_struct! {
 
 impl GaugeChartArcConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10602,6 +10801,7 @@ crate::l1_struct! {
 
 impl GaugeChartPrimaryValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10622,6 +10822,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingIcon {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10682,6 +10883,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingIconDisplayConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10712,6 +10914,7 @@ crate::l1_struct! {
 
 impl ConditionalFormattingCustomIconOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10883,6 +11086,7 @@ crate::l1_struct! {
 
 impl GeospatialMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10929,6 +11133,7 @@ crate::l1_struct! {
 
 impl GeospatialMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10952,6 +11157,7 @@ crate::l1_struct! {
 
 impl GeospatialMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -10979,6 +11185,7 @@ crate::l1_struct! {
 
 impl GeospatialPointStyleOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11021,6 +11228,7 @@ crate::l1_struct! {
 
 impl ClusterMarkerConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11037,6 +11245,7 @@ crate::l1_struct! {
 
 impl ClusterMarker {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11056,6 +11265,7 @@ crate::l1_struct! {
 
 impl SimpleClusterMarker {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11073,6 +11283,7 @@ crate::l1_struct! {
 
 impl GeospatialHeatmapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11089,6 +11300,7 @@ crate::l1_struct! {
 
 impl GeospatialHeatmapColorScale {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11178,6 +11390,7 @@ crate::l1_struct! {
 
 impl HeatMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11268,6 +11481,7 @@ crate::l1_struct! {
 
 impl DataColor {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11289,6 +11503,7 @@ crate::l1_struct! {
 
 impl HeatMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11311,6 +11526,7 @@ crate::l1_struct! {
 
 impl HeatMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11338,6 +11554,7 @@ crate::l1_struct! {
 
 impl HeatMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11425,6 +11642,7 @@ crate::l1_struct! {
 
 impl HistogramConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11482,6 +11700,7 @@ crate::l1_struct! {
 
 impl HistogramBinOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11513,6 +11732,7 @@ crate::l1_struct! {
 
 impl BinCountOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11530,6 +11750,7 @@ crate::l1_struct! {
 
 impl BinWidthOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11562,6 +11783,7 @@ crate::l1_struct! {
 
 impl HistogramFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11585,6 +11807,7 @@ crate::l1_struct! {
 
 impl HistogramAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11653,6 +11876,7 @@ crate::l1_struct! {
 
 impl InsightConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -11681,6 +11905,7 @@ crate::l1_struct! {
 
 impl Computation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12183,6 +12408,7 @@ crate::l1_struct! {
 
 impl KpiConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12214,6 +12440,7 @@ crate::l1_struct! {
 
 impl KpiFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12241,6 +12468,7 @@ crate::l1_struct! {
 
 impl KpiOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12312,6 +12540,7 @@ crate::l1_struct! {
 
 impl ProgressBarOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12328,6 +12557,7 @@ crate::l1_struct! {
 
 impl SecondaryValueOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12382,6 +12612,7 @@ crate::l1_struct! {
 
 impl TrendArrowOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12398,6 +12629,7 @@ crate::l1_struct! {
 
 impl KpiVisualLayoutOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12436,6 +12668,7 @@ crate::l1_struct! {
 
 impl KpiSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12453,6 +12686,7 @@ crate::l1_struct! {
 
 impl KpiConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12477,6 +12711,7 @@ crate::l1_struct! {
 
 impl KpiConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12520,6 +12755,7 @@ crate::l1_struct! {
 
 impl KpiActualValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12540,6 +12776,7 @@ crate::l1_struct! {
 
 impl KpiComparisonValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12560,6 +12797,7 @@ crate::l1_struct! {
 
 impl KpiPrimaryValueConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12580,6 +12818,7 @@ crate::l1_struct! {
 
 impl KpiProgressBarConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12647,6 +12886,7 @@ crate::l1_struct! {
 
 impl LineChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12806,6 +13046,7 @@ crate::l1_struct! {
 
 impl LineChartDefaultSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12839,6 +13080,7 @@ crate::l1_struct! {
 
 impl LineChartLineStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12894,6 +13136,7 @@ crate::l1_struct! {
 
 impl LineChartMarkerStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12942,6 +13185,7 @@ crate::l1_struct! {
 
 impl LineChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12965,6 +13209,7 @@ crate::l1_struct! {
 
 impl LineChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -12997,6 +13242,7 @@ crate::l1_struct! {
 
 impl ForecastConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13020,6 +13266,7 @@ crate::l1_struct! {
 
 impl TimeBasedForecastProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13066,6 +13313,7 @@ crate::l1_struct! {
 
 impl ForecastScenario {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13129,6 +13377,7 @@ crate::l1_struct! {
 
 impl LineSeriesAxisDisplayOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13156,6 +13405,7 @@ crate::l1_struct! {
 
 impl MissingDataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13187,6 +13437,7 @@ crate::l1_struct! {
 
 impl SeriesItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13240,6 +13491,7 @@ crate::l1_struct! {
 
 impl LineChartSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13292,6 +13544,7 @@ crate::l1_struct! {
 
 impl LineChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13410,6 +13663,7 @@ crate::l1_struct! {
 
 impl PieChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13490,6 +13744,7 @@ crate::l1_struct! {
 
 impl DonutOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13513,6 +13768,7 @@ crate::l1_struct! {
 
 impl ArcOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13543,6 +13799,7 @@ crate::l1_struct! {
 
 impl DonutCenterOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13562,6 +13819,7 @@ crate::l1_struct! {
 
 impl PieChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13585,6 +13843,7 @@ crate::l1_struct! {
 
 impl PieChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13612,6 +13871,7 @@ crate::l1_struct! {
 
 impl PieChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13705,6 +13965,7 @@ crate::l1_struct! {
 
 impl PivotTableConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13754,6 +14015,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13824,6 +14086,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldCollapseStateTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13885,6 +14148,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13908,6 +14172,7 @@ crate::l1_struct! {
 
 impl PivotTableAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13935,6 +14200,7 @@ crate::l1_struct! {
 
 impl PivotTablePaginatedReportOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -13962,6 +14228,7 @@ crate::l1_struct! {
 
 impl PivotTableSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14001,6 +14268,7 @@ crate::l1_struct! {
 
 impl PivotTableSortBy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14044,6 +14312,7 @@ crate::l1_struct! {
 
 impl PivotTableOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14142,6 +14411,7 @@ crate::l1_struct! {
 
 impl TableCellStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14203,6 +14473,7 @@ crate::l1_struct! {
 
 impl GlobalTableBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14226,6 +14497,7 @@ crate::l1_struct! {
 
 impl TableSideBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14265,6 +14537,7 @@ crate::l1_struct! {
 
 impl TableBorderOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14335,6 +14608,7 @@ crate::l1_struct! {
 
 impl RowAlternateColorOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14367,6 +14641,7 @@ crate::l1_struct! {
 
 impl PivotTableRowsLabelOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14398,6 +14673,7 @@ crate::l1_struct! {
 
 impl PivotTableTotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14438,6 +14714,7 @@ crate::l1_struct! {
 
 impl SubtotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14508,6 +14785,7 @@ crate::l1_struct! {
 
 impl PivotTableFieldSubtotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14549,6 +14827,7 @@ crate::l1_struct! {
 
 impl PivotTotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14651,6 +14930,7 @@ crate::l1_struct! {
 
 impl TotalAggregationFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14692,6 +14972,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14716,6 +14997,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14760,6 +15042,7 @@ crate::l1_struct! {
 
 impl PivotTableConditionalFormattingScope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14788,6 +15071,7 @@ crate::l1_struct! {
 
 impl TextConditionalFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14854,6 +15138,7 @@ crate::l1_struct! {
 
 impl PluginVisualConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14885,6 +15170,7 @@ crate::l1_struct! {
 
 impl PluginVisualFieldWell {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14952,6 +15238,7 @@ crate::l1_struct! {
 
 impl PluginVisualSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -14974,6 +15261,7 @@ crate::l1_struct! {
 
 impl PluginVisualTableQuerySort {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15001,6 +15289,7 @@ crate::l1_struct! {
 
 impl PluginVisualItemsLimitConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15017,6 +15306,7 @@ crate::l1_struct! {
 
 impl PluginVisualOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15036,6 +15326,7 @@ crate::l1_struct! {
 
 impl PluginVisualProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15104,6 +15395,7 @@ crate::l1_struct! {
 
 impl RadarChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15217,6 +15509,7 @@ crate::l1_struct! {
 
 impl RadarChartSeriesSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15236,6 +15529,7 @@ crate::l1_struct! {
 
 impl RadarChartAreaStyleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15252,6 +15546,7 @@ crate::l1_struct! {
 
 impl RadarChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15275,6 +15570,7 @@ crate::l1_struct! {
 
 impl RadarChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15312,6 +15608,7 @@ crate::l1_struct! {
 
 impl RadarChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15391,6 +15688,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15425,6 +15723,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15448,6 +15747,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15475,6 +15775,7 @@ crate::l1_struct! {
 
 impl SankeyDiagramSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15554,6 +15855,7 @@ crate::l1_struct! {
 
 impl ScatterPlotConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15625,6 +15927,7 @@ crate::l1_struct! {
 
 impl ScatterPlotFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15659,6 +15962,7 @@ crate::l1_struct! {
 
 impl ScatterPlotCategoricallyAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15696,6 +16000,7 @@ crate::l1_struct! {
 
 impl ScatterPlotUnaggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15733,6 +16038,7 @@ crate::l1_struct! {
 
 impl ScatterPlotSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15806,6 +16112,7 @@ crate::l1_struct! {
 
 impl TableConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15866,6 +16173,7 @@ crate::l1_struct! {
 
 impl TableFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15910,6 +16218,7 @@ crate::l1_struct! {
 
 impl TablePinnedFieldOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15960,6 +16269,7 @@ crate::l1_struct! {
 
 impl TableFieldUrlConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -15989,6 +16299,7 @@ crate::l1_struct! {
 
 impl TableFieldImageConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16008,6 +16319,7 @@ crate::l1_struct! {
 
 impl TableCellImageSizingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16062,6 +16374,7 @@ crate::l1_struct! {
 
 impl TableFieldLinkContentConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16088,6 +16401,7 @@ crate::l1_struct! {
 
 impl TableFieldCustomIconContent {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16163,6 +16477,7 @@ crate::l1_struct! {
 
 impl TableFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16195,6 +16510,7 @@ crate::l1_struct! {
 
 impl TableAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16217,6 +16533,7 @@ crate::l1_struct! {
 
 impl TableUnaggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16234,6 +16551,7 @@ crate::l1_struct! {
 
 impl TablePaginatedReportOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16261,6 +16579,7 @@ crate::l1_struct! {
 
 impl TableSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16288,6 +16607,7 @@ crate::l1_struct! {
 
 impl TableInlineVisualization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16326,6 +16646,7 @@ crate::l1_struct! {
 
 impl TableOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16370,6 +16691,7 @@ crate::l1_struct! {
 
 impl TotalOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16416,6 +16738,7 @@ crate::l1_struct! {
 
 impl TableConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16440,6 +16763,7 @@ crate::l1_struct! {
 
 impl TableConditionalFormattingOption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16476,6 +16800,7 @@ crate::l1_struct! {
 
 impl TableRowConditionalFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16547,6 +16872,7 @@ crate::l1_struct! {
 
 impl TreeMapConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16611,6 +16937,7 @@ crate::l1_struct! {
 
 impl TreeMapFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16633,6 +16960,7 @@ crate::l1_struct! {
 
 impl TreeMapAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16660,6 +16988,7 @@ crate::l1_struct! {
 
 impl TreeMapSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16736,6 +17065,7 @@ crate::l1_struct! {
 
 impl WaterfallChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16835,6 +17165,7 @@ crate::l1_struct! {
 
 impl WaterfallChartColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16857,6 +17188,7 @@ crate::l1_struct! {
 
 impl WaterfallChartGroupColorConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16890,6 +17222,7 @@ crate::l1_struct! {
 
 impl WaterfallChartFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16913,6 +17246,7 @@ crate::l1_struct! {
 
 impl WaterfallChartAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16940,6 +17274,7 @@ crate::l1_struct! {
 
 impl WaterfallChartSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -16964,6 +17299,7 @@ crate::l1_struct! {
 
 impl WaterfallChartOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17028,6 +17364,7 @@ crate::l1_struct! {
 
 impl WordCloudChartConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17069,6 +17406,7 @@ crate::l1_struct! {
 
 impl WordCloudFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17092,6 +17430,7 @@ crate::l1_struct! {
 
 impl WordCloudAggregatedFieldWells {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17114,6 +17453,7 @@ crate::l1_struct! {
 
 impl WordCloudSortConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17138,6 +17478,7 @@ crate::l1_struct! {
 
 impl WordCloudOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -17254,6 +17595,7 @@ crate::l1_struct! {
 
 impl TemplateSourceEntity {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Theme {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedTime`.
+    #[inline]
     pub fn attr_created_time(&self) -> Value<String> {
         self.resource.get_att("CreatedTime")
     }
 
     /// `Fn::GetAtt` `LastUpdatedTime`.
+    #[inline]
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ThemeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
@@ -145,6 +150,7 @@ crate::l1_struct! {
 
 impl ThemeConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -176,6 +182,7 @@ crate::l1_struct! {
 
 impl DataColorPalette {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -205,6 +212,7 @@ crate::l1_struct! {
 
 impl SheetStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -225,6 +233,7 @@ crate::l1_struct! {
 
 impl TileStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -241,6 +250,7 @@ crate::l1_struct! {
 
 impl BorderStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -257,6 +267,7 @@ crate::l1_struct! {
 
 impl TileLayoutStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -277,6 +288,7 @@ crate::l1_struct! {
 
 impl GutterStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -293,6 +305,7 @@ crate::l1_struct! {
 
 impl MarginStyle {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -309,6 +322,7 @@ crate::l1_struct! {
 
 impl Typography {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -326,6 +340,7 @@ crate::l1_struct! {
 
 impl Font {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -343,6 +358,7 @@ crate::l1_struct! {
 
 impl UiColorPalette {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Topic {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::QuickSightTopicArn> {
         self.resource.get_att("Arn")
     }
@@ -100,6 +102,7 @@ crate::l1_struct! {
 
 impl TopicProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -174,6 +177,7 @@ crate::l1_struct! {
 
 impl TopicConfigOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -442,6 +446,7 @@ crate::l1_struct! {
 
 impl CellValueSynonym {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -473,6 +478,7 @@ crate::l1_struct! {
 
 impl ComparativeOrder {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -526,6 +532,7 @@ crate::l1_struct! {
 
 impl DefaultFormatting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -567,6 +574,7 @@ crate::l1_struct! {
 
 impl DisplayFormatOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -655,6 +663,7 @@ crate::l1_struct! {
 
 impl NegativeFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -699,6 +708,7 @@ crate::l1_struct! {
 
 impl SemanticType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -894,6 +904,7 @@ crate::l1_struct! {
 
 impl DataAggregation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1003,6 +1014,7 @@ crate::l1_struct! {
 
 impl TopicCategoryFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1059,6 +1071,7 @@ crate::l1_struct! {
 
 impl TopicCategoryFilterConstant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1090,6 +1103,7 @@ crate::l1_struct! {
 
 impl CollectiveConstant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1118,6 +1132,7 @@ crate::l1_struct! {
 
 impl TopicDateRangeFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1138,6 +1153,7 @@ crate::l1_struct! {
 
 impl TopicRangeFilterConstant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1158,6 +1174,7 @@ crate::l1_struct! {
 
 impl RangeConstant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1208,6 +1225,7 @@ crate::l1_struct! {
 
 impl TopicNumericEqualityFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1258,6 +1276,7 @@ crate::l1_struct! {
 
 impl TopicSingularFilterConstant {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1282,6 +1301,7 @@ crate::l1_struct! {
 
 impl TopicNumericRangeFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1306,6 +1326,7 @@ crate::l1_struct! {
 
 impl TopicRelativeDateFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1391,6 +1412,7 @@ crate::l1_struct! {
 
 impl NamedEntityDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1425,6 +1447,7 @@ crate::l1_struct! {
 
 impl NamedEntityDefinitionMetric {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1504,6 +1527,7 @@ crate::l1_struct! {
 
 impl SemanticEntityType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Permission {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PermissionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PermissionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PermissionArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `IsResourceTypeDefault`.
+    #[inline]
     pub fn attr_is_resource_type_default(&self) -> Value<bool> {
         self.resource.get_att("IsResourceTypeDefault")
     }
 
     /// `Fn::GetAtt` `PermissionType`.
+    #[inline]
     pub fn attr_permission_type(&self) -> Value<String> {
         self.resource.get_att("PermissionType")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Rule {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RbinRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RbinRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RbinRuleArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Identifier`.
+    #[inline]
     pub fn attr_identifier(&self) -> Value<String> {
         self.resource.get_att("Identifier")
     }
 
     /// `Fn::GetAtt` `LockState`.
+    #[inline]
     pub fn attr_lock_state(&self) -> Value<String> {
         self.resource.get_att("LockState")
     }
@@ -182,6 +187,7 @@ crate::l1_struct! {
 
 impl UnlockDelay {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

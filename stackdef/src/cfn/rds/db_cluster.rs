@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl DbCluster {
     /// `Ref`: the `DBClusterIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBClusterIdentifier`.
+    #[inline]
     pub fn db_cluster_identifier(&self) -> Value<ids::DbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DBClusterArn`.
+    #[inline]
     pub fn attr_db_cluster_arn(&self) -> Value<String> {
         self.resource.get_att("DBClusterArn")
     }
 
     /// `Fn::GetAtt` `DBClusterResourceId`.
+    #[inline]
     pub fn attr_db_cluster_resource_id(&self) -> Value<String> {
         self.resource.get_att("DBClusterResourceId")
     }
 
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Address")
     }
 
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Port")
     }
 
     /// `Fn::GetAtt` `ReadEndpoint.Address`.
+    #[inline]
     pub fn attr_read_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("ReadEndpoint.Address")
     }
 
     /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
+    #[inline]
     pub fn attr_master_user_secret_secret_arn(&self) -> Value<String> {
         self.resource.get_att("MasterUserSecret.SecretArn")
     }
 
     /// `Fn::GetAtt` `StorageEncryptionType`.
+    #[inline]
     pub fn attr_storage_encryption_type(&self) -> Value<String> {
         self.resource.get_att("StorageEncryptionType")
     }
 
     /// `Fn::GetAtt` `StorageThroughput`.
+    #[inline]
     pub fn attr_storage_throughput(&self) -> Value<i64> {
         self.resource.get_att("StorageThroughput")
     }
@@ -490,6 +500,7 @@ crate::l1_struct! {
 
 impl DbClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -987,6 +998,7 @@ crate::l1_struct! {
 
 impl MasterUserSecret {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1007,6 +1019,7 @@ crate::l1_struct! {
 
 impl ScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1049,6 +1062,7 @@ crate::l1_struct! {
 
 impl ServerlessV2ScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DbClusterParameterGroup {
     /// `Ref`: the `DBClusterParameterGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbClusterParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBClusterParameterGroupName`.
+    #[inline]
     pub fn db_cluster_parameter_group_name(&self) -> Value<ids::DbClusterParameterGroupName> {
         self.resource.ref_value()
     }

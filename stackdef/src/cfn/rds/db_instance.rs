@@ -21,121 +21,145 @@ crate::l1_resource! {
 
 impl DbInstance {
     /// `Ref`: the `DBInstanceIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBInstanceIdentifier`.
+    #[inline]
     pub fn db_instance_identifier(&self) -> Value<ids::DbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AutomaticRestartTime`.
+    #[inline]
     pub fn attr_automatic_restart_time(&self) -> Value<String> {
         self.resource.get_att("AutomaticRestartTime")
     }
 
     /// `Fn::GetAtt` `CertificateDetails.CAIdentifier`.
+    #[inline]
     pub fn attr_certificate_details_ca_identifier(&self) -> Value<String> {
         self.resource.get_att("CertificateDetails.CAIdentifier")
     }
 
     /// `Fn::GetAtt` `CertificateDetails.ValidTill`.
+    #[inline]
     pub fn attr_certificate_details_valid_till(&self) -> Value<String> {
         self.resource.get_att("CertificateDetails.ValidTill")
     }
 
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Address")
     }
 
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Port")
     }
 
     /// `Fn::GetAtt` `Endpoint.HostedZoneId`.
+    #[inline]
     pub fn attr_endpoint_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("Endpoint.HostedZoneId")
     }
 
     /// `Fn::GetAtt` `DbiResourceId`.
+    #[inline]
     pub fn attr_dbi_resource_id(&self) -> Value<String> {
         self.resource.get_att("DbiResourceId")
     }
 
     /// `Fn::GetAtt` `DBInstanceArn`.
+    #[inline]
     pub fn attr_db_instance_arn(&self) -> Value<String> {
         self.resource.get_att("DBInstanceArn")
     }
 
     /// `Fn::GetAtt` `DBInstanceStatus`.
+    #[inline]
     pub fn attr_db_instance_status(&self) -> Value<String> {
         self.resource.get_att("DBInstanceStatus")
     }
 
     /// `Fn::GetAtt` `InstanceCreateTime`.
+    #[inline]
     pub fn attr_instance_create_time(&self) -> Value<String> {
         self.resource.get_att("InstanceCreateTime")
     }
 
     /// `Fn::GetAtt` `IsStorageConfigUpgradeAvailable`.
+    #[inline]
     pub fn attr_is_storage_config_upgrade_available(&self) -> Value<bool> {
         self.resource.get_att("IsStorageConfigUpgradeAvailable")
     }
 
     /// `Fn::GetAtt` `LatestRestorableTime`.
+    #[inline]
     pub fn attr_latest_restorable_time(&self) -> Value<String> {
         self.resource.get_att("LatestRestorableTime")
     }
 
     /// `Fn::GetAtt` `ListenerEndpoint.Address`.
+    #[inline]
     pub fn attr_listener_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("ListenerEndpoint.Address")
     }
 
     /// `Fn::GetAtt` `ListenerEndpoint.Port`.
+    #[inline]
     pub fn attr_listener_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("ListenerEndpoint.Port")
     }
 
     /// `Fn::GetAtt` `ListenerEndpoint.HostedZoneId`.
+    #[inline]
     pub fn attr_listener_endpoint_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("ListenerEndpoint.HostedZoneId")
     }
 
     /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
+    #[inline]
     pub fn attr_master_user_secret_secret_arn(&self) -> Value<String> {
         self.resource.get_att("MasterUserSecret.SecretArn")
     }
 
     /// `Fn::GetAtt` `PercentProgress`.
+    #[inline]
     pub fn attr_percent_progress(&self) -> Value<String> {
         self.resource.get_att("PercentProgress")
     }
 
     /// `Fn::GetAtt` `ReadReplicaDBClusterIdentifiers`.
+    #[inline]
     pub fn attr_read_replica_db_cluster_identifiers(&self) -> Value<List<String>> {
         self.resource.get_att("ReadReplicaDBClusterIdentifiers")
     }
 
     /// `Fn::GetAtt` `ReadReplicaDBInstanceIdentifiers`.
+    #[inline]
     pub fn attr_read_replica_db_instance_identifiers(&self) -> Value<List<String>> {
         self.resource.get_att("ReadReplicaDBInstanceIdentifiers")
     }
 
     /// `Fn::GetAtt` `ResumeFullAutomationModeTime`.
+    #[inline]
     pub fn attr_resume_full_automation_mode_time(&self) -> Value<String> {
         self.resource.get_att("ResumeFullAutomationModeTime")
     }
 
     /// `Fn::GetAtt` `SecondaryAvailabilityZone`.
+    #[inline]
     pub fn attr_secondary_availability_zone(&self) -> Value<String> {
         self.resource.get_att("SecondaryAvailabilityZone")
     }
 
     /// `Fn::GetAtt` `StatusInfos`.
+    #[inline]
     pub fn attr_status_infos(&self) -> Value<Json> {
         self.resource.get_att("StatusInfos")
     }
@@ -701,6 +725,7 @@ crate::l1_struct! {
 
 impl DbInstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1288,6 +1313,7 @@ crate::l1_struct! {
 
 impl AdditionalStorageVolume {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1373,6 +1399,7 @@ crate::l1_struct! {
 
 impl MasterUserSecret {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1393,6 +1420,7 @@ crate::l1_struct! {
 
 impl ProcessorFeature {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DbParameterGroup {
     /// `Ref`: the `DBParameterGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBParameterGroupName`.
+    #[inline]
     pub fn db_parameter_group_name(&self) -> Value<ids::DbParameterGroupName> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DbProxy {
     /// `Ref`: the `DBProxyName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbProxyName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBProxyName`.
+    #[inline]
     pub fn db_proxy_name(&self) -> Value<ids::DbProxyName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DBProxyArn`.
+    #[inline]
     pub fn attr_db_proxy_arn(&self) -> Value<String> {
         self.resource.get_att("DBProxyArn")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
@@ -224,6 +229,7 @@ crate::l1_struct! {
 
 impl AuthFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +340,7 @@ crate::l1_struct! {
 
 impl TagFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl DbProxyEndpoint {
     /// `Ref`: the `DBProxyEndpointName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbProxyEndpointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBProxyEndpointName`.
+    #[inline]
     pub fn db_proxy_endpoint_name(&self) -> Value<ids::DbProxyEndpointName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DBProxyEndpointArn`.
+    #[inline]
     pub fn attr_db_proxy_endpoint_arn(&self) -> Value<String> {
         self.resource.get_att("DBProxyEndpointArn")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
 
     /// `Fn::GetAtt` `IsDefault`.
+    #[inline]
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
@@ -167,6 +173,7 @@ crate::l1_struct! {
 
 impl TagFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

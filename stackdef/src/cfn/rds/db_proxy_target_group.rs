@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DbProxyTargetGroup {
     /// `Ref`: the `TargetGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbProxyTargetGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TargetGroupArn`.
+    #[inline]
     pub fn target_group_arn(&self) -> Value<ids::DbProxyTargetGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TargetGroupArn`.
+    #[inline]
     pub fn attr_target_group_arn(&self) -> Value<ids::DbProxyTargetGroupArn> {
         self.resource.get_att("TargetGroupArn")
     }
@@ -123,6 +126,7 @@ crate::l1_struct! {
 
 impl ConnectionPoolConfigurationInfoFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

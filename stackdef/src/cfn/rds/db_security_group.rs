@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DbSecurityGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbSecurityGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::DbSecurityGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::DbSecurityGroupId> {
         self.resource.get_att("Id")
     }
@@ -104,6 +107,7 @@ crate::l1_struct! {
 
 impl Ingress {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

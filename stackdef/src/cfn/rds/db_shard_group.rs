@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DbShardGroup {
     /// `Ref`: the `DBShardGroupIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbShardGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBShardGroupIdentifier`.
+    #[inline]
     pub fn db_shard_group_identifier(&self) -> Value<ids::DbShardGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DBShardGroupResourceId`.
+    #[inline]
     pub fn attr_db_shard_group_resource_id(&self) -> Value<String> {
         self.resource.get_att("DBShardGroupResourceId")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }

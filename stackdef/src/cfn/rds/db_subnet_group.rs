@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DbSubnetGroup {
     /// `Ref`: the `DBSubnetGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DbSubnetGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DBSubnetGroupName`.
+    #[inline]
     pub fn db_subnet_group_name(&self) -> Value<ids::DbSubnetGroupName> {
         self.resource.ref_value()
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl GlobalCluster {
     /// `Ref`: the `GlobalClusterIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlobalClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GlobalClusterIdentifier`.
+    #[inline]
     pub fn global_cluster_identifier(&self) -> Value<ids::GlobalClusterId> {
         self.resource.ref_value()
     }
@@ -90,6 +92,7 @@ crate::l1_struct! {
 
 impl GlobalClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl OptionGroup {
     /// `Ref`: the `OptionGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OptionGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OptionGroupName`.
+    #[inline]
     pub fn option_group_name(&self) -> Value<ids::OptionGroupName> {
         self.resource.ref_value()
     }
@@ -163,6 +165,7 @@ crate::l1_struct! {
 
 impl OptionSetting {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `ClusterIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RedshiftClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterIdentifier`.
+    #[inline]
     pub fn cluster_identifier(&self) -> Value<ids::RedshiftClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DeferMaintenanceIdentifier`.
+    #[inline]
     pub fn attr_defer_maintenance_identifier(&self) -> Value<String> {
         self.resource.get_att("DeferMaintenanceIdentifier")
     }
 
     /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
     pub fn attr_endpoint_port(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Port")
     }
 
     /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
     pub fn attr_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("Endpoint.Address")
     }
 
     /// `Fn::GetAtt` `ClusterNamespaceArn`.
+    #[inline]
     pub fn attr_cluster_namespace_arn(&self) -> Value<String> {
         self.resource.get_att("ClusterNamespaceArn")
     }
 
     /// `Fn::GetAtt` `MasterPasswordSecretArn`.
+    #[inline]
     pub fn attr_master_password_secret_arn(&self) -> Value<String> {
         self.resource.get_att("MasterPasswordSecretArn")
     }
@@ -787,6 +794,7 @@ crate::l1_struct! {
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -807,6 +815,7 @@ crate::l1_struct! {
 
 impl LoggingProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ClusterParameterGroup {
     /// `Ref`: the `ParameterGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClusterParameterGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ParameterGroupName`.
+    #[inline]
     pub fn parameter_group_name(&self) -> Value<ids::ClusterParameterGroupName> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ClusterSubnetGroup {
     /// `Ref`: the `ClusterSubnetGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ClusterSubnetGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterSubnetGroupName`.
+    #[inline]
     pub fn cluster_subnet_group_name(&self) -> Value<ids::ClusterSubnetGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ClusterSubnetGroupName`.
+    #[inline]
     pub fn attr_cluster_subnet_group_name(&self) -> Value<ids::ClusterSubnetGroupName> {
         self.resource.get_att("ClusterSubnetGroupName")
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl EndpointAccess {
     /// `Ref`: the `EndpointName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EndpointAccessName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EndpointName`.
+    #[inline]
     pub fn endpoint_name(&self) -> Value<ids::EndpointAccessName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Address`.
+    #[inline]
     pub fn attr_address(&self) -> Value<String> {
         self.resource.get_att("Address")
     }
 
     /// `Fn::GetAtt` `EndpointStatus`.
+    #[inline]
     pub fn attr_endpoint_status(&self) -> Value<String> {
         self.resource.get_att("EndpointStatus")
     }
 
     /// `Fn::GetAtt` `EndpointCreateTime`.
+    #[inline]
     pub fn attr_endpoint_create_time(&self) -> Value<String> {
         self.resource.get_att("EndpointCreateTime")
     }
 
     /// `Fn::GetAtt` `Port`.
+    #[inline]
     pub fn attr_port(&self) -> Value<i64> {
         self.resource.get_att("Port")
     }
 
     /// `Fn::GetAtt` `VpcSecurityGroups`.
+    #[inline]
     pub fn attr_vpc_security_groups(&self) -> Value<Json> {
         self.resource.get_att("VpcSecurityGroups")
     }
 
     /// `Fn::GetAtt` `VpcEndpoint.VpcEndpointId`.
+    #[inline]
     pub fn attr_vpc_endpoint_vpc_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("VpcEndpoint.VpcEndpointId")
     }
 
     /// `Fn::GetAtt` `VpcEndpoint.VpcId`.
+    #[inline]
     pub fn attr_vpc_endpoint_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcEndpoint.VpcId")
     }

@@ -20,46 +20,55 @@ crate::l1_resource! {
 
 impl EndpointAuthorization {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Grantor`.
+    #[inline]
     pub fn attr_grantor(&self) -> Value<String> {
         self.resource.get_att("Grantor")
     }
 
     /// `Fn::GetAtt` `Grantee`.
+    #[inline]
     pub fn attr_grantee(&self) -> Value<String> {
         self.resource.get_att("Grantee")
     }
 
     /// `Fn::GetAtt` `AuthorizeTime`.
+    #[inline]
     pub fn attr_authorize_time(&self) -> Value<String> {
         self.resource.get_att("AuthorizeTime")
     }
 
     /// `Fn::GetAtt` `ClusterStatus`.
+    #[inline]
     pub fn attr_cluster_status(&self) -> Value<String> {
         self.resource.get_att("ClusterStatus")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `AllowedAllVPCs`.
+    #[inline]
     pub fn attr_allowed_all_vp_cs(&self) -> Value<bool> {
         self.resource.get_att("AllowedAllVPCs")
     }
 
     /// `Fn::GetAtt` `AllowedVPCs`.
+    #[inline]
     pub fn attr_allowed_vp_cs(&self) -> Value<Json> {
         self.resource.get_att("AllowedVPCs")
     }
 
     /// `Fn::GetAtt` `EndpointCount`.
+    #[inline]
     pub fn attr_endpoint_count(&self) -> Value<i64> {
         self.resource.get_att("EndpointCount")
     }

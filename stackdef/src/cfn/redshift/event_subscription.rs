@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl EventSubscription {
     /// `Ref`: the `SubscriptionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RedshiftEventSubscriptionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubscriptionName`.
+    #[inline]
     pub fn subscription_name(&self) -> Value<ids::RedshiftEventSubscriptionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CustomerAwsId`.
+    #[inline]
     pub fn attr_customer_aws_id(&self) -> Value<String> {
         self.resource.get_att("CustomerAwsId")
     }
 
     /// `Fn::GetAtt` `CustSubscriptionId`.
+    #[inline]
     pub fn attr_cust_subscription_id(&self) -> Value<String> {
         self.resource.get_att("CustSubscriptionId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `SubscriptionCreationTime`.
+    #[inline]
     pub fn attr_subscription_creation_time(&self) -> Value<String> {
         self.resource.get_att("SubscriptionCreationTime")
     }
 
     /// `Fn::GetAtt` `SourceIdsList`.
+    #[inline]
     pub fn attr_source_ids_list(&self) -> Value<List<String>> {
         self.resource.get_att("SourceIdsList")
     }
 
     /// `Fn::GetAtt` `EventCategoriesList`.
+    #[inline]
     pub fn attr_event_categories_list(&self) -> Value<List<String>> {
         self.resource.get_att("EventCategoriesList")
     }

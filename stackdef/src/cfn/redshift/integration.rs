@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Integration {
     /// `Ref`: the `IntegrationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RedshiftIntegrationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IntegrationArn`.
+    #[inline]
     pub fn integration_arn(&self) -> Value<ids::RedshiftIntegrationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IntegrationArn`.
+    #[inline]
     pub fn attr_integration_arn(&self) -> Value<ids::RedshiftIntegrationArn> {
         self.resource.get_att("IntegrationArn")
     }
 
     /// `Fn::GetAtt` `CreateTime`.
+    #[inline]
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }

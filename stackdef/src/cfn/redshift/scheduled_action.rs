@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ScheduledAction {
     /// `Ref`: the `ScheduledActionName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ScheduledActionName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ScheduledActionName`.
+    #[inline]
     pub fn scheduled_action_name(&self) -> Value<ids::ScheduledActionName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `NextInvocations`.
+    #[inline]
     pub fn attr_next_invocations(&self) -> Value<Json> {
         self.resource.get_att("NextInvocations")
     }

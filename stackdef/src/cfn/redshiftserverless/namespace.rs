@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl Namespace {
     /// `Ref`: the `NamespaceName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NamespaceName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NamespaceName`.
+    #[inline]
     pub fn namespace_name(&self) -> Value<ids::NamespaceName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Namespace.NamespaceArn`.
+    #[inline]
     pub fn attr_namespace_namespace_arn(&self) -> Value<String> {
         self.resource.get_att("Namespace.NamespaceArn")
     }
 
     /// `Fn::GetAtt` `Namespace.NamespaceId`.
+    #[inline]
     pub fn attr_namespace_namespace_id(&self) -> Value<String> {
         self.resource.get_att("Namespace.NamespaceId")
     }
 
     /// `Fn::GetAtt` `Namespace.NamespaceName`.
+    #[inline]
     pub fn attr_namespace_namespace_name(&self) -> Value<String> {
         self.resource.get_att("Namespace.NamespaceName")
     }
 
     /// `Fn::GetAtt` `Namespace.AdminUsername`.
+    #[inline]
     pub fn attr_namespace_admin_username(&self) -> Value<String> {
         self.resource.get_att("Namespace.AdminUsername")
     }
 
     /// `Fn::GetAtt` `Namespace.DbName`.
+    #[inline]
     pub fn attr_namespace_db_name(&self) -> Value<String> {
         self.resource.get_att("Namespace.DbName")
     }
 
     /// `Fn::GetAtt` `Namespace.KmsKeyId`.
+    #[inline]
     pub fn attr_namespace_kms_key_id(&self) -> Value<String> {
         self.resource.get_att("Namespace.KmsKeyId")
     }
 
     /// `Fn::GetAtt` `Namespace.DefaultIamRoleArn`.
+    #[inline]
     pub fn attr_namespace_default_iam_role_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("Namespace.DefaultIamRoleArn")
     }
 
     /// `Fn::GetAtt` `Namespace.IamRoles`.
+    #[inline]
     pub fn attr_namespace_iam_roles(&self) -> Value<List<String>> {
         self.resource.get_att("Namespace.IamRoles")
     }
 
     /// `Fn::GetAtt` `Namespace.LogExports`.
+    #[inline]
     pub fn attr_namespace_log_exports(&self) -> Value<Json> {
         self.resource.get_att("Namespace.LogExports")
     }
 
     /// `Fn::GetAtt` `Namespace.Status`.
+    #[inline]
     pub fn attr_namespace_status(&self) -> Value<String> {
         self.resource.get_att("Namespace.Status")
     }
 
     /// `Fn::GetAtt` `Namespace.CreationDate`.
+    #[inline]
     pub fn attr_namespace_creation_date(&self) -> Value<String> {
         self.resource.get_att("Namespace.CreationDate")
     }

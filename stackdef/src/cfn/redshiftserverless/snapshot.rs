@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl Snapshot {
     /// `Ref`: the `SnapshotName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SnapshotName`.
+    #[inline]
     pub fn snapshot_name(&self) -> Value<ids::SnapshotName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OwnerAccount`.
+    #[inline]
     pub fn attr_owner_account(&self) -> Value<String> {
         self.resource.get_att("OwnerAccount")
     }
 
     /// `Fn::GetAtt` `Snapshot.SnapshotName`.
+    #[inline]
     pub fn attr_snapshot_snapshot_name(&self) -> Value<String> {
         self.resource.get_att("Snapshot.SnapshotName")
     }
 
     /// `Fn::GetAtt` `Snapshot.NamespaceName`.
+    #[inline]
     pub fn attr_snapshot_namespace_name(&self) -> Value<String> {
         self.resource.get_att("Snapshot.NamespaceName")
     }
 
     /// `Fn::GetAtt` `Snapshot.NamespaceArn`.
+    #[inline]
     pub fn attr_snapshot_namespace_arn(&self) -> Value<String> {
         self.resource.get_att("Snapshot.NamespaceArn")
     }
 
     /// `Fn::GetAtt` `Snapshot.SnapshotArn`.
+    #[inline]
     pub fn attr_snapshot_snapshot_arn(&self) -> Value<String> {
         self.resource.get_att("Snapshot.SnapshotArn")
     }
 
     /// `Fn::GetAtt` `Snapshot.SnapshotCreateTime`.
+    #[inline]
     pub fn attr_snapshot_snapshot_create_time(&self) -> Value<String> {
         self.resource.get_att("Snapshot.SnapshotCreateTime")
     }
 
     /// `Fn::GetAtt` `Snapshot.Status`.
+    #[inline]
     pub fn attr_snapshot_status(&self) -> Value<String> {
         self.resource.get_att("Snapshot.Status")
     }
 
     /// `Fn::GetAtt` `Snapshot.AdminUsername`.
+    #[inline]
     pub fn attr_snapshot_admin_username(&self) -> Value<String> {
         self.resource.get_att("Snapshot.AdminUsername")
     }
 
     /// `Fn::GetAtt` `Snapshot.KmsKeyId`.
+    #[inline]
     pub fn attr_snapshot_kms_key_id(&self) -> Value<String> {
         self.resource.get_att("Snapshot.KmsKeyId")
     }
 
     /// `Fn::GetAtt` `Snapshot.OwnerAccount`.
+    #[inline]
     pub fn attr_snapshot_owner_account(&self) -> Value<String> {
         self.resource.get_att("Snapshot.OwnerAccount")
     }
 
     /// `Fn::GetAtt` `Snapshot.RetentionPeriod`.
+    #[inline]
     pub fn attr_snapshot_retention_period(&self) -> Value<i64> {
         self.resource.get_att("Snapshot.RetentionPeriod")
     }

@@ -21,91 +21,109 @@ crate::l1_resource! {
 
 impl Workgroup {
     /// `Ref`: the `WorkgroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkgroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkgroupName`.
+    #[inline]
     pub fn workgroup_name(&self) -> Value<ids::WorkgroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Workgroup.WorkgroupId`.
+    #[inline]
     pub fn attr_workgroup_workgroup_id(&self) -> Value<String> {
         self.resource.get_att("Workgroup.WorkgroupId")
     }
 
     /// `Fn::GetAtt` `Workgroup.WorkgroupArn`.
+    #[inline]
     pub fn attr_workgroup_workgroup_arn(&self) -> Value<String> {
         self.resource.get_att("Workgroup.WorkgroupArn")
     }
 
     /// `Fn::GetAtt` `Workgroup.WorkgroupName`.
+    #[inline]
     pub fn attr_workgroup_workgroup_name(&self) -> Value<String> {
         self.resource.get_att("Workgroup.WorkgroupName")
     }
 
     /// `Fn::GetAtt` `Workgroup.NamespaceName`.
+    #[inline]
     pub fn attr_workgroup_namespace_name(&self) -> Value<String> {
         self.resource.get_att("Workgroup.NamespaceName")
     }
 
     /// `Fn::GetAtt` `Workgroup.BaseCapacity`.
+    #[inline]
     pub fn attr_workgroup_base_capacity(&self) -> Value<i64> {
         self.resource.get_att("Workgroup.BaseCapacity")
     }
 
     /// `Fn::GetAtt` `Workgroup.MaxCapacity`.
+    #[inline]
     pub fn attr_workgroup_max_capacity(&self) -> Value<i64> {
         self.resource.get_att("Workgroup.MaxCapacity")
     }
 
     /// `Fn::GetAtt` `Workgroup.EnhancedVpcRouting`.
+    #[inline]
     pub fn attr_workgroup_enhanced_vpc_routing(&self) -> Value<bool> {
         self.resource.get_att("Workgroup.EnhancedVpcRouting")
     }
 
     /// `Fn::GetAtt` `Workgroup.ConfigParameters`.
+    #[inline]
     pub fn attr_workgroup_config_parameters(&self) -> Value<Json> {
         self.resource.get_att("Workgroup.ConfigParameters")
     }
 
     /// `Fn::GetAtt` `Workgroup.SecurityGroupIds`.
+    #[inline]
     pub fn attr_workgroup_security_group_ids(&self) -> Value<List<ids::SecurityGroupId>> {
         self.resource.get_att("Workgroup.SecurityGroupIds")
     }
 
     /// `Fn::GetAtt` `Workgroup.SubnetIds`.
+    #[inline]
     pub fn attr_workgroup_subnet_ids(&self) -> Value<List<String>> {
         self.resource.get_att("Workgroup.SubnetIds")
     }
 
     /// `Fn::GetAtt` `Workgroup.TrackName`.
+    #[inline]
     pub fn attr_workgroup_track_name(&self) -> Value<String> {
         self.resource.get_att("Workgroup.TrackName")
     }
 
     /// `Fn::GetAtt` `Workgroup.Status`.
+    #[inline]
     pub fn attr_workgroup_status(&self) -> Value<String> {
         self.resource.get_att("Workgroup.Status")
     }
 
     /// `Fn::GetAtt` `Workgroup.Endpoint.Address`.
+    #[inline]
     pub fn attr_workgroup_endpoint_address(&self) -> Value<String> {
         self.resource.get_att("Workgroup.Endpoint.Address")
     }
 
     /// `Fn::GetAtt` `Workgroup.Endpoint.Port`.
+    #[inline]
     pub fn attr_workgroup_endpoint_port(&self) -> Value<i64> {
         self.resource.get_att("Workgroup.Endpoint.Port")
     }
 
     /// `Fn::GetAtt` `Workgroup.PubliclyAccessible`.
+    #[inline]
     pub fn attr_workgroup_publicly_accessible(&self) -> Value<bool> {
         self.resource.get_att("Workgroup.PubliclyAccessible")
     }
 
     /// `Fn::GetAtt` `Workgroup.CreationDate`.
+    #[inline]
     pub fn attr_workgroup_creation_date(&self) -> Value<String> {
         self.resource.get_att("Workgroup.CreationDate")
     }
@@ -354,6 +372,7 @@ crate::l1_struct! {
 
 impl ConfigParameter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -376,6 +395,7 @@ crate::l1_struct! {
 
 impl PerformanceTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -409,6 +429,7 @@ crate::l1_struct! {
 
 impl WorkgroupProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -510,6 +531,7 @@ crate::l1_struct! {
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -534,6 +556,7 @@ crate::l1_struct! {
 
 impl VpcEndpoint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -561,6 +584,7 @@ crate::l1_struct! {
 
 impl NetworkInterface {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationIdentifier`.
+    #[inline]
     pub fn attr_application_identifier(&self) -> Value<String> {
         self.resource.get_att("ApplicationIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RefactorSpacesApplicationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ApiGatewayId`.
+    #[inline]
     pub fn attr_api_gateway_id(&self) -> Value<String> {
         self.resource.get_att("ApiGatewayId")
     }
 
     /// `Fn::GetAtt` `VpcLinkId`.
+    #[inline]
     pub fn attr_vpc_link_id(&self) -> Value<String> {
         self.resource.get_att("VpcLinkId")
     }
 
     /// `Fn::GetAtt` `NlbArn`.
+    #[inline]
     pub fn attr_nlb_arn(&self) -> Value<String> {
         self.resource.get_att("NlbArn")
     }
 
     /// `Fn::GetAtt` `NlbName`.
+    #[inline]
     pub fn attr_nlb_name(&self) -> Value<String> {
         self.resource.get_att("NlbName")
     }
 
     /// `Fn::GetAtt` `ProxyUrl`.
+    #[inline]
     pub fn attr_proxy_url(&self) -> Value<String> {
         self.resource.get_att("ProxyUrl")
     }
 
     /// `Fn::GetAtt` `StageName`.
+    #[inline]
     pub fn attr_stage_name(&self) -> Value<String> {
         self.resource.get_att("StageName")
     }
@@ -150,6 +159,7 @@ crate::l1_struct! {
 
 impl ApiGatewayProxyInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `EnvironmentIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RefactorSpacesEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EnvironmentIdentifier`.
+    #[inline]
     pub fn environment_identifier(&self) -> Value<ids::RefactorSpacesEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EnvironmentIdentifier`.
+    #[inline]
     pub fn attr_environment_identifier(&self) -> Value<ids::RefactorSpacesEnvironmentId> {
         self.resource.get_att("EnvironmentIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RefactorSpacesEnvironmentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `TransitGatewayId`.
+    #[inline]
     pub fn attr_transit_gateway_id(&self) -> Value<String> {
         self.resource.get_att("TransitGatewayId")
     }
@@ -78,6 +83,7 @@ crate::l1_struct! {
 
 impl EnvironmentProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

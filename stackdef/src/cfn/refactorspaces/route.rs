@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Route {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RouteIdentifier`.
+    #[inline]
     pub fn attr_route_identifier(&self) -> Value<String> {
         self.resource.get_att("RouteIdentifier")
     }
 
     /// `Fn::GetAtt` `PathResourceToId`.
+    #[inline]
     pub fn attr_path_resource_to_id(&self) -> Value<String> {
         self.resource.get_att("PathResourceToId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RefactorSpacesRouteArn> {
         self.resource.get_att("Arn")
     }

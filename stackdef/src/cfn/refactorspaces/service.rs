@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Service {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ServiceIdentifier`.
+    #[inline]
     pub fn attr_service_identifier(&self) -> Value<String> {
         self.resource.get_att("ServiceIdentifier")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RefactorSpacesServiceArn> {
         self.resource.get_att("Arn")
     }

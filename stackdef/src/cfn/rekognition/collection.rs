@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Collection {
     /// `Ref`: the `CollectionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RekognitionCollectionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CollectionId`.
+    #[inline]
     pub fn collection_id(&self) -> Value<ids::RekognitionCollectionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RekognitionCollectionArn> {
         self.resource.get_att("Arn")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl StreamProcessor {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StreamProcessorName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::StreamProcessorName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::StreamProcessorArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }

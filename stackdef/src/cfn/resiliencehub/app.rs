@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl App {
     /// `Ref`: the `AppArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResilienceHubAppArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AppArn`.
+    #[inline]
     pub fn app_arn(&self) -> Value<ids::ResilienceHubAppArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppArn`.
+    #[inline]
     pub fn attr_app_arn(&self) -> Value<ids::ResilienceHubAppArn> {
         self.resource.get_att("AppArn")
     }
 
     /// `Fn::GetAtt` `DriftStatus`.
+    #[inline]
     pub fn attr_drift_status(&self) -> Value<String> {
         self.resource.get_att("DriftStatus")
     }

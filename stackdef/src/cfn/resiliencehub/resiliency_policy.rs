@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ResiliencyPolicy {
     /// `Ref`: the `PolicyArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResiliencyPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyArn`.
+    #[inline]
     pub fn policy_arn(&self) -> Value<ids::ResiliencyPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyArn`.
+    #[inline]
     pub fn attr_policy_arn(&self) -> Value<ids::ResiliencyPolicyArn> {
         self.resource.get_att("PolicyArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl DefaultViewAssociation {
     /// `Ref`: the `AssociatedAwsPrincipal` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DefaultViewAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociatedAwsPrincipal`.
+    #[inline]
     pub fn associated_aws_principal(&self) -> Value<ids::DefaultViewAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedAwsPrincipal`.
+    #[inline]
     pub fn attr_associated_aws_principal(&self) -> Value<ids::DefaultViewAssociationId> {
         self.resource.get_att("AssociatedAwsPrincipal")
     }

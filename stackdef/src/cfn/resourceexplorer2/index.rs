@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Index {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceExplorer2IndexArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ResourceExplorer2IndexArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResourceExplorer2IndexArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `IndexState`.
+    #[inline]
     pub fn attr_index_state(&self) -> Value<String> {
         self.resource.get_att("IndexState")
     }

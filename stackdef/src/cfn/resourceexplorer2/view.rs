@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl View {
     /// `Ref`: the `ViewArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceExplorer2ViewArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ViewArn`.
+    #[inline]
     pub fn view_arn(&self) -> Value<ids::ResourceExplorer2ViewArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ViewArn`.
+    #[inline]
     pub fn attr_view_arn(&self) -> Value<ids::ResourceExplorer2ViewArn> {
         self.resource.get_att("ViewArn")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl TagSyncTask {
     /// `Ref`: the `TaskArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TagSyncTaskArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TaskArn`.
+    #[inline]
     pub fn task_arn(&self) -> Value<ids::TagSyncTaskArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TaskArn`.
+    #[inline]
     pub fn attr_task_arn(&self) -> Value<ids::TagSyncTaskArn> {
         self.resource.get_att("TaskArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `GroupName`.
+    #[inline]
     pub fn attr_group_name(&self) -> Value<String> {
         self.resource.get_att("GroupName")
     }
 
     /// `Fn::GetAtt` `GroupArn`.
+    #[inline]
     pub fn attr_group_arn(&self) -> Value<String> {
         self.resource.get_att("GroupArn")
     }

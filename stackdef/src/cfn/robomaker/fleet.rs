@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Fleet {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RoboMakerFleetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RoboMakerFleetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RoboMakerFleetArn> {
         self.resource.get_att("Arn")
     }
@@ -55,6 +58,7 @@ crate::l1_struct! {
 
 impl FleetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SimulationApplicationVersion {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SimulationApplicationVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SimulationApplicationVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationVersion`.
+    #[inline]
     pub fn attr_application_version(&self) -> Value<String> {
         self.resource.get_att("ApplicationVersion")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SimulationApplicationVersionArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Crl {
     /// `Ref`: the `CrlId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CrlId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CrlId`.
+    #[inline]
     pub fn crl_id(&self) -> Value<ids::CrlId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CrlId`.
+    #[inline]
     pub fn attr_crl_id(&self) -> Value<ids::CrlId> {
         self.resource.get_att("CrlId")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Profile {
     /// `Ref`: the `ProfileId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RolesAnywhereProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProfileId`.
+    #[inline]
     pub fn profile_id(&self) -> Value<ids::RolesAnywhereProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Value<ids::RolesAnywhereProfileId> {
         self.resource.get_att("ProfileId")
     }
 
     /// `Fn::GetAtt` `ProfileArn`.
+    #[inline]
     pub fn attr_profile_arn(&self) -> Value<String> {
         self.resource.get_att("ProfileArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl TrustAnchor {
     /// `Ref`: the `TrustAnchorId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TrustAnchorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrustAnchorId`.
+    #[inline]
     pub fn trust_anchor_id(&self) -> Value<ids::TrustAnchorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TrustAnchorId`.
+    #[inline]
     pub fn attr_trust_anchor_id(&self) -> Value<ids::TrustAnchorId> {
         self.resource.get_att("TrustAnchorId")
     }
 
     /// `Fn::GetAtt` `TrustAnchorArn`.
+    #[inline]
     pub fn attr_trust_anchor_arn(&self) -> Value<String> {
         self.resource.get_att("TrustAnchorArn")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Dnssec {
     /// `Ref`: the `HostedZoneId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DnssecId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HostedZoneId`.
+    #[inline]
     pub fn hosted_zone_id(&self) -> Value<ids::DnssecId> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl HealthCheck {
     /// `Ref`: the `HealthCheckId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HealthCheckId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HealthCheckId`.
+    #[inline]
     pub fn health_check_id(&self) -> Value<ids::HealthCheckId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HealthCheckId`.
+    #[inline]
     pub fn attr_health_check_id(&self) -> Value<ids::HealthCheckId> {
         self.resource.get_att("HealthCheckId")
     }

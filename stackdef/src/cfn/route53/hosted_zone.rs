@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl HostedZone {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HostedZoneId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::HostedZoneId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::HostedZoneId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `NameServers`.
+    #[inline]
     pub fn attr_name_servers(&self) -> Value<List<String>> {
         self.resource.get_att("NameServers")
     }
@@ -86,6 +90,7 @@ crate::l1_struct! {
 
 impl HostedZoneProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -133,6 +138,7 @@ crate::l1_struct! {
 
 impl HostedZoneConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -150,6 +156,7 @@ crate::l1_struct! {
 
 impl HostedZoneFeatures {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

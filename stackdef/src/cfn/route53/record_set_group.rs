@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RecordSetGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RecordSetGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RecordSetGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RecordSetGroupId> {
         self.resource.get_att("Id")
     }
@@ -67,6 +70,7 @@ crate::l1_struct! {
 
 impl RecordSetGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -226,6 +230,7 @@ crate::l1_struct! {
 
 impl GeoLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -253,6 +258,7 @@ crate::l1_struct! {
 
 impl GeoProximityLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

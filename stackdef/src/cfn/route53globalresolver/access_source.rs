@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl AccessSource {
     /// `Ref`: the `AccessSourceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessSourceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessSourceId`.
+    #[inline]
     pub fn access_source_id(&self) -> Value<ids::AccessSourceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AccessSourceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `AccessSourceId`.
+    #[inline]
     pub fn attr_access_source_id(&self) -> Value<ids::AccessSourceId> {
         self.resource.get_att("AccessSourceId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

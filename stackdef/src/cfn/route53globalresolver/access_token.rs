@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl AccessToken {
     /// `Ref`: the `AccessTokenId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessTokenId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessTokenId`.
+    #[inline]
     pub fn access_token_id(&self) -> Value<ids::AccessTokenId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AccessTokenArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `AccessTokenId`.
+    #[inline]
     pub fn attr_access_token_id(&self) -> Value<ids::AccessTokenId> {
         self.resource.get_att("AccessTokenId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Value`.
+    #[inline]
     pub fn attr_value(&self) -> Value<String> {
         self.resource.get_att("Value")
     }
 
     /// `Fn::GetAtt` `GlobalResolverId`.
+    #[inline]
     pub fn attr_global_resolver_id(&self) -> Value<String> {
         self.resource.get_att("GlobalResolverId")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl DnsView {
     /// `Ref`: the `DnsViewId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DnsViewId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DnsViewId`.
+    #[inline]
     pub fn dns_view_id(&self) -> Value<ids::DnsViewId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DnsViewArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DnsViewId`.
+    #[inline]
     pub fn attr_dns_view_id(&self) -> Value<ids::DnsViewId> {
         self.resource.get_att("DnsViewId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

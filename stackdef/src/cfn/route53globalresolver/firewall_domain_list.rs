@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl FirewallDomainList {
     /// `Ref`: the `FirewallDomainListId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::Route53GlobalResolverFirewallDomainListId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FirewallDomainListId`.
+    #[inline]
     pub fn firewall_domain_list_id(&self) -> Value<ids::Route53GlobalResolverFirewallDomainListId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::Route53GlobalResolverFirewallDomainListArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `FirewallDomainListId`.
+    #[inline]
     pub fn attr_firewall_domain_list_id(
         &self,
     ) -> Value<ids::Route53GlobalResolverFirewallDomainListId> {
@@ -43,26 +47,31 @@ impl FirewallDomainList {
     }
 
     /// `Fn::GetAtt` `DomainCount`.
+    #[inline]
     pub fn attr_domain_count(&self) -> Value<i64> {
         self.resource.get_att("DomainCount")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl FirewallRule {
     /// `Ref`: the `FirewallRuleId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FirewallRuleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FirewallRuleId`.
+    #[inline]
     pub fn firewall_rule_id(&self) -> Value<ids::FirewallRuleId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FirewallRuleId`.
+    #[inline]
     pub fn attr_firewall_rule_id(&self) -> Value<ids::FirewallRuleId> {
         self.resource.get_att("FirewallRuleId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `QueryType`.
+    #[inline]
     pub fn attr_query_type(&self) -> Value<String> {
         self.resource.get_att("QueryType")
     }

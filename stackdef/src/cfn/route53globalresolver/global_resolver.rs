@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl GlobalResolver {
     /// `Ref`: the `GlobalResolverId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::GlobalResolverId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GlobalResolverId`.
+    #[inline]
     pub fn global_resolver_id(&self) -> Value<ids::GlobalResolverId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::GlobalResolverArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `GlobalResolverId`.
+    #[inline]
     pub fn attr_global_resolver_id(&self) -> Value<ids::GlobalResolverId> {
         self.resource.get_att("GlobalResolverId")
     }
 
     /// `Fn::GetAtt` `DnsName`.
+    #[inline]
     pub fn attr_dns_name(&self) -> Value<String> {
         self.resource.get_att("DnsName")
     }
 
     /// `Fn::GetAtt` `IPv4Addresses`.
+    #[inline]
     pub fn attr_i_pv4_addresses(&self) -> Value<Json> {
         self.resource.get_att("IPv4Addresses")
     }
 
     /// `Fn::GetAtt` `IPv6Addresses`.
+    #[inline]
     pub fn attr_i_pv6_addresses(&self) -> Value<Json> {
         self.resource.get_att("IPv6Addresses")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl HostedZoneAssociation {
     /// `Ref`: the `HostedZoneAssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HostedZoneAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HostedZoneAssociationId`.
+    #[inline]
     pub fn hosted_zone_association_id(&self) -> Value<ids::HostedZoneAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HostedZoneAssociationId`.
+    #[inline]
     pub fn attr_hosted_zone_association_id(&self) -> Value<ids::HostedZoneAssociationId> {
         self.resource.get_att("HostedZoneAssociationId")
     }
 
     /// `Fn::GetAtt` `HostedZoneName`.
+    #[inline]
     pub fn attr_hosted_zone_name(&self) -> Value<String> {
         self.resource.get_att("HostedZoneName")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

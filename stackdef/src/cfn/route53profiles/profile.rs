@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Profile {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::Route53ProfilesProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::Route53ProfilesProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::Route53ProfilesProfileArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::Route53ProfilesProfileId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ClientToken`.
+    #[inline]
     pub fn attr_client_token(&self) -> Value<String> {
         self.resource.get_att("ClientToken")
     }
 
     /// `Fn::GetAtt` `ShareStatus`.
+    #[inline]
     pub fn attr_share_status(&self) -> Value<String> {
         self.resource.get_att("ShareStatus")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ProfileResourceAssociation {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProfileResourceAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ProfileResourceAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ProfileResourceAssociationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ResourceType`.
+    #[inline]
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }

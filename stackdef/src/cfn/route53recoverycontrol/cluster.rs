@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `ClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::Route53RecoveryControlClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterArn`.
+    #[inline]
     pub fn cluster_arn(&self) -> Value<ids::Route53RecoveryControlClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Value<ids::Route53RecoveryControlClusterArn> {
         self.resource.get_att("ClusterArn")
     }
 
     /// `Fn::GetAtt` `ClusterEndpoints`.
+    #[inline]
     pub fn attr_cluster_endpoints(&self) -> Value<Json> {
         self.resource.get_att("ClusterEndpoints")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

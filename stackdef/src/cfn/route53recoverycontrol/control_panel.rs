@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ControlPanel {
     /// `Ref`: the `ControlPanelArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ControlPanelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ControlPanelArn`.
+    #[inline]
     pub fn control_panel_arn(&self) -> Value<ids::ControlPanelArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ControlPanelArn`.
+    #[inline]
     pub fn attr_control_panel_arn(&self) -> Value<ids::ControlPanelArn> {
         self.resource.get_att("ControlPanelArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `RoutingControlCount`.
+    #[inline]
     pub fn attr_routing_control_count(&self) -> Value<i64> {
         self.resource.get_att("RoutingControlCount")
     }
 
     /// `Fn::GetAtt` `DefaultControlPanel`.
+    #[inline]
     pub fn attr_default_control_panel(&self) -> Value<bool> {
         self.resource.get_att("DefaultControlPanel")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl RoutingControl {
     /// `Ref`: the `RoutingControlArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RoutingControlArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RoutingControlArn`.
+    #[inline]
     pub fn routing_control_arn(&self) -> Value<ids::RoutingControlArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RoutingControlArn`.
+    #[inline]
     pub fn attr_routing_control_arn(&self) -> Value<ids::RoutingControlArn> {
         self.resource.get_att("RoutingControlArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl SafetyRule {
     /// `Ref`: the `SafetyRuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SafetyRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SafetyRuleArn`.
+    #[inline]
     pub fn safety_rule_arn(&self) -> Value<ids::SafetyRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SafetyRuleArn`.
+    #[inline]
     pub fn attr_safety_rule_arn(&self) -> Value<ids::SafetyRuleArn> {
         self.resource.get_att("SafetyRuleArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -84,6 +88,7 @@ crate::l1_struct! {
 
 impl SafetyRuleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

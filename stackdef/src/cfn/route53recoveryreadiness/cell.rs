@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Cell {
     /// `Ref`: the `CellName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CellName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CellName`.
+    #[inline]
     pub fn cell_name(&self) -> Value<ids::CellName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CellArn`.
+    #[inline]
     pub fn attr_cell_arn(&self) -> Value<String> {
         self.resource.get_att("CellArn")
     }
 
     /// `Fn::GetAtt` `ParentReadinessScopes`.
+    #[inline]
     pub fn attr_parent_readiness_scopes(&self) -> Value<List<String>> {
         self.resource.get_att("ParentReadinessScopes")
     }
@@ -66,6 +70,7 @@ crate::l1_struct! {
 
 impl CellProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

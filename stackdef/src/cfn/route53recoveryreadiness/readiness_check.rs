@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ReadinessCheck {
     /// `Ref`: the `ReadinessCheckName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReadinessCheckName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ReadinessCheckName`.
+    #[inline]
     pub fn readiness_check_name(&self) -> Value<ids::ReadinessCheckName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ReadinessCheckArn`.
+    #[inline]
     pub fn attr_readiness_check_arn(&self) -> Value<String> {
         self.resource.get_att("ReadinessCheckArn")
     }
@@ -62,6 +65,7 @@ crate::l1_struct! {
 
 impl ReadinessCheckProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RecoveryGroup {
     /// `Ref`: the `RecoveryGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RecoveryGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RecoveryGroupName`.
+    #[inline]
     pub fn recovery_group_name(&self) -> Value<ids::RecoveryGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RecoveryGroupArn`.
+    #[inline]
     pub fn attr_recovery_group_arn(&self) -> Value<String> {
         self.resource.get_att("RecoveryGroupArn")
     }
@@ -62,6 +65,7 @@ crate::l1_struct! {
 
 impl RecoveryGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ResourceSet {
     /// `Ref`: the `ResourceSetName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceSetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceSetName`.
+    #[inline]
     pub fn resource_set_name(&self) -> Value<ids::ResourceSetName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResourceSetArn`.
+    #[inline]
     pub fn attr_resource_set_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceSetArn")
     }
@@ -99,6 +102,7 @@ crate::l1_struct! {
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -134,6 +138,7 @@ crate::l1_struct! {
 
 impl DnsTargetResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -166,6 +171,7 @@ crate::l1_struct! {
 
 impl TargetResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -186,6 +192,7 @@ crate::l1_struct! {
 
 impl NlbResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -202,6 +209,7 @@ crate::l1_struct! {
 
 impl R53ResourceRecord {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl FirewallDomainList {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::Route53ResolverFirewallDomainListId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::Route53ResolverFirewallDomainListId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::Route53ResolverFirewallDomainListId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::Route53ResolverFirewallDomainListArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainCount`.
+    #[inline]
     pub fn attr_domain_count(&self) -> Value<i64> {
         self.resource.get_att("DomainCount")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `ManagedOwnerName`.
+    #[inline]
     pub fn attr_managed_owner_name(&self) -> Value<String> {
         self.resource.get_att("ManagedOwnerName")
     }
 
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Value<String> {
         self.resource.get_att("CreatorRequestId")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Value<String> {
         self.resource.get_att("ModificationTime")
     }
@@ -107,6 +118,7 @@ crate::l1_struct! {
 
 impl FirewallDomainListProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

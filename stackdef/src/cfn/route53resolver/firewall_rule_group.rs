@@ -21,61 +21,73 @@ crate::l1_resource! {
 
 impl FirewallRuleGroup {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FirewallRuleGroupId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FirewallRuleGroupId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FirewallRuleGroupId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FirewallRuleGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `RuleCount`.
+    #[inline]
     pub fn attr_rule_count(&self) -> Value<i64> {
         self.resource.get_att("RuleCount")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `ShareStatus`.
+    #[inline]
     pub fn attr_share_status(&self) -> Value<String> {
         self.resource.get_att("ShareStatus")
     }
 
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Value<String> {
         self.resource.get_att("CreatorRequestId")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Value<String> {
         self.resource.get_att("ModificationTime")
     }
@@ -106,6 +118,7 @@ crate::l1_struct! {
 
 impl FirewallRuleGroupProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -295,6 +308,7 @@ crate::l1_struct! {
 
 impl FirewallRuleType {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

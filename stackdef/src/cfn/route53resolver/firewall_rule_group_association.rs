@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl FirewallRuleGroupAssociation {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FirewallRuleGroupAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::FirewallRuleGroupAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::FirewallRuleGroupAssociationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::FirewallRuleGroupAssociationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ManagedOwnerName`.
+    #[inline]
     pub fn attr_managed_owner_name(&self) -> Value<String> {
         self.resource.get_att("ManagedOwnerName")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Value<String> {
         self.resource.get_att("CreatorRequestId")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ModificationTime`.
+    #[inline]
     pub fn attr_modification_time(&self) -> Value<String> {
         self.resource.get_att("ModificationTime")
     }

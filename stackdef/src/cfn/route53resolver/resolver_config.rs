@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ResolverConfig {
     /// `Ref`: the `ResourceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceId`.
+    #[inline]
     pub fn resource_id(&self) -> Value<ids::ResolverConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `AutodefinedReverse`.
+    #[inline]
     pub fn attr_autodefined_reverse(&self) -> Value<String> {
         self.resource.get_att("AutodefinedReverse")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ResolverDnssecConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverDnssecConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ResolverDnssecConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ResolverDnssecConfigId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ValidationStatus`.
+    #[inline]
     pub fn attr_validation_status(&self) -> Value<String> {
         self.resource.get_att("ValidationStatus")
     }
@@ -59,6 +64,7 @@ crate::l1_struct! {
 
 impl ResolverDnssecConfigProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ResolverEndpoint {
     /// `Ref`: the `ResolverEndpointId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResolverEndpointId`.
+    #[inline]
     pub fn resolver_endpoint_id(&self) -> Value<ids::ResolverEndpointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResolverEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `HostVPCId`.
+    #[inline]
     pub fn attr_host_vpc_id(&self) -> Value<String> {
         self.resource.get_att("HostVPCId")
     }
 
     /// `Fn::GetAtt` `IpAddressCount`.
+    #[inline]
     pub fn attr_ip_address_count(&self) -> Value<String> {
         self.resource.get_att("IpAddressCount")
     }
 
     /// `Fn::GetAtt` `ResolverEndpointId`.
+    #[inline]
     pub fn attr_resolver_endpoint_id(&self) -> Value<ids::ResolverEndpointId> {
         self.resource.get_att("ResolverEndpointId")
     }

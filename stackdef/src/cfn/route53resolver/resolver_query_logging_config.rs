@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ResolverQueryLoggingConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverQueryLoggingConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ResolverQueryLoggingConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ShareStatus`.
+    #[inline]
     pub fn attr_share_status(&self) -> Value<String> {
         self.resource.get_att("ShareStatus")
     }
 
     /// `Fn::GetAtt` `AssociationCount`.
+    #[inline]
     pub fn attr_association_count(&self) -> Value<i64> {
         self.resource.get_att("AssociationCount")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResolverQueryLoggingConfigArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatorRequestId`.
+    #[inline]
     pub fn attr_creator_request_id(&self) -> Value<String> {
         self.resource.get_att("CreatorRequestId")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ResolverQueryLoggingConfigId> {
         self.resource.get_att("Id")
     }
@@ -96,6 +106,7 @@ crate::l1_struct! {
 
 impl ResolverQueryLoggingConfigProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl ResolverQueryLoggingConfigAssociation {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverQueryLoggingConfigAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ResolverQueryLoggingConfigAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Error`.
+    #[inline]
     pub fn attr_error(&self) -> Value<String> {
         self.resource.get_att("Error")
     }
 
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Value<String> {
         self.resource.get_att("ErrorMessage")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ResolverQueryLoggingConfigAssociationId> {
         self.resource.get_att("Id")
     }
@@ -76,6 +83,7 @@ crate::l1_struct! {
 
 impl ResolverQueryLoggingConfigAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ResolverRule {
     /// `Ref`: the `ResolverRuleId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverRuleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResolverRuleId`.
+    #[inline]
     pub fn resolver_rule_id(&self) -> Value<ids::ResolverRuleId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResolverRuleArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ResolverRuleId`.
+    #[inline]
     pub fn attr_resolver_rule_id(&self) -> Value<ids::ResolverRuleId> {
         self.resource.get_att("ResolverRuleId")
     }
@@ -155,6 +159,7 @@ crate::l1_struct! {
 
 impl TargetAddress {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

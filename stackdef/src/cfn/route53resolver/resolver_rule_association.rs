@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ResolverRuleAssociation {
     /// `Ref`: the `ResolverRuleAssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResolverRuleAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResolverRuleAssociationId`.
+    #[inline]
     pub fn resolver_rule_association_id(&self) -> Value<ids::ResolverRuleAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ResolverRuleAssociationId`.
+    #[inline]
     pub fn attr_resolver_rule_association_id(&self) -> Value<ids::ResolverRuleAssociationId> {
         self.resource.get_att("ResolverRuleAssociationId")
     }

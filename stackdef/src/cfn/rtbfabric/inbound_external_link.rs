@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl InboundExternalLink {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InboundExternalLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::InboundExternalLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Value<String> {
         self.resource.get_att("LinkId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InboundExternalLinkArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `LinkStatus`.
+    #[inline]
     pub fn attr_link_status(&self) -> Value<String> {
         self.resource.get_att("LinkStatus")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
@@ -120,6 +128,7 @@ crate::l1_struct! {
 
 impl LinkAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Link {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RtbFabricLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RtbFabricLinkArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `LinkId`.
+    #[inline]
     pub fn attr_link_id(&self) -> Value<String> {
         self.resource.get_att("LinkId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RtbFabricLinkArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `LinkStatus`.
+    #[inline]
     pub fn attr_link_status(&self) -> Value<String> {
         self.resource.get_att("LinkStatus")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
 
     /// `Fn::GetAtt` `LinkDirection`.
+    #[inline]
     pub fn attr_link_direction(&self) -> Value<String> {
         self.resource.get_att("LinkDirection")
     }
@@ -164,6 +172,7 @@ crate::l1_struct! {
 
 impl LinkAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

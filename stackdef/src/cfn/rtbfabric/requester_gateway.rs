@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl RequesterGateway {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RequesterGatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::RequesterGatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GatewayId`.
+    #[inline]
     pub fn attr_gateway_id(&self) -> Value<String> {
         self.resource.get_att("GatewayId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::RequesterGatewayArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `RequesterGatewayStatus`.
+    #[inline]
     pub fn attr_requester_gateway_status(&self) -> Value<String> {
         self.resource.get_att("RequesterGatewayStatus")
     }
 
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
 
     /// `Fn::GetAtt` `ActiveLinksCount`.
+    #[inline]
     pub fn attr_active_links_count(&self) -> Value<i64> {
         self.resource.get_att("ActiveLinksCount")
     }
 
     /// `Fn::GetAtt` `TotalLinksCount`.
+    #[inline]
     pub fn attr_total_links_count(&self) -> Value<i64> {
         self.resource.get_att("TotalLinksCount")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl ResponderGateway {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResponderGatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ResponderGatewayArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GatewayId`.
+    #[inline]
     pub fn attr_gateway_id(&self) -> Value<String> {
         self.resource.get_att("GatewayId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResponderGatewayArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ResponderGatewayStatus`.
+    #[inline]
     pub fn attr_responder_gateway_status(&self) -> Value<String> {
         self.resource.get_att("ResponderGatewayStatus")
     }
 
     /// `Fn::GetAtt` `CreatedTimestamp`.
+    #[inline]
     pub fn attr_created_timestamp(&self) -> Value<String> {
         self.resource.get_att("CreatedTimestamp")
     }
 
     /// `Fn::GetAtt` `UpdatedTimestamp`.
+    #[inline]
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }

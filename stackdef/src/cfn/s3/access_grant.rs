@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AccessGrant {
     /// `Ref`: the `AccessGrantId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessGrantId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessGrantId`.
+    #[inline]
     pub fn access_grant_id(&self) -> Value<ids::AccessGrantId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessGrantId`.
+    #[inline]
     pub fn attr_access_grant_id(&self) -> Value<ids::AccessGrantId> {
         self.resource.get_att("AccessGrantId")
     }
 
     /// `Fn::GetAtt` `AccessGrantArn`.
+    #[inline]
     pub fn attr_access_grant_arn(&self) -> Value<String> {
         self.resource.get_att("AccessGrantArn")
     }
 
     /// `Fn::GetAtt` `GrantScope`.
+    #[inline]
     pub fn attr_grant_scope(&self) -> Value<String> {
         self.resource.get_att("GrantScope")
     }

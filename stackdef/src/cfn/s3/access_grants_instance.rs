@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AccessGrantsInstance {
     /// `Ref`: the `AccessGrantsInstanceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessGrantsInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessGrantsInstanceArn`.
+    #[inline]
     pub fn access_grants_instance_arn(&self) -> Value<ids::AccessGrantsInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessGrantsInstanceArn`.
+    #[inline]
     pub fn attr_access_grants_instance_arn(&self) -> Value<ids::AccessGrantsInstanceArn> {
         self.resource.get_att("AccessGrantsInstanceArn")
     }
 
     /// `Fn::GetAtt` `AccessGrantsInstanceId`.
+    #[inline]
     pub fn attr_access_grants_instance_id(&self) -> Value<String> {
         self.resource.get_att("AccessGrantsInstanceId")
     }
@@ -61,6 +65,7 @@ crate::l1_struct! {
 
 impl AccessGrantsInstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

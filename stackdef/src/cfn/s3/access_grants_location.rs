@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AccessGrantsLocation {
     /// `Ref`: the `AccessGrantsLocationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessGrantsLocationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessGrantsLocationId`.
+    #[inline]
     pub fn access_grants_location_id(&self) -> Value<ids::AccessGrantsLocationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessGrantsLocationArn`.
+    #[inline]
     pub fn attr_access_grants_location_arn(&self) -> Value<String> {
         self.resource.get_att("AccessGrantsLocationArn")
     }
 
     /// `Fn::GetAtt` `AccessGrantsLocationId`.
+    #[inline]
     pub fn attr_access_grants_location_id(&self) -> Value<ids::AccessGrantsLocationId> {
         self.resource.get_att("AccessGrantsLocationId")
     }

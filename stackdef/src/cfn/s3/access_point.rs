@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AccessPoint {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::AccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Value<String> {
         self.resource.get_att("Alias")
     }
 
     /// `Fn::GetAtt` `NetworkOrigin`.
+    #[inline]
     pub fn attr_network_origin(&self) -> Value<String> {
         self.resource.get_att("NetworkOrigin")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AccessPointArn> {
         self.resource.get_att("Arn")
     }
@@ -155,6 +160,7 @@ crate::l1_struct! {
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -197,6 +203,7 @@ crate::l1_struct! {
 
 impl VpcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Bucket {
     /// `Ref`: the `BucketName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BucketName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BucketName`.
+    #[inline]
     pub fn bucket_name(&self) -> Value<ids::BucketName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::BucketArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `DomainName`.
+    #[inline]
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `DualStackDomainName`.
+    #[inline]
     pub fn attr_dual_stack_domain_name(&self) -> Value<String> {
         self.resource.get_att("DualStackDomainName")
     }
 
     /// `Fn::GetAtt` `RegionalDomainName`.
+    #[inline]
     pub fn attr_regional_domain_name(&self) -> Value<String> {
         self.resource.get_att("RegionalDomainName")
     }
 
     /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableNamespace`.
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(
         &self,
     ) -> Value<String> {
@@ -59,6 +66,7 @@ impl Bucket {
     }
 
     /// `Fn::GetAtt` `MetadataTableConfiguration.S3TablesDestination.TableArn`.
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(
         &self,
     ) -> Value<String> {
@@ -67,6 +75,7 @@ impl Bucket {
     }
 
     /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_name(
         &self,
     ) -> Value<String> {
@@ -75,6 +84,7 @@ impl Bucket {
     }
 
     /// `Fn::GetAtt` `MetadataConfiguration.JournalTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_arn(
         &self,
     ) -> Value<String> {
@@ -83,6 +93,7 @@ impl Bucket {
     }
 
     /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableName`.
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_name(
         &self,
     ) -> Value<String> {
@@ -91,6 +102,7 @@ impl Bucket {
     }
 
     /// `Fn::GetAtt` `MetadataConfiguration.InventoryTableConfiguration.TableArn`.
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(
         &self,
     ) -> Value<String> {
@@ -99,6 +111,7 @@ impl Bucket {
     }
 
     /// `Fn::GetAtt` `WebsiteURL`.
+    #[inline]
     pub fn attr_website_url(&self) -> Value<String> {
         self.resource.get_att("WebsiteURL")
     }
@@ -297,6 +310,7 @@ crate::l1_struct! {
 
 impl BucketProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -604,6 +618,7 @@ crate::l1_struct! {
 
 impl StorageClassAnalysis {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -702,6 +717,7 @@ crate::l1_struct! {
 
 impl ServerSideEncryptionRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -739,6 +755,7 @@ crate::l1_struct! {
 
 impl BlockedEncryptionTypes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1328,6 +1345,7 @@ crate::l1_struct! {
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1621,6 +1639,7 @@ crate::l1_struct! {
 
 impl NotificationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1780,6 +1799,7 @@ crate::l1_struct! {
 
 impl ObjectLockConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1811,6 +1831,7 @@ crate::l1_struct! {
 
 impl ObjectLockRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1830,6 +1851,7 @@ crate::l1_struct! {
 
 impl DefaultRetention {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1876,6 +1898,7 @@ crate::l1_struct! {
 
 impl OwnershipControlsRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1907,6 +1930,7 @@ crate::l1_struct! {
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2023,6 +2047,7 @@ crate::l1_struct! {
 
 impl DeleteMarkerReplication {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2228,6 +2253,7 @@ crate::l1_struct! {
 
 impl ReplicationRuleFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2252,6 +2278,7 @@ crate::l1_struct! {
 
 impl ReplicationRuleAndOperator {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2272,6 +2299,7 @@ crate::l1_struct! {
 
 impl SourceSelectionCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2379,6 +2407,7 @@ crate::l1_struct! {
 
 impl WebsiteConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2455,6 +2484,7 @@ crate::l1_struct! {
 
 impl RedirectRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -2503,6 +2533,7 @@ crate::l1_struct! {
 
 impl RoutingRuleCondition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MultiRegionAccessPoint {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MultiRegionAccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::MultiRegionAccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Alias`.
+    #[inline]
     pub fn attr_alias(&self) -> Value<String> {
         self.resource.get_att("Alias")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
@@ -101,6 +105,7 @@ crate::l1_struct! {
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl MultiRegionAccessPointPolicy {
     /// `Ref`: the `MrapName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MultiRegionAccessPointPolicyName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MrapName`.
+    #[inline]
     pub fn mrap_name(&self) -> Value<ids::MultiRegionAccessPointPolicyName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyStatus.IsPublic`.
+    #[inline]
     pub fn attr_policy_status_is_public(&self) -> Value<String> {
         self.resource.get_att("PolicyStatus.IsPublic")
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl StorageLens {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StorageLensConfiguration.StorageLensArn`.
+    #[inline]
     pub fn attr_storage_lens_configuration_storage_lens_arn(&self) -> Value<String> {
         self.resource
             .get_att("StorageLensConfiguration.StorageLensArn")
@@ -201,6 +203,7 @@ crate::l1_struct! {
 
 impl ActivityMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -217,6 +220,7 @@ crate::l1_struct! {
 
 impl AdvancedCostOptimizationMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -233,6 +237,7 @@ crate::l1_struct! {
 
 impl AdvancedDataProtectionMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -249,6 +254,7 @@ crate::l1_struct! {
 
 impl AdvancedPerformanceMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -265,6 +271,7 @@ crate::l1_struct! {
 
 impl BucketLevel {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +337,7 @@ crate::l1_struct! {
 
 impl DetailedStatusCodesMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -362,6 +370,7 @@ crate::l1_struct! {
 
 impl PrefixLevelStorageMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -385,6 +394,7 @@ crate::l1_struct! {
 
 impl SelectionCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -412,6 +422,7 @@ crate::l1_struct! {
 
 impl StorageLensGroupLevel {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -435,6 +446,7 @@ crate::l1_struct! {
 
 impl StorageLensGroupSelectionCriteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -467,6 +479,7 @@ crate::l1_struct! {
 
 impl DataExport {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -584,6 +597,7 @@ crate::l1_struct! {
 
 impl BucketsAndRegions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -604,6 +618,7 @@ crate::l1_struct! {
 
 impl StorageLensExpandedPrefixesDataExport {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

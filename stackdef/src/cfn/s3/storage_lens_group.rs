@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl StorageLensGroup {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StorageLensGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::StorageLensGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StorageLensGroupArn`.
+    #[inline]
     pub fn attr_storage_lens_group_arn(&self) -> Value<String> {
         self.resource.get_att("StorageLensGroupArn")
     }
@@ -81,6 +84,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -126,6 +130,7 @@ crate::l1_struct! {
 
 impl And {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -165,6 +170,7 @@ crate::l1_struct! {
 
 impl MatchObjectAge {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +196,7 @@ crate::l1_struct! {
 
 impl MatchObjectSize {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -215,6 +222,7 @@ crate::l1_struct! {
 
 impl Or {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

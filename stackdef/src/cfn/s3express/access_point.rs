@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AccessPoint {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3ExpressAccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::S3ExpressAccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `NetworkOrigin`.
+    #[inline]
     pub fn attr_network_origin(&self) -> Value<String> {
         self.resource.get_att("NetworkOrigin")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::S3ExpressAccessPointArn> {
         self.resource.get_att("Arn")
     }
@@ -160,6 +164,7 @@ crate::l1_struct! {
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +205,7 @@ crate::l1_struct! {
 
 impl Scope {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +250,7 @@ crate::l1_struct! {
 
 impl VpcConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

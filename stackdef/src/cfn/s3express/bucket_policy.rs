@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl BucketPolicy {
     /// `Ref`: the `Bucket` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3ExpressBucketPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Bucket`.
+    #[inline]
     pub fn bucket(&self) -> Value<ids::S3ExpressBucketPolicyId> {
         self.resource.ref_value()
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DirectoryBucket {
     /// `Ref`: the `BucketName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DirectoryBucketName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BucketName`.
+    #[inline]
     pub fn bucket_name(&self) -> Value<ids::DirectoryBucketName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DirectoryBucketArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `AvailabilityZoneName`.
+    #[inline]
     pub fn attr_availability_zone_name(&self) -> Value<String> {
         self.resource.get_att("AvailabilityZoneName")
     }
@@ -184,6 +188,7 @@ crate::l1_struct! {
 
 impl ServerSideEncryptionRule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -469,6 +474,7 @@ crate::l1_struct! {
 
 impl MetricsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl AccessPoint {
     /// `Ref`: the `AccessPointId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3FilesAccessPointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccessPointId`.
+    #[inline]
     pub fn access_point_id(&self) -> Value<ids::S3FilesAccessPointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccessPointId`.
+    #[inline]
     pub fn attr_access_point_id(&self) -> Value<ids::S3FilesAccessPointId> {
         self.resource.get_att("AccessPointId")
     }
 
     /// `Fn::GetAtt` `AccessPointArn`.
+    #[inline]
     pub fn attr_access_point_arn(&self) -> Value<String> {
         self.resource.get_att("AccessPointArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
@@ -144,6 +150,7 @@ crate::l1_struct! {
 
 impl RootDirectory {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -189,6 +196,7 @@ crate::l1_struct! {
 
 impl AccessPointTag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

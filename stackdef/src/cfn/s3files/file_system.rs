@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl FileSystem {
     /// `Ref`: the `FileSystemArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3FilesFileSystemArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FileSystemArn`.
+    #[inline]
     pub fn file_system_arn(&self) -> Value<ids::S3FilesFileSystemArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `FileSystemArn`.
+    #[inline]
     pub fn attr_file_system_arn(&self) -> Value<ids::S3FilesFileSystemArn> {
         self.resource.get_att("FileSystemArn")
     }
 
     /// `Fn::GetAtt` `FileSystemId`.
+    #[inline]
     pub fn attr_file_system_id(&self) -> Value<String> {
         self.resource.get_att("FileSystemId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `SynchronizationConfiguration.LatestVersionNumber`.
+    #[inline]
     pub fn attr_synchronization_configuration_latest_version_number(&self) -> Value<i64> {
         self.resource
             .get_att("SynchronizationConfiguration.LatestVersionNumber")

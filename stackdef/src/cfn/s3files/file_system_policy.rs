@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl FileSystemPolicy {
     /// `Ref`: the `FileSystemId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FileSystemPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FileSystemId`.
+    #[inline]
     pub fn file_system_id(&self) -> Value<ids::FileSystemPolicyId> {
         self.resource.ref_value()
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl MountTarget {
     /// `Ref`: the `MountTargetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3FilesMountTargetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MountTargetId`.
+    #[inline]
     pub fn mount_target_id(&self) -> Value<ids::S3FilesMountTargetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MountTargetId`.
+    #[inline]
     pub fn attr_mount_target_id(&self) -> Value<ids::S3FilesMountTargetId> {
         self.resource.get_att("MountTargetId")
     }
 
     /// `Fn::GetAtt` `AvailabilityZoneId`.
+    #[inline]
     pub fn attr_availability_zone_id(&self) -> Value<String> {
         self.resource.get_att("AvailabilityZoneId")
     }
 
     /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
 
     /// `Fn::GetAtt` `NetworkInterfaceId`.
+    #[inline]
     pub fn attr_network_interface_id(&self) -> Value<String> {
         self.resource.get_att("NetworkInterfaceId")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl AccessPoint {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3ObjectLambdaAccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::S3ObjectLambdaAccessPointName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::S3ObjectLambdaAccessPointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Alias.Value`.
+    #[inline]
     pub fn attr_alias_value(&self) -> Value<String> {
         self.resource.get_att("Alias.Value")
     }
 
     /// `Fn::GetAtt` `Alias.Status`.
+    #[inline]
     pub fn attr_alias_status(&self) -> Value<String> {
         self.resource.get_att("Alias.Status")
     }
 
     /// `Fn::GetAtt` `PolicyStatus.IsPublic`.
+    #[inline]
     pub fn attr_policy_status_is_public(&self) -> Value<bool> {
         self.resource.get_att("PolicyStatus.IsPublic")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }

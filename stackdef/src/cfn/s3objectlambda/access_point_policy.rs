@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl AccessPointPolicy {
     /// `Ref`: the `ObjectLambdaAccessPoint` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccessPointPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ObjectLambdaAccessPoint`.
+    #[inline]
     pub fn object_lambda_access_point(&self) -> Value<ids::AccessPointPolicyId> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Bucket {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3OutpostsBucketArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::S3OutpostsBucketArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::S3OutpostsBucketArn> {
         self.resource.get_att("Arn")
     }
@@ -110,6 +113,7 @@ crate::l1_struct! {
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -175,6 +179,7 @@ crate::l1_struct! {
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl Endpoint {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3OutpostsEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::S3OutpostsEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::S3OutpostsEndpointArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CidrBlock`.
+    #[inline]
     pub fn attr_cidr_block(&self) -> Value<String> {
         self.resource.get_att("CidrBlock")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `NetworkInterfaces`.
+    #[inline]
     pub fn attr_network_interfaces(&self) -> Value<Json> {
         self.resource.get_att("NetworkInterfaces")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -154,6 +162,7 @@ crate::l1_struct! {
 
 impl FailedReason {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Table {
     /// `Ref`: the `TableARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3TablesTableArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TableARN`.
+    #[inline]
     pub fn table_arn(&self) -> Value<ids::S3TablesTableArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TableARN`.
+    #[inline]
     pub fn attr_table_arn(&self) -> Value<ids::S3TablesTableArn> {
         self.resource.get_att("TableARN")
     }
 
     /// `Fn::GetAtt` `WarehouseLocation`.
+    #[inline]
     pub fn attr_warehouse_location(&self) -> Value<String> {
         self.resource.get_att("WarehouseLocation")
     }
 
     /// `Fn::GetAtt` `VersionToken`.
+    #[inline]
     pub fn attr_version_token(&self) -> Value<String> {
         self.resource.get_att("VersionToken")
     }
@@ -185,6 +190,7 @@ crate::l1_struct! {
 
 impl Compaction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -219,6 +225,7 @@ crate::l1_struct! {
 
 impl IcebergMetadata {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -484,6 +491,7 @@ crate::l1_struct! {
 
 impl SnapshotManagement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -526,6 +534,7 @@ crate::l1_struct! {
 
 impl StorageClassConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl TableBucket {
     /// `Ref`: the `TableBucketARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TableBucketArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TableBucketARN`.
+    #[inline]
     pub fn table_bucket_arn(&self) -> Value<ids::TableBucketArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TableBucketARN`.
+    #[inline]
     pub fn attr_table_bucket_arn(&self) -> Value<ids::TableBucketArn> {
         self.resource.get_att("TableBucketARN")
     }
@@ -160,6 +163,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -190,6 +194,7 @@ crate::l1_struct! {
 
 impl MetricsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -263,6 +268,7 @@ crate::l1_struct! {
 
 impl StorageClassConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -291,6 +297,7 @@ crate::l1_struct! {
 
 impl UnreferencedFileRemoval {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl TableBucketPolicy {
     /// `Ref`: the `TableBucketARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TableBucketPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TableBucketARN`.
+    #[inline]
     pub fn table_bucket_arn(&self) -> Value<ids::TableBucketPolicyArn> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl TablePolicy {
     /// `Ref`: the `TableARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TablePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TableARN`.
+    #[inline]
     pub fn table_arn(&self) -> Value<ids::TablePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TableBucketARN`.
+    #[inline]
     pub fn attr_table_bucket_arn(&self) -> Value<String> {
         self.resource.get_att("TableBucketARN")
     }
 
     /// `Fn::GetAtt` `Namespace`.
+    #[inline]
     pub fn attr_namespace(&self) -> Value<String> {
         self.resource.get_att("Namespace")
     }
 
     /// `Fn::GetAtt` `TableName`.
+    #[inline]
     pub fn attr_table_name(&self) -> Value<String> {
         self.resource.get_att("TableName")
     }

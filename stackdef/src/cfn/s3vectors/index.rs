@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Index {
     /// `Ref`: the `IndexArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::S3VectorsIndexArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IndexArn`.
+    #[inline]
     pub fn index_arn(&self) -> Value<ids::S3VectorsIndexArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `IndexArn`.
+    #[inline]
     pub fn attr_index_arn(&self) -> Value<ids::S3VectorsIndexArn> {
         self.resource.get_att("IndexArn")
     }
@@ -190,6 +194,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -222,6 +227,7 @@ crate::l1_struct! {
 
 impl MetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

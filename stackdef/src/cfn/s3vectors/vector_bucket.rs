@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl VectorBucket {
     /// `Ref`: the `VectorBucketArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VectorBucketArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VectorBucketArn`.
+    #[inline]
     pub fn vector_bucket_arn(&self) -> Value<ids::VectorBucketArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VectorBucketArn`.
+    #[inline]
     pub fn attr_vector_bucket_arn(&self) -> Value<ids::VectorBucketArn> {
         self.resource.get_att("VectorBucketArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
@@ -67,6 +71,7 @@ crate::l1_struct! {
 
 impl VectorBucketProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -103,6 +108,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl VectorBucketPolicy {
     /// `Ref`: the `VectorBucketArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VectorBucketPolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VectorBucketArn`.
+    #[inline]
     pub fn vector_bucket_arn(&self) -> Value<ids::VectorBucketPolicyArn> {
         self.resource.ref_value()
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl App {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppArn`.
+    #[inline]
     pub fn attr_app_arn(&self) -> Value<String> {
         self.resource.get_att("AppArn")
     }
 
     /// `Fn::GetAtt` `BuiltInLifecycleConfigArn`.
+    #[inline]
     pub fn attr_built_in_lifecycle_config_arn(&self) -> Value<String> {
         self.resource.get_att("BuiltInLifecycleConfigArn")
     }
@@ -137,6 +140,7 @@ crate::l1_struct! {
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

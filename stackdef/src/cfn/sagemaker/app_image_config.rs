@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AppImageConfig {
     /// `Ref`: the `AppImageConfigName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AppImageConfigName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AppImageConfigName`.
+    #[inline]
     pub fn app_image_config_name(&self) -> Value<ids::AppImageConfigName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AppImageConfigArn`.
+    #[inline]
     pub fn attr_app_image_config_arn(&self) -> Value<String> {
         self.resource.get_att("AppImageConfigArn")
     }
@@ -137,6 +140,7 @@ crate::l1_struct! {
 
 impl CodeEditorAppImageConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -156,6 +160,7 @@ crate::l1_struct! {
 
 impl ContainerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -200,6 +205,7 @@ crate::l1_struct! {
 
 impl JupyterLabAppImageConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -238,6 +244,7 @@ crate::l1_struct! {
 
 impl FileSystemConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

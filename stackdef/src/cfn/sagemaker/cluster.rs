@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Cluster {
     /// `Ref`: the `ClusterArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SageMakerClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ClusterArn`.
+    #[inline]
     pub fn cluster_arn(&self) -> Value<ids::SageMakerClusterArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ClusterArn`.
+    #[inline]
     pub fn attr_cluster_arn(&self) -> Value<ids::SageMakerClusterArn> {
         self.resource.get_att("ClusterArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ClusterStatus`.
+    #[inline]
     pub fn attr_cluster_status(&self) -> Value<String> {
         self.resource.get_att("ClusterStatus")
     }
 
     /// `Fn::GetAtt` `FailureMessage`.
+    #[inline]
     pub fn attr_failure_message(&self) -> Value<String> {
         self.resource.get_att("FailureMessage")
     }
@@ -130,6 +136,7 @@ crate::l1_struct! {
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -365,6 +372,7 @@ crate::l1_struct! {
 
 impl ClusterCapacityRequirements {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -385,6 +393,7 @@ crate::l1_struct! {
 
 impl ClusterKubernetesConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -440,6 +449,7 @@ crate::l1_struct! {
 
 impl ClusterLifeCycleConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -526,6 +536,7 @@ crate::l1_struct! {
 
 impl DeploymentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -739,6 +750,7 @@ crate::l1_struct! {
 
 impl EnvironmentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

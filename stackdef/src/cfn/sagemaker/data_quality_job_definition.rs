@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataQualityJobDefinition {
     /// `Ref`: the `JobDefinitionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataQualityJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobDefinitionArn`.
+    #[inline]
     pub fn job_definition_arn(&self) -> Value<ids::DataQualityJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Value<ids::DataQualityJobDefinitionArn> {
         self.resource.get_att("JobDefinitionArn")
     }
@@ -267,6 +271,7 @@ crate::l1_struct! {
 
 impl DataQualityBaselineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -302,6 +307,7 @@ crate::l1_struct! {
 
 impl ConstraintsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -320,6 +326,7 @@ crate::l1_struct! {
 
 impl StatisticsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -338,6 +345,7 @@ crate::l1_struct! {
 
 impl DataQualityJobInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -408,6 +416,7 @@ crate::l1_struct! {
 
 impl DatasetFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -432,6 +441,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -448,6 +458,7 @@ crate::l1_struct! {
 
 impl JsonProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -649,6 +660,7 @@ crate::l1_struct! {
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

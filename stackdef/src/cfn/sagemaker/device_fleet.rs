@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DeviceFleet {
     /// `Ref`: the `DeviceFleetName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DeviceFleetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DeviceFleetName`.
+    #[inline]
     pub fn device_fleet_name(&self) -> Value<ids::DeviceFleetName> {
         self.resource.ref_value()
     }

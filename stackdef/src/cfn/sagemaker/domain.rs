@@ -21,47 +21,56 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `DomainId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SageMakerDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainId`.
+    #[inline]
     pub fn domain_id(&self) -> Value<ids::SageMakerDomainId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainArn`.
+    #[inline]
     pub fn attr_domain_arn(&self) -> Value<String> {
         self.resource.get_att("DomainArn")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<ids::SageMakerDomainId> {
         self.resource.get_att("DomainId")
     }
 
     /// `Fn::GetAtt` `HomeEfsFileSystemId`.
+    #[inline]
     pub fn attr_home_efs_file_system_id(&self) -> Value<String> {
         self.resource.get_att("HomeEfsFileSystemId")
     }
 
     /// `Fn::GetAtt` `SecurityGroupIdForDomainBoundary`.
+    #[inline]
     pub fn attr_security_group_id_for_domain_boundary(&self) -> Value<String> {
         self.resource.get_att("SecurityGroupIdForDomainBoundary")
     }
 
     /// `Fn::GetAtt` `SingleSignOnManagedApplicationInstanceId`.
+    #[inline]
     pub fn attr_single_sign_on_managed_application_instance_id(&self) -> Value<String> {
         self.resource
             .get_att("SingleSignOnManagedApplicationInstanceId")
     }
 
     /// `Fn::GetAtt` `SingleSignOnApplicationArn`.
+    #[inline]
     pub fn attr_single_sign_on_application_arn(&self) -> Value<String> {
         self.resource.get_att("SingleSignOnApplicationArn")
     }
@@ -339,6 +348,7 @@ crate::l1_struct! {
 
 impl CustomFileSystemConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -411,6 +421,7 @@ crate::l1_struct! {
 
 impl S3FileSystemConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -450,6 +461,7 @@ crate::l1_struct! {
 
 impl JupyterLabAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -508,6 +520,7 @@ crate::l1_struct! {
 
 impl AppLifecycleManagement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -524,6 +537,7 @@ crate::l1_struct! {
 
 impl IdleSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -620,6 +634,7 @@ crate::l1_struct! {
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -664,6 +679,7 @@ crate::l1_struct! {
 
 impl JupyterServerAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -693,6 +709,7 @@ crate::l1_struct! {
 
 impl KernelGatewayAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -727,6 +744,7 @@ crate::l1_struct! {
 
 impl DefaultSpaceStorageSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -929,6 +947,7 @@ crate::l1_struct! {
 
 impl CodeEditorAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -979,6 +998,7 @@ crate::l1_struct! {
 
 impl RSessionAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1003,6 +1023,7 @@ crate::l1_struct! {
 
 impl RStudioServerProAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1043,6 +1064,7 @@ crate::l1_struct! {
 
 impl SharingSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1094,6 +1116,7 @@ crate::l1_struct! {
 
 impl StudioWebPortalSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1202,6 +1225,7 @@ crate::l1_struct! {
 
 impl HiddenSageMakerImage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1236,6 +1260,7 @@ crate::l1_struct! {
 
 impl DomainSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1294,6 +1319,7 @@ crate::l1_struct! {
 
 impl DockerSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1392,6 +1418,7 @@ crate::l1_struct! {
 
 impl UnifiedStudioSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

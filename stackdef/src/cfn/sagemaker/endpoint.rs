@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Endpoint {
     /// `Ref`: the `EndpointArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SageMakerEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EndpointArn`.
+    #[inline]
     pub fn endpoint_arn(&self) -> Value<ids::SageMakerEndpointArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `EndpointArn`.
+    #[inline]
     pub fn attr_endpoint_arn(&self) -> Value<ids::SageMakerEndpointArn> {
         self.resource.get_att("EndpointArn")
     }
 
     /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
     pub fn attr_endpoint_name(&self) -> Value<String> {
         self.resource.get_att("EndpointName")
     }
@@ -147,6 +151,7 @@ crate::l1_struct! {
 
 impl DeploymentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -346,6 +351,7 @@ crate::l1_struct! {
 
 impl VariantProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl EndpointConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EndpointConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::EndpointConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::EndpointConfigId> {
         self.resource.get_att("Id")
     }
@@ -220,6 +223,7 @@ crate::l1_struct! {
 
 impl AsyncInferenceClientConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -240,6 +244,7 @@ crate::l1_struct! {
 
 impl AsyncInferenceOutputConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -274,6 +279,7 @@ crate::l1_struct! {
 
 impl AsyncInferenceNotificationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -348,6 +354,7 @@ crate::l1_struct! {
 
 impl CaptureContentTypeHeader {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -386,6 +393,7 @@ crate::l1_struct! {
 
 impl ExplainerConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -431,6 +439,7 @@ crate::l1_struct! {
 
 impl ClarifyInferenceConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -534,6 +543,7 @@ crate::l1_struct! {
 
 impl ClarifyShapBaselineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -679,6 +689,7 @@ crate::l1_struct! {
 
 impl CapacityReservationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -706,6 +717,7 @@ crate::l1_struct! {
 
 impl ManagedInstanceScaling {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -736,6 +748,7 @@ crate::l1_struct! {
 
 impl RoutingConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl FeatureGroup {
     /// `Ref`: the `FeatureGroupName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FeatureGroupName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FeatureGroupName`.
+    #[inline]
     pub fn feature_group_name(&self) -> Value<ids::FeatureGroupName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `FeatureGroupStatus`.
+    #[inline]
     pub fn attr_feature_group_status(&self) -> Value<String> {
         self.resource.get_att("FeatureGroupStatus")
     }
@@ -307,6 +311,7 @@ crate::l1_struct! {
 
 impl OnlineStoreConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -338,6 +343,7 @@ crate::l1_struct! {
 
 impl OnlineStoreSecurityConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -366,6 +372,7 @@ crate::l1_struct! {
 
 impl TtlDuration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

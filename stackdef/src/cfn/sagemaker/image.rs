@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Image {
     /// `Ref`: the `ImageArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SageMakerImageArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ImageArn`.
+    #[inline]
     pub fn image_arn(&self) -> Value<ids::SageMakerImageArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ImageArn`.
+    #[inline]
     pub fn attr_image_arn(&self) -> Value<ids::SageMakerImageArn> {
         self.resource.get_att("ImageArn")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ImageVersion {
     /// `Ref`: the `ImageVersionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ImageVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ImageVersionArn`.
+    #[inline]
     pub fn image_version_arn(&self) -> Value<ids::ImageVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ImageVersionArn`.
+    #[inline]
     pub fn attr_image_version_arn(&self) -> Value<ids::ImageVersionArn> {
         self.resource.get_att("ImageVersionArn")
     }
 
     /// `Fn::GetAtt` `ImageArn`.
+    #[inline]
     pub fn attr_image_arn(&self) -> Value<String> {
         self.resource.get_att("ImageArn")
     }
 
     /// `Fn::GetAtt` `Version`.
+    #[inline]
     pub fn attr_version(&self) -> Value<i64> {
         self.resource.get_att("Version")
     }
 
     /// `Fn::GetAtt` `ContainerImage`.
+    #[inline]
     pub fn attr_container_image(&self) -> Value<String> {
         self.resource.get_att("ContainerImage")
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl InferenceComponent {
     /// `Ref`: the `InferenceComponentArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InferenceComponentArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InferenceComponentArn`.
+    #[inline]
     pub fn inference_component_arn(&self) -> Value<ids::InferenceComponentArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InferenceComponentArn`.
+    #[inline]
     pub fn attr_inference_component_arn(&self) -> Value<ids::InferenceComponentArn> {
         self.resource.get_att("InferenceComponentArn")
     }
 
     /// `Fn::GetAtt` `RuntimeConfig.DesiredCopyCount`.
+    #[inline]
     pub fn attr_runtime_config_desired_copy_count(&self) -> Value<i64> {
         self.resource.get_att("RuntimeConfig.DesiredCopyCount")
     }
 
     /// `Fn::GetAtt` `RuntimeConfig.CurrentCopyCount`.
+    #[inline]
     pub fn attr_runtime_config_current_copy_count(&self) -> Value<i64> {
         self.resource.get_att("RuntimeConfig.CurrentCopyCount")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
 
     /// `Fn::GetAtt` `InferenceComponentStatus`.
+    #[inline]
     pub fn attr_inference_component_status(&self) -> Value<String> {
         self.resource.get_att("InferenceComponentStatus")
     }
@@ -184,6 +193,7 @@ crate::l1_struct! {
 
 impl InferenceComponentDeploymentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -240,6 +250,7 @@ crate::l1_struct! {
 
 impl InferenceComponentRollingUpdatePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -318,6 +329,7 @@ crate::l1_struct! {
 
 impl InferenceComponentRuntimeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -351,6 +363,7 @@ crate::l1_struct! {
 
 impl InferenceComponentSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -405,6 +418,7 @@ crate::l1_struct! {
 
 impl InferenceComponentComputeResourceRequirements {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -450,6 +464,7 @@ crate::l1_struct! {
 
 impl InferenceComponentContainerSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -484,6 +499,7 @@ crate::l1_struct! {
 
 impl DeployedImage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -512,6 +528,7 @@ crate::l1_struct! {
 
 impl InferenceComponentStartupParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

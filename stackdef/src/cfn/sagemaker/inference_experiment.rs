@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl InferenceExperiment {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InferenceExperimentName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::InferenceExperimentName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InferenceExperimentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -233,6 +239,7 @@ crate::l1_struct! {
 
 impl CaptureContentTypeHeader {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -356,6 +363,7 @@ crate::l1_struct! {
 
 impl InferenceExperimentSchedule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl MlflowTrackingServer {
     /// `Ref`: the `TrackingServerName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MlflowTrackingServerName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrackingServerName`.
+    #[inline]
     pub fn tracking_server_name(&self) -> Value<ids::MlflowTrackingServerName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TrackingServerArn`.
+    #[inline]
     pub fn attr_tracking_server_arn(&self) -> Value<String> {
         self.resource.get_att("TrackingServerArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Model {
     /// `Ref`: the `ModelArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ModelArn`.
+    #[inline]
     pub fn model_arn(&self) -> Value<ids::ModelArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ModelArn`.
+    #[inline]
     pub fn attr_model_arn(&self) -> Value<ids::ModelArn> {
         self.resource.get_att("ModelArn")
     }
@@ -96,6 +99,7 @@ crate::l1_struct! {
 
 impl ModelProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -168,6 +172,7 @@ crate::l1_struct! {
 
 impl ContainerDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -398,6 +403,7 @@ crate::l1_struct! {
 
 impl MultiModelConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ModelBiasJobDefinition {
     /// `Ref`: the `JobDefinitionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelBiasJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobDefinitionArn`.
+    #[inline]
     pub fn job_definition_arn(&self) -> Value<ids::ModelBiasJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Value<ids::ModelBiasJobDefinitionArn> {
         self.resource.get_att("JobDefinitionArn")
     }
@@ -271,6 +275,7 @@ crate::l1_struct! {
 
 impl ModelBiasBaselineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -299,6 +304,7 @@ crate::l1_struct! {
 
 impl ConstraintsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -430,6 +436,7 @@ crate::l1_struct! {
 
 impl DatasetFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -454,6 +461,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -470,6 +478,7 @@ crate::l1_struct! {
 
 impl JsonProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -682,6 +691,7 @@ crate::l1_struct! {
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl ModelCard {
     /// `Ref`: the `ModelCardName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelCardName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ModelCardName`.
+    #[inline]
     pub fn model_card_name(&self) -> Value<ids::ModelCardName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ModelCardArn`.
+    #[inline]
     pub fn attr_model_card_arn(&self) -> Value<String> {
         self.resource.get_att("ModelCardArn")
     }
 
     /// `Fn::GetAtt` `ModelCardVersion`.
+    #[inline]
     pub fn attr_model_card_version(&self) -> Value<i64> {
         self.resource.get_att("ModelCardVersion")
     }
 
     /// `Fn::GetAtt` `CreatedBy.DomainId`.
+    #[inline]
     pub fn attr_created_by_domain_id(&self) -> Value<String> {
         self.resource.get_att("CreatedBy.DomainId")
     }
 
     /// `Fn::GetAtt` `CreatedBy.UserProfileArn`.
+    #[inline]
     pub fn attr_created_by_user_profile_arn(&self) -> Value<String> {
         self.resource.get_att("CreatedBy.UserProfileArn")
     }
 
     /// `Fn::GetAtt` `CreatedBy.UserProfileName`.
+    #[inline]
     pub fn attr_created_by_user_profile_name(&self) -> Value<String> {
         self.resource.get_att("CreatedBy.UserProfileName")
     }
 
     /// `Fn::GetAtt` `LastModifiedBy.DomainId`.
+    #[inline]
     pub fn attr_last_modified_by_domain_id(&self) -> Value<String> {
         self.resource.get_att("LastModifiedBy.DomainId")
     }
 
     /// `Fn::GetAtt` `LastModifiedBy.UserProfileArn`.
+    #[inline]
     pub fn attr_last_modified_by_user_profile_arn(&self) -> Value<String> {
         self.resource.get_att("LastModifiedBy.UserProfileArn")
     }
 
     /// `Fn::GetAtt` `LastModifiedBy.UserProfileName`.
+    #[inline]
     pub fn attr_last_modified_by_user_profile_name(&self) -> Value<String> {
         self.resource.get_att("LastModifiedBy.UserProfileName")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `ModelCardProcessingStatus`.
+    #[inline]
     pub fn attr_model_card_processing_status(&self) -> Value<String> {
         self.resource.get_att("ModelCardProcessingStatus")
     }
@@ -174,6 +187,7 @@ crate::l1_struct! {
 
 impl Content {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -229,6 +243,7 @@ crate::l1_struct! {
 
 impl AdditionalInformation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -262,6 +277,7 @@ crate::l1_struct! {
 
 impl BusinessDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -354,6 +370,7 @@ crate::l1_struct! {
 
 impl IntendedUses {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -411,6 +428,7 @@ crate::l1_struct! {
 
 impl ModelOverview {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -479,6 +497,7 @@ crate::l1_struct! {
 
 impl InferenceEnvironment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -497,6 +516,7 @@ crate::l1_struct! {
 
 impl ModelPackageDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -598,6 +618,7 @@ crate::l1_struct! {
 
 impl ModelPackageCreator {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -699,6 +720,7 @@ crate::l1_struct! {
 
 impl TrainingDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -733,6 +755,7 @@ crate::l1_struct! {
 
 impl ObjectiveFunction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -754,6 +777,7 @@ crate::l1_struct! {
 
 impl Function {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -790,6 +814,7 @@ crate::l1_struct! {
 
 impl TrainingJobDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -877,6 +902,7 @@ crate::l1_struct! {
 
 impl TrainingEnvironment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -916,6 +942,7 @@ crate::l1_struct! {
 
 impl UserContext {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -957,6 +984,7 @@ crate::l1_struct! {
 
 impl SecurityConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ModelExplainabilityJobDefinition {
     /// `Ref`: the `JobDefinitionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelExplainabilityJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobDefinitionArn`.
+    #[inline]
     pub fn job_definition_arn(&self) -> Value<ids::ModelExplainabilityJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Value<ids::ModelExplainabilityJobDefinitionArn> {
         self.resource.get_att("JobDefinitionArn")
     }
@@ -278,6 +282,7 @@ crate::l1_struct! {
 
 impl ModelExplainabilityBaselineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -306,6 +311,7 @@ crate::l1_struct! {
 
 impl ConstraintsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -324,6 +330,7 @@ crate::l1_struct! {
 
 impl ModelExplainabilityJobInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -410,6 +417,7 @@ crate::l1_struct! {
 
 impl DatasetFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -434,6 +442,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -450,6 +459,7 @@ crate::l1_struct! {
 
 impl JsonProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -627,6 +637,7 @@ crate::l1_struct! {
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

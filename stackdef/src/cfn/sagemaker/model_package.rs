@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ModelPackage {
     /// `Ref`: the `ModelPackageArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelPackageArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ModelPackageArn`.
+    #[inline]
     pub fn model_package_arn(&self) -> Value<ids::ModelPackageArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ModelPackageArn`.
+    #[inline]
     pub fn attr_model_package_arn(&self) -> Value<ids::ModelPackageArn> {
         self.resource.get_att("ModelPackageArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `ModelPackageStatus`.
+    #[inline]
     pub fn attr_model_package_status(&self) -> Value<String> {
         self.resource.get_att("ModelPackageStatus")
     }
@@ -242,6 +248,7 @@ crate::l1_struct! {
 
 impl ModelPackageProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -596,6 +603,7 @@ crate::l1_struct! {
 
 impl ModelDataSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -688,6 +696,7 @@ crate::l1_struct! {
 
 impl DriftCheckBaselines {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -719,6 +728,7 @@ crate::l1_struct! {
 
 impl DriftCheckBias {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -795,6 +805,7 @@ crate::l1_struct! {
 
 impl DriftCheckExplainability {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -815,6 +826,7 @@ crate::l1_struct! {
 
 impl DriftCheckModelDataQuality {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -835,6 +847,7 @@ crate::l1_struct! {
 
 impl DriftCheckModelQuality {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -904,6 +917,7 @@ crate::l1_struct! {
 
 impl MetadataProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -989,6 +1003,7 @@ crate::l1_struct! {
 
 impl ModelMetrics {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1020,6 +1035,7 @@ crate::l1_struct! {
 
 impl Bias {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1050,6 +1066,7 @@ crate::l1_struct! {
 
 impl Explainability {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1066,6 +1083,7 @@ crate::l1_struct! {
 
 impl ModelDataQuality {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1086,6 +1104,7 @@ crate::l1_struct! {
 
 impl ModelQuality {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1106,6 +1125,7 @@ crate::l1_struct! {
 
 impl ModelPackageStatusDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ModelPackageGroup {
     /// `Ref`: the `ModelPackageGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelPackageGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ModelPackageGroupArn`.
+    #[inline]
     pub fn model_package_group_arn(&self) -> Value<ids::ModelPackageGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ModelPackageGroupArn`.
+    #[inline]
     pub fn attr_model_package_group_arn(&self) -> Value<ids::ModelPackageGroupArn> {
         self.resource.get_att("ModelPackageGroupArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ModelPackageGroupStatus`.
+    #[inline]
     pub fn attr_model_package_group_status(&self) -> Value<String> {
         self.resource.get_att("ModelPackageGroupStatus")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ModelQualityJobDefinition {
     /// `Ref`: the `JobDefinitionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ModelQualityJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `JobDefinitionArn`.
+    #[inline]
     pub fn job_definition_arn(&self) -> Value<ids::ModelQualityJobDefinitionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `JobDefinitionArn`.
+    #[inline]
     pub fn attr_job_definition_arn(&self) -> Value<ids::ModelQualityJobDefinitionArn> {
         self.resource.get_att("JobDefinitionArn")
     }
@@ -326,6 +330,7 @@ crate::l1_struct! {
 
 impl ModelQualityBaselineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -354,6 +359,7 @@ crate::l1_struct! {
 
 impl ConstraintsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -477,6 +483,7 @@ crate::l1_struct! {
 
 impl DatasetFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -501,6 +508,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -517,6 +525,7 @@ crate::l1_struct! {
 
 impl JsonProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -721,6 +730,7 @@ crate::l1_struct! {
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MonitoringSchedule {
     /// `Ref`: the `MonitoringScheduleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MonitoringScheduleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MonitoringScheduleArn`.
+    #[inline]
     pub fn monitoring_schedule_arn(&self) -> Value<ids::MonitoringScheduleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MonitoringScheduleArn`.
+    #[inline]
     pub fn attr_monitoring_schedule_arn(&self) -> Value<ids::MonitoringScheduleArn> {
         self.resource.get_att("MonitoringScheduleArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
@@ -249,6 +254,7 @@ crate::l1_struct! {
 
 impl MonitoringScheduleConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -348,6 +354,7 @@ crate::l1_struct! {
 
 impl BaselineConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -374,6 +381,7 @@ crate::l1_struct! {
 
 impl ConstraintsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -392,6 +400,7 @@ crate::l1_struct! {
 
 impl StatisticsResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -459,6 +468,7 @@ crate::l1_struct! {
 
 impl MonitoringInput {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -529,6 +539,7 @@ crate::l1_struct! {
 
 impl DatasetFormat {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -553,6 +564,7 @@ crate::l1_struct! {
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -569,6 +581,7 @@ crate::l1_struct! {
 
 impl JsonProperty {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -770,6 +783,7 @@ crate::l1_struct! {
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

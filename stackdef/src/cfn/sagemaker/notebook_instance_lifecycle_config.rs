@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl NotebookInstanceLifecycleConfig {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NotebookInstanceLifecycleConfigId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::NotebookInstanceLifecycleConfigId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::NotebookInstanceLifecycleConfigId> {
         self.resource.get_att("Id")
     }
@@ -62,6 +65,7 @@ crate::l1_struct! {
 
 impl NotebookInstanceLifecycleConfigProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -91,6 +95,7 @@ crate::l1_struct! {
 
 impl NotebookInstanceLifecycleHook {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PartnerApp {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PartnerAppArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::PartnerAppArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PartnerAppArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `BaseUrl`.
+    #[inline]
     pub fn attr_base_url(&self) -> Value<String> {
         self.resource.get_att("BaseUrl")
     }
 
     /// `Fn::GetAtt` `CurrentVersionEolDate`.
+    #[inline]
     pub fn attr_current_version_eol_date(&self) -> Value<String> {
         self.resource.get_att("CurrentVersionEolDate")
     }
@@ -218,6 +223,7 @@ crate::l1_struct! {
 
 impl PartnerAppConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Pipeline {
     /// `Ref`: the `PipelineName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SageMakerPipelineName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PipelineName`.
+    #[inline]
     pub fn pipeline_name(&self) -> Value<ids::SageMakerPipelineName> {
         self.resource.ref_value()
     }

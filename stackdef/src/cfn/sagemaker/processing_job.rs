@@ -21,66 +21,79 @@ crate::l1_resource! {
 
 impl ProcessingJob {
     /// `Ref`: the `ProcessingJobArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProcessingJobArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProcessingJobArn`.
+    #[inline]
     pub fn processing_job_arn(&self) -> Value<ids::ProcessingJobArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProcessingJobArn`.
+    #[inline]
     pub fn attr_processing_job_arn(&self) -> Value<ids::ProcessingJobArn> {
         self.resource.get_att("ProcessingJobArn")
     }
 
     /// `Fn::GetAtt` `TrainingJobArn`.
+    #[inline]
     pub fn attr_training_job_arn(&self) -> Value<String> {
         self.resource.get_att("TrainingJobArn")
     }
 
     /// `Fn::GetAtt` `AutoMLJobArn`.
+    #[inline]
     pub fn attr_auto_ml_job_arn(&self) -> Value<String> {
         self.resource.get_att("AutoMLJobArn")
     }
 
     /// `Fn::GetAtt` `ExitMessage`.
+    #[inline]
     pub fn attr_exit_message(&self) -> Value<String> {
         self.resource.get_att("ExitMessage")
     }
 
     /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
     pub fn attr_failure_reason(&self) -> Value<String> {
         self.resource.get_att("FailureReason")
     }
 
     /// `Fn::GetAtt` `MonitoringScheduleArn`.
+    #[inline]
     pub fn attr_monitoring_schedule_arn(&self) -> Value<String> {
         self.resource.get_att("MonitoringScheduleArn")
     }
 
     /// `Fn::GetAtt` `ProcessingJobStatus`.
+    #[inline]
     pub fn attr_processing_job_status(&self) -> Value<String> {
         self.resource.get_att("ProcessingJobStatus")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `LastModifiedTime`.
+    #[inline]
     pub fn attr_last_modified_time(&self) -> Value<String> {
         self.resource.get_att("LastModifiedTime")
     }
 
     /// `Fn::GetAtt` `ProcessingStartTime`.
+    #[inline]
     pub fn attr_processing_start_time(&self) -> Value<String> {
         self.resource.get_att("ProcessingStartTime")
     }
 
     /// `Fn::GetAtt` `ProcessingEndTime`.
+    #[inline]
     pub fn attr_processing_end_time(&self) -> Value<String> {
         self.resource.get_att("ProcessingEndTime")
     }
@@ -285,6 +298,7 @@ crate::l1_struct! {
 
 impl ExperimentConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -324,6 +338,7 @@ crate::l1_struct! {
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -405,6 +420,7 @@ crate::l1_struct! {
 
 impl DatasetDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Project {
     /// `Ref`: the `ProjectArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SageMakerProjectArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProjectArn`.
+    #[inline]
     pub fn project_arn(&self) -> Value<ids::SageMakerProjectArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProjectArn`.
+    #[inline]
     pub fn attr_project_arn(&self) -> Value<ids::SageMakerProjectArn> {
         self.resource.get_att("ProjectArn")
     }
 
     /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
 
     /// `Fn::GetAtt` `ProjectId`.
+    #[inline]
     pub fn attr_project_id(&self) -> Value<String> {
         self.resource.get_att("ProjectId")
     }
 
     /// `Fn::GetAtt` `ProjectStatus`.
+    #[inline]
     pub fn attr_project_status(&self) -> Value<String> {
         self.resource.get_att("ProjectStatus")
     }
@@ -170,6 +176,7 @@ crate::l1_struct! {
 
 impl ServiceCatalogProvisionedProductDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -240,6 +247,7 @@ crate::l1_struct! {
 
 impl TemplateProviderDetail {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl Space {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SpaceArn`.
+    #[inline]
     pub fn attr_space_arn(&self) -> Value<String> {
         self.resource.get_att("SpaceArn")
     }
 
     /// `Fn::GetAtt` `Url`.
+    #[inline]
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
@@ -153,6 +156,7 @@ crate::l1_struct! {
 
 impl SpaceSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -255,6 +259,7 @@ crate::l1_struct! {
 
 impl SpaceCodeEditorAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -274,6 +279,7 @@ crate::l1_struct! {
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -449,6 +455,7 @@ crate::l1_struct! {
 
 impl CustomFileSystem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -500,6 +507,7 @@ crate::l1_struct! {
 
 impl S3FileSystem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -518,6 +526,7 @@ crate::l1_struct! {
 
 impl SpaceJupyterLabAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -557,6 +566,7 @@ crate::l1_struct! {
 
 impl JupyterServerAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -586,6 +596,7 @@ crate::l1_struct! {
 
 impl KernelGatewayAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -671,6 +682,7 @@ crate::l1_struct! {
 
 impl SpaceStorageSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl StudioLifecycleConfig {
     /// `Ref`: the `StudioLifecycleConfigName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StudioLifecycleConfigName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StudioLifecycleConfigName`.
+    #[inline]
     pub fn studio_lifecycle_config_name(&self) -> Value<ids::StudioLifecycleConfigName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StudioLifecycleConfigArn`.
+    #[inline]
     pub fn attr_studio_lifecycle_config_arn(&self) -> Value<String> {
         self.resource.get_att("StudioLifecycleConfigArn")
     }

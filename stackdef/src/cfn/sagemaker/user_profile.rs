@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl UserProfile {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `UserProfileArn`.
+    #[inline]
     pub fn attr_user_profile_arn(&self) -> Value<String> {
         self.resource.get_att("UserProfileArn")
     }
@@ -127,6 +129,7 @@ crate::l1_struct! {
 
 impl UserSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -278,6 +281,7 @@ crate::l1_struct! {
 
 impl CodeEditorAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -352,6 +356,7 @@ crate::l1_struct! {
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -396,6 +401,7 @@ crate::l1_struct! {
 
 impl CustomFileSystemConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -468,6 +474,7 @@ crate::l1_struct! {
 
 impl S3FileSystemConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -507,6 +514,7 @@ crate::l1_struct! {
 
 impl JupyterLabAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -570,6 +578,7 @@ crate::l1_struct! {
 
 impl JupyterServerAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -599,6 +608,7 @@ crate::l1_struct! {
 
 impl KernelGatewayAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -633,6 +643,7 @@ crate::l1_struct! {
 
 impl RStudioServerProAppSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -673,6 +684,7 @@ crate::l1_struct! {
 
 impl SharingSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -714,6 +726,7 @@ crate::l1_struct! {
 
 impl DefaultSpaceStorageSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -773,6 +786,7 @@ crate::l1_struct! {
 
 impl StudioWebPortalSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -881,6 +895,7 @@ crate::l1_struct! {
 
 impl HiddenSageMakerImage {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

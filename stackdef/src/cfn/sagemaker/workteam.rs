@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Workteam {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkteamId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WorkteamId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WorkteamId> {
         self.resource.get_att("Id")
     }
@@ -84,6 +87,7 @@ crate::l1_struct! {
 
 impl WorkteamProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -131,6 +135,7 @@ crate::l1_struct! {
 
 impl MemberDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

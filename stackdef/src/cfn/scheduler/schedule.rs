@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Schedule {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SchedulerScheduleName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::SchedulerScheduleName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ScheduleArn> {
         self.resource.get_att("Arn")
     }
@@ -289,6 +292,7 @@ crate::l1_struct! {
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -446,6 +450,7 @@ crate::l1_struct! {
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -497,6 +502,7 @@ crate::l1_struct! {
 
 impl PlacementConstraint {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -528,6 +534,7 @@ crate::l1_struct! {
 
 impl PlacementStrategy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -597,6 +604,7 @@ crate::l1_struct! {
 
 impl RetryPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -625,6 +633,7 @@ crate::l1_struct! {
 
 impl SageMakerPipelineParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -664,6 +673,7 @@ crate::l1_struct! {
 
 impl SqsParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SdbDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SdbDomainId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SdbDomainId> {
         self.resource.get_att("Id")
     }
@@ -49,6 +52,7 @@ crate::l1_struct! {
 
 impl DomainProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl RotationSchedule {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::RotationScheduleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::RotationScheduleId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::RotationScheduleId> {
         self.resource.get_att("Id")
     }
@@ -226,6 +229,7 @@ crate::l1_struct! {
 
 impl RotationRules {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

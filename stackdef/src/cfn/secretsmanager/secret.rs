@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Secret {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecretId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::SecretId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::SecretId> {
         self.resource.get_att("Id")
     }
@@ -92,6 +95,7 @@ crate::l1_struct! {
 
 impl SecretProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -147,6 +151,7 @@ crate::l1_struct! {
 
 impl GenerateSecretString {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl AgentSpace {
     /// `Ref`: the `AgentSpaceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityAgentAgentSpaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AgentSpaceId`.
+    #[inline]
     pub fn agent_space_id(&self) -> Value<ids::SecurityAgentAgentSpaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgentSpaceId`.
+    #[inline]
     pub fn attr_agent_space_id(&self) -> Value<ids::SecurityAgentAgentSpaceId> {
         self.resource.get_att("AgentSpaceId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -154,6 +159,7 @@ crate::l1_struct! {
 
 impl AwsResources {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -193,6 +199,7 @@ crate::l1_struct! {
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -270,6 +277,7 @@ crate::l1_struct! {
 
 impl ProviderResource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SecurityAgentApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationId`.
+    #[inline]
     pub fn application_id(&self) -> Value<ids::SecurityAgentApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationName`.
+    #[inline]
     pub fn attr_application_name(&self) -> Value<String> {
         self.resource.get_att("ApplicationName")
     }
 
     /// `Fn::GetAtt` `ApplicationId`.
+    #[inline]
     pub fn attr_application_id(&self) -> Value<ids::SecurityAgentApplicationId> {
         self.resource.get_att("ApplicationId")
     }
 
     /// `Fn::GetAtt` `Domain`.
+    #[inline]
     pub fn attr_domain(&self) -> Value<String> {
         self.resource.get_att("Domain")
     }
 
     /// `Fn::GetAtt` `IdCConfiguration.IdCApplicationArn`.
+    #[inline]
     pub fn attr_id_c_configuration_id_c_application_arn(&self) -> Value<String> {
         self.resource.get_att("IdCConfiguration.IdCApplicationArn")
     }
@@ -82,6 +88,7 @@ crate::l1_struct! {
 
 impl ApplicationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -118,6 +125,7 @@ crate::l1_struct! {
 
 impl IdCConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

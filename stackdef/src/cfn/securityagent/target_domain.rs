@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl TargetDomain {
     /// `Ref`: the `TargetDomainId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TargetDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TargetDomainId`.
+    #[inline]
     pub fn target_domain_id(&self) -> Value<ids::TargetDomainId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TargetDomainId`.
+    #[inline]
     pub fn attr_target_domain_id(&self) -> Value<ids::TargetDomainId> {
         self.resource.get_att("TargetDomainId")
     }
 
     /// `Fn::GetAtt` `VerificationStatus`.
+    #[inline]
     pub fn attr_verification_status(&self) -> Value<String> {
         self.resource.get_att("VerificationStatus")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `VerifiedAt`.
+    #[inline]
     pub fn attr_verified_at(&self) -> Value<String> {
         self.resource.get_att("VerifiedAt")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl AggregatorV2 {
     /// `Ref`: the `AggregatorV2Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AggregatorV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AggregatorV2Arn`.
+    #[inline]
     pub fn aggregator_v2_arn(&self) -> Value<ids::AggregatorV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AggregatorV2Arn`.
+    #[inline]
     pub fn attr_aggregator_v2_arn(&self) -> Value<ids::AggregatorV2Arn> {
         self.resource.get_att("AggregatorV2Arn")
     }
 
     /// `Fn::GetAtt` `AggregationRegion`.
+    #[inline]
     pub fn attr_aggregation_region(&self) -> Value<String> {
         self.resource.get_att("AggregationRegion")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl AutomationRuleV2 {
     /// `Ref`: the `RuleArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AutomationRuleV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleArn`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::AutomationRuleV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleArn`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::AutomationRuleV2Arn> {
         self.resource.get_att("RuleArn")
     }
 
     /// `Fn::GetAtt` `RuleId`.
+    #[inline]
     pub fn attr_rule_id(&self) -> Value<String> {
         self.resource.get_att("RuleId")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
@@ -167,6 +173,7 @@ crate::l1_struct! {
 
 impl ExternalIntegrationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -184,6 +191,7 @@ crate::l1_struct! {
 
 impl AutomationRulesFindingFieldsUpdateV2 {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -219,6 +227,7 @@ crate::l1_struct! {
 
 impl Criteria {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -238,6 +247,7 @@ crate::l1_struct! {
 
 impl OcsfFindingFilters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -264,6 +274,7 @@ crate::l1_struct! {
 
 impl CompositeFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -381,6 +392,7 @@ crate::l1_struct! {
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -524,6 +536,7 @@ crate::l1_struct! {
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

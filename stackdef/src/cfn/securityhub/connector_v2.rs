@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl ConnectorV2 {
     /// `Ref`: the `ConnectorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectorV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorArn`.
+    #[inline]
     pub fn connector_arn(&self) -> Value<ids::ConnectorV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectorArn`.
+    #[inline]
     pub fn attr_connector_arn(&self) -> Value<ids::ConnectorV2Arn> {
         self.resource.get_att("ConnectorArn")
     }
 
     /// `Fn::GetAtt` `ConnectorId`.
+    #[inline]
     pub fn attr_connector_id(&self) -> Value<String> {
         self.resource.get_att("ConnectorId")
     }
 
     /// `Fn::GetAtt` `Message`.
+    #[inline]
     pub fn attr_message(&self) -> Value<String> {
         self.resource.get_att("Message")
     }
 
     /// `Fn::GetAtt` `ConnectorStatus`.
+    #[inline]
     pub fn attr_connector_status(&self) -> Value<String> {
         self.resource.get_att("ConnectorStatus")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `LastCheckedAt`.
+    #[inline]
     pub fn attr_last_checked_at(&self) -> Value<String> {
         self.resource.get_att("LastCheckedAt")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }

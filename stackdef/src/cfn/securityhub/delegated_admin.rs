@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DelegatedAdmin {
     /// `Ref`: the `DelegatedAdminIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DelegatedAdminId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DelegatedAdminIdentifier`.
+    #[inline]
     pub fn delegated_admin_identifier(&self) -> Value<ids::DelegatedAdminId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DelegatedAdminIdentifier`.
+    #[inline]
     pub fn attr_delegated_admin_identifier(&self) -> Value<ids::DelegatedAdminId> {
         self.resource.get_att("DelegatedAdminIdentifier")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }

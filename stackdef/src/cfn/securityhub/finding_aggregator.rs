@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl FindingAggregator {
     /// `Ref`: the `FindingAggregatorArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::FindingAggregatorArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `FindingAggregatorArn`.
+    #[inline]
     pub fn finding_aggregator_arn(&self) -> Value<ids::FindingAggregatorArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `FindingAggregatorArn`.
+    #[inline]
     pub fn attr_finding_aggregator_arn(&self) -> Value<ids::FindingAggregatorArn> {
         self.resource.get_att("FindingAggregatorArn")
     }
 
     /// `Fn::GetAtt` `FindingAggregationRegion`.
+    #[inline]
     pub fn attr_finding_aggregation_region(&self) -> Value<String> {
         self.resource.get_att("FindingAggregationRegion")
     }

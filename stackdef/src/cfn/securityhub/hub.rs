@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Hub {
     /// `Ref`: the `ARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HubArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ARN`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::HubArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ARN`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::HubArn> {
         self.resource.get_att("ARN")
     }
 
     /// `Fn::GetAtt` `SubscribedAt`.
+    #[inline]
     pub fn attr_subscribed_at(&self) -> Value<String> {
         self.resource.get_att("SubscribedAt")
     }
@@ -75,6 +79,7 @@ crate::l1_struct! {
 
 impl HubProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl HubV2 {
     /// `Ref`: the `HubV2Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::HubV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `HubV2Arn`.
+    #[inline]
     pub fn hub_v2_arn(&self) -> Value<ids::HubV2Arn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `HubV2Arn`.
+    #[inline]
     pub fn attr_hub_v2_arn(&self) -> Value<ids::HubV2Arn> {
         self.resource.get_att("HubV2Arn")
     }
 
     /// `Fn::GetAtt` `SubscribedAt`.
+    #[inline]
     pub fn attr_subscribed_at(&self) -> Value<String> {
         self.resource.get_att("SubscribedAt")
     }
@@ -54,6 +58,7 @@ crate::l1_struct! {
 
 impl HubV2Props {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Insight {
     /// `Ref`: the `InsightArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InsightArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InsightArn`.
+    #[inline]
     pub fn insight_arn(&self) -> Value<ids::InsightArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InsightArn`.
+    #[inline]
     pub fn attr_insight_arn(&self) -> Value<ids::InsightArn> {
         self.resource.get_att("InsightArn")
     }
@@ -86,6 +89,7 @@ crate::l1_struct! {
 
 impl AwsSecurityFindingFilters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -991,6 +995,7 @@ crate::l1_struct! {
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1015,6 +1020,7 @@ crate::l1_struct! {
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl OrganizationConfiguration {
     /// `Ref`: the `OrganizationConfigurationIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OrganizationConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OrganizationConfigurationIdentifier`.
+    #[inline]
     pub fn organization_configuration_identifier(&self) -> Value<ids::OrganizationConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `OrganizationConfigurationIdentifier`.
+    #[inline]
     pub fn attr_organization_configuration_identifier(
         &self,
     ) -> Value<ids::OrganizationConfigurationId> {
@@ -38,16 +41,19 @@ impl OrganizationConfiguration {
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `StatusMessage`.
+    #[inline]
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
 
     /// `Fn::GetAtt` `MemberAccountLimitReached`.
+    #[inline]
     pub fn attr_member_account_limit_reached(&self) -> Value<bool> {
         self.resource.get_att("MemberAccountLimitReached")
     }

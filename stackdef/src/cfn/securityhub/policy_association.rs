@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl PolicyAssociation {
     /// `Ref`: the `AssociationIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PolicyAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationIdentifier`.
+    #[inline]
     pub fn association_identifier(&self) -> Value<ids::PolicyAssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationStatus`.
+    #[inline]
     pub fn attr_association_status(&self) -> Value<String> {
         self.resource.get_att("AssociationStatus")
     }
 
     /// `Fn::GetAtt` `AssociationType`.
+    #[inline]
     pub fn attr_association_type(&self) -> Value<String> {
         self.resource.get_att("AssociationType")
     }
 
     /// `Fn::GetAtt` `AssociationStatusMessage`.
+    #[inline]
     pub fn attr_association_status_message(&self) -> Value<String> {
         self.resource.get_att("AssociationStatusMessage")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `AssociationIdentifier`.
+    #[inline]
     pub fn attr_association_identifier(&self) -> Value<ids::PolicyAssociationId> {
         self.resource.get_att("AssociationIdentifier")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ProductSubscription {
     /// `Ref`: the `ProductSubscriptionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProductSubscriptionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProductSubscriptionArn`.
+    #[inline]
     pub fn product_subscription_arn(&self) -> Value<ids::ProductSubscriptionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProductSubscriptionArn`.
+    #[inline]
     pub fn attr_product_subscription_arn(&self) -> Value<ids::ProductSubscriptionArn> {
         self.resource.get_att("ProductSubscriptionArn")
     }

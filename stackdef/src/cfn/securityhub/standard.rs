@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Standard {
     /// `Ref`: the `StandardsSubscriptionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StandardArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `StandardsSubscriptionArn`.
+    #[inline]
     pub fn standards_subscription_arn(&self) -> Value<ids::StandardArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `StandardsSubscriptionArn`.
+    #[inline]
     pub fn attr_standards_subscription_arn(&self) -> Value<ids::StandardArn> {
         self.resource.get_att("StandardsSubscriptionArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl DataLake {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataLakeArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::DataLakeArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DataLakeArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `S3BucketArn`.
+    #[inline]
     pub fn attr_s3_bucket_arn(&self) -> Value<String> {
         self.resource.get_att("S3BucketArn")
     }
@@ -82,6 +86,7 @@ crate::l1_struct! {
 
 impl DataLakeProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -135,6 +140,7 @@ crate::l1_struct! {
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -151,6 +157,7 @@ crate::l1_struct! {
 
 impl LifecycleConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -171,6 +178,7 @@ crate::l1_struct! {
 
 impl Expiration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -188,6 +196,7 @@ crate::l1_struct! {
 
 impl Transitions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -209,6 +218,7 @@ crate::l1_struct! {
 
 impl ReplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Subscriber {
     /// `Ref`: the `SubscriberArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SubscriberArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubscriberArn`.
+    #[inline]
     pub fn subscriber_arn(&self) -> Value<ids::SubscriberArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SubscriberArn`.
+    #[inline]
     pub fn attr_subscriber_arn(&self) -> Value<ids::SubscriberArn> {
         self.resource.get_att("SubscriberArn")
     }
 
     /// `Fn::GetAtt` `S3BucketArn`.
+    #[inline]
     pub fn attr_s3_bucket_arn(&self) -> Value<String> {
         self.resource.get_att("S3BucketArn")
     }
 
     /// `Fn::GetAtt` `SubscriberRoleArn`.
+    #[inline]
     pub fn attr_subscriber_role_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("SubscriberRoleArn")
     }
 
     /// `Fn::GetAtt` `ResourceShareArn`.
+    #[inline]
     pub fn attr_resource_share_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceShareArn")
     }
 
     /// `Fn::GetAtt` `ResourceShareName`.
+    #[inline]
     pub fn attr_resource_share_name(&self) -> Value<String> {
         self.resource.get_att("ResourceShareName")
     }
@@ -159,6 +166,7 @@ crate::l1_struct! {
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -182,6 +190,7 @@ crate::l1_struct! {
 
 impl AwsLogSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -203,6 +212,7 @@ crate::l1_struct! {
 
 impl CustomLogSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

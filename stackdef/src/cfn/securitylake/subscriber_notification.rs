@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SubscriberNotification {
     /// `Ref`: the `SubscriberArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SubscriberNotificationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SubscriberArn`.
+    #[inline]
     pub fn subscriber_arn(&self) -> Value<ids::SubscriberNotificationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `SubscriberEndpoint`.
+    #[inline]
     pub fn attr_subscriber_endpoint(&self) -> Value<String> {
         self.resource.get_att("SubscriberEndpoint")
     }
@@ -82,6 +85,7 @@ crate::l1_struct! {
 
 impl NotificationConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

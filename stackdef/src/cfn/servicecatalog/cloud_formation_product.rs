@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl CloudFormationProduct {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudFormationProductId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::CloudFormationProductId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProvisioningArtifactIds`.
+    #[inline]
     pub fn attr_provisioning_artifact_ids(&self) -> Value<String> {
         self.resource.get_att("ProvisioningArtifactIds")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::CloudFormationProductId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ProvisioningArtifactNames`.
+    #[inline]
     pub fn attr_provisioning_artifact_names(&self) -> Value<String> {
         self.resource.get_att("ProvisioningArtifactNames")
     }
 
     /// `Fn::GetAtt` `ProductName`.
+    #[inline]
     pub fn attr_product_name(&self) -> Value<String> {
         self.resource.get_att("ProductName")
     }
@@ -273,6 +279,7 @@ crate::l1_struct! {
 
 impl ConnectionParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl CloudFormationProvisionedProduct {
     /// `Ref`: the `ProvisionedProductId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CloudFormationProvisionedProductId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProvisionedProductId`.
+    #[inline]
     pub fn provisioned_product_id(&self) -> Value<ids::CloudFormationProvisionedProductId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RecordId`.
+    #[inline]
     pub fn attr_record_id(&self) -> Value<String> {
         self.resource.get_att("RecordId")
     }
 
     /// `Fn::GetAtt` `CloudformationStackArn`.
+    #[inline]
     pub fn attr_cloudformation_stack_arn(&self) -> Value<String> {
         self.resource.get_att("CloudformationStackArn")
     }
 
     /// `Fn::GetAtt` `Outputs`.
+    #[inline]
     pub fn attr_outputs(&self) -> Value<Json> {
         self.resource.get_att("Outputs")
     }
 
     /// `Fn::GetAtt` `ProvisionedProductId`.
+    #[inline]
     pub fn attr_provisioned_product_id(&self) -> Value<ids::CloudFormationProvisionedProductId> {
         self.resource.get_att("ProvisionedProductId")
     }
@@ -138,6 +144,7 @@ crate::l1_struct! {
 
 impl CloudFormationProvisionedProductProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -245,6 +252,7 @@ crate::l1_struct! {
 
 impl ProvisioningPreferences {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Portfolio {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PortfolioId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PortfolioId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PortfolioName`.
+    #[inline]
     pub fn attr_portfolio_name(&self) -> Value<String> {
         self.resource.get_att("PortfolioName")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PortfolioId> {
         self.resource.get_att("Id")
     }

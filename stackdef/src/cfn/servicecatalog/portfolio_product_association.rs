@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl PortfolioProductAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -57,6 +58,7 @@ crate::l1_struct! {
 
 impl PortfolioProductAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

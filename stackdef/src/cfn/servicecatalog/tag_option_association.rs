@@ -20,6 +20,7 @@ crate::l1_resource! {
 
 impl TagOptionAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
@@ -44,6 +45,7 @@ crate::l1_struct! {
 
 impl TagOptionAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

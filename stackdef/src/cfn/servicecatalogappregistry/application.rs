@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceCatalogAppRegistryApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ServiceCatalogAppRegistryApplicationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ServiceCatalogAppRegistryApplicationId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceCatalogAppRegistryApplicationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ApplicationName`.
+    #[inline]
     pub fn attr_application_name(&self) -> Value<String> {
         self.resource.get_att("ApplicationName")
     }
 
     /// `Fn::GetAtt` `ApplicationTagKey`.
+    #[inline]
     pub fn attr_application_tag_key(&self) -> Value<String> {
         self.resource.get_att("ApplicationTagKey")
     }
 
     /// `Fn::GetAtt` `ApplicationTagValue`.
+    #[inline]
     pub fn attr_application_tag_value(&self) -> Value<String> {
         self.resource.get_att("ApplicationTagValue")
     }

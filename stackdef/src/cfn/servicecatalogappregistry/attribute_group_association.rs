@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl AttributeGroupAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<String> {
         self.resource.get_att("ApplicationArn")
     }
 
     /// `Fn::GetAtt` `AttributeGroupArn`.
+    #[inline]
     pub fn attr_attribute_group_arn(&self) -> Value<String> {
         self.resource.get_att("AttributeGroupArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Instance {
     /// `Ref`: the `InstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceDiscoveryInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceId`.
+    #[inline]
     pub fn instance_id(&self) -> Value<ids::ServiceDiscoveryInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InstanceId`.
+    #[inline]
     pub fn attr_instance_id(&self) -> Value<ids::ServiceDiscoveryInstanceId> {
         self.resource.get_att("InstanceId")
     }

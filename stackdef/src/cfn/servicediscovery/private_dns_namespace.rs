@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PrivateDnsNamespace {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PrivateDnsNamespaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PrivateDnsNamespaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PrivateDnsNamespaceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("HostedZoneId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PrivateDnsNamespaceArn> {
         self.resource.get_att("Arn")
     }
@@ -111,6 +116,7 @@ crate::l1_struct! {
 
 impl Properties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -127,6 +133,7 @@ crate::l1_struct! {
 
 impl PrivateDnsPropertiesMutable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -143,6 +150,7 @@ crate::l1_struct! {
 
 impl Soa {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

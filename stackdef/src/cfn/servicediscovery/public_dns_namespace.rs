@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PublicDnsNamespace {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PublicDnsNamespaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PublicDnsNamespaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PublicDnsNamespaceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `HostedZoneId`.
+    #[inline]
     pub fn attr_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("HostedZoneId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PublicDnsNamespaceArn> {
         self.resource.get_att("Arn")
     }
@@ -101,6 +106,7 @@ crate::l1_struct! {
 
 impl Properties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -117,6 +123,7 @@ crate::l1_struct! {
 
 impl PublicDnsPropertiesMutable {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -133,6 +140,7 @@ crate::l1_struct! {
 
 impl Soa {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Service {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceDiscoveryServiceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ServiceDiscoveryServiceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ServiceDiscoveryServiceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceDiscoveryServiceArn> {
         self.resource.get_att("Arn")
     }
@@ -105,6 +109,7 @@ crate::l1_struct! {
 
 impl ServiceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +233,7 @@ crate::l1_struct! {
 
 impl HealthCheckCustomConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

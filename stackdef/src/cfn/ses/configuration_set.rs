@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ConfigurationSet {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SesConfigurationSetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::SesConfigurationSetName> {
         self.resource.ref_value()
     }
@@ -94,6 +96,7 @@ crate::l1_struct! {
 
 impl ConfigurationSetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -160,6 +163,7 @@ crate::l1_struct! {
 
 impl ArchivingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -176,6 +180,7 @@ crate::l1_struct! {
 
 impl DeliveryOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -208,6 +213,7 @@ crate::l1_struct! {
 
 impl ReputationOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -228,6 +234,7 @@ crate::l1_struct! {
 
 impl SendingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -245,6 +252,7 @@ crate::l1_struct! {
 
 impl SuppressionOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -332,6 +340,7 @@ crate::l1_struct! {
 
 impl TrackingOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -356,6 +365,7 @@ crate::l1_struct! {
 
 impl VdmOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

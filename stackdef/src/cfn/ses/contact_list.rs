@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ContactList {
     /// `Ref`: the `ContactListName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ContactListName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ContactListName`.
+    #[inline]
     pub fn contact_list_name(&self) -> Value<ids::ContactListName> {
         self.resource.ref_value()
     }
@@ -62,6 +64,7 @@ crate::l1_struct! {
 
 impl ContactListProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

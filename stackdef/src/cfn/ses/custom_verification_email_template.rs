@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl CustomVerificationEmailTemplate {
     /// `Ref`: the `TemplateName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CustomVerificationEmailTemplateName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TemplateName`.
+    #[inline]
     pub fn template_name(&self) -> Value<ids::CustomVerificationEmailTemplateName> {
         self.resource.ref_value()
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl DedicatedIpPool {
     /// `Ref`: the `PoolName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DedicatedIpPoolName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PoolName`.
+    #[inline]
     pub fn pool_name(&self) -> Value<ids::DedicatedIpPoolName> {
         self.resource.ref_value()
     }
@@ -56,6 +58,7 @@ crate::l1_struct! {
 
 impl DedicatedIpPoolProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,41 +21,49 @@ crate::l1_resource! {
 
 impl EmailIdentity {
     /// `Ref`: the `EmailIdentity` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::EmailIdentityId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EmailIdentity`.
+    #[inline]
     pub fn email_identity(&self) -> Value<ids::EmailIdentityId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DkimDNSTokenName1`.
+    #[inline]
     pub fn attr_dkim_dns_token_name1(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenName1")
     }
 
     /// `Fn::GetAtt` `DkimDNSTokenName2`.
+    #[inline]
     pub fn attr_dkim_dns_token_name2(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenName2")
     }
 
     /// `Fn::GetAtt` `DkimDNSTokenName3`.
+    #[inline]
     pub fn attr_dkim_dns_token_name3(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenName3")
     }
 
     /// `Fn::GetAtt` `DkimDNSTokenValue1`.
+    #[inline]
     pub fn attr_dkim_dns_token_value1(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenValue1")
     }
 
     /// `Fn::GetAtt` `DkimDNSTokenValue2`.
+    #[inline]
     pub fn attr_dkim_dns_token_value2(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenValue2")
     }
 
     /// `Fn::GetAtt` `DkimDNSTokenValue3`.
+    #[inline]
     pub fn attr_dkim_dns_token_value3(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenValue3")
     }
@@ -169,6 +177,7 @@ crate::l1_struct! {
 
 impl ConfigurationSetAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -188,6 +197,7 @@ crate::l1_struct! {
 
 impl DkimAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -204,6 +214,7 @@ crate::l1_struct! {
 
 impl DkimSigningAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -238,6 +249,7 @@ crate::l1_struct! {
 
 impl FeedbackAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -257,6 +269,7 @@ crate::l1_struct! {
 
 impl MailFromAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MailManagerAddonInstance {
     /// `Ref`: the `AddonInstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerAddonInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AddonInstanceId`.
+    #[inline]
     pub fn addon_instance_id(&self) -> Value<ids::MailManagerAddonInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AddonInstanceArn`.
+    #[inline]
     pub fn attr_addon_instance_arn(&self) -> Value<String> {
         self.resource.get_att("AddonInstanceArn")
     }
 
     /// `Fn::GetAtt` `AddonInstanceId`.
+    #[inline]
     pub fn attr_addon_instance_id(&self) -> Value<ids::MailManagerAddonInstanceId> {
         self.resource.get_att("AddonInstanceId")
     }
 
     /// `Fn::GetAtt` `AddonName`.
+    #[inline]
     pub fn attr_addon_name(&self) -> Value<String> {
         self.resource.get_att("AddonName")
     }

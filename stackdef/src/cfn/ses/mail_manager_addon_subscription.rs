@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MailManagerAddonSubscription {
     /// `Ref`: the `AddonSubscriptionId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerAddonSubscriptionId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AddonSubscriptionId`.
+    #[inline]
     pub fn addon_subscription_id(&self) -> Value<ids::MailManagerAddonSubscriptionId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AddonSubscriptionArn`.
+    #[inline]
     pub fn attr_addon_subscription_arn(&self) -> Value<String> {
         self.resource.get_att("AddonSubscriptionArn")
     }
 
     /// `Fn::GetAtt` `AddonSubscriptionId`.
+    #[inline]
     pub fn attr_addon_subscription_id(&self) -> Value<ids::MailManagerAddonSubscriptionId> {
         self.resource.get_att("AddonSubscriptionId")
     }

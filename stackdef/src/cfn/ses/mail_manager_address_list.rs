@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MailManagerAddressList {
     /// `Ref`: the `AddressListId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerAddressListId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AddressListId`.
+    #[inline]
     pub fn address_list_id(&self) -> Value<ids::MailManagerAddressListId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AddressListId`.
+    #[inline]
     pub fn attr_address_list_id(&self) -> Value<ids::MailManagerAddressListId> {
         self.resource.get_att("AddressListId")
     }
 
     /// `Fn::GetAtt` `AddressListArn`.
+    #[inline]
     pub fn attr_address_list_arn(&self) -> Value<String> {
         self.resource.get_att("AddressListArn")
     }
@@ -60,6 +64,7 @@ crate::l1_struct! {
 
 impl MailManagerAddressListProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

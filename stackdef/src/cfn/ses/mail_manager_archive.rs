@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MailManagerArchive {
     /// `Ref`: the `ArchiveId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerArchiveId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ArchiveId`.
+    #[inline]
     pub fn archive_id(&self) -> Value<ids::MailManagerArchiveId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ArchiveArn`.
+    #[inline]
     pub fn attr_archive_arn(&self) -> Value<String> {
         self.resource.get_att("ArchiveArn")
     }
 
     /// `Fn::GetAtt` `ArchiveId`.
+    #[inline]
     pub fn attr_archive_id(&self) -> Value<ids::MailManagerArchiveId> {
         self.resource.get_att("ArchiveId")
     }
 
     /// `Fn::GetAtt` `ArchiveState`.
+    #[inline]
     pub fn attr_archive_state(&self) -> Value<String> {
         self.resource.get_att("ArchiveState")
     }
@@ -77,6 +82,7 @@ crate::l1_struct! {
 
 impl MailManagerArchiveProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

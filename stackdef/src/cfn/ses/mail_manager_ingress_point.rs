@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl MailManagerIngressPoint {
     /// `Ref`: the `IngressPointId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerIngressPointId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IngressPointId`.
+    #[inline]
     pub fn ingress_point_id(&self) -> Value<ids::MailManagerIngressPointId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IngressPointId`.
+    #[inline]
     pub fn attr_ingress_point_id(&self) -> Value<ids::MailManagerIngressPointId> {
         self.resource.get_att("IngressPointId")
     }
 
     /// `Fn::GetAtt` `IngressPointArn`.
+    #[inline]
     pub fn attr_ingress_point_arn(&self) -> Value<String> {
         self.resource.get_att("IngressPointArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ARecord`.
+    #[inline]
     pub fn attr_a_record(&self) -> Value<String> {
         self.resource.get_att("ARecord")
     }

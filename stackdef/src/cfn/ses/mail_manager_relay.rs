@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MailManagerRelay {
     /// `Ref`: the `RelayId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerRelayId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RelayId`.
+    #[inline]
     pub fn relay_id(&self) -> Value<ids::MailManagerRelayId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RelayArn`.
+    #[inline]
     pub fn attr_relay_arn(&self) -> Value<String> {
         self.resource.get_att("RelayArn")
     }
 
     /// `Fn::GetAtt` `RelayId`.
+    #[inline]
     pub fn attr_relay_id(&self) -> Value<ids::MailManagerRelayId> {
         self.resource.get_att("RelayId")
     }

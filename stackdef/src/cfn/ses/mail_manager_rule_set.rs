@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MailManagerRuleSet {
     /// `Ref`: the `RuleSetId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerRuleSetId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleSetId`.
+    #[inline]
     pub fn rule_set_id(&self) -> Value<ids::MailManagerRuleSetId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleSetArn`.
+    #[inline]
     pub fn attr_rule_set_arn(&self) -> Value<String> {
         self.resource.get_att("RuleSetArn")
     }
 
     /// `Fn::GetAtt` `RuleSetId`.
+    #[inline]
     pub fn attr_rule_set_id(&self) -> Value<ids::MailManagerRuleSetId> {
         self.resource.get_att("RuleSetId")
     }

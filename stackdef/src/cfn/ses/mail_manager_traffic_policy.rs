@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MailManagerTrafficPolicy {
     /// `Ref`: the `TrafficPolicyId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MailManagerTrafficPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrafficPolicyId`.
+    #[inline]
     pub fn traffic_policy_id(&self) -> Value<ids::MailManagerTrafficPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TrafficPolicyArn`.
+    #[inline]
     pub fn attr_traffic_policy_arn(&self) -> Value<String> {
         self.resource.get_att("TrafficPolicyArn")
     }
 
     /// `Fn::GetAtt` `TrafficPolicyId`.
+    #[inline]
     pub fn attr_traffic_policy_id(&self) -> Value<ids::MailManagerTrafficPolicyId> {
         self.resource.get_att("TrafficPolicyId")
     }

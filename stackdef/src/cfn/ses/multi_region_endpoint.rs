@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl MultiRegionEndpoint {
     /// `Ref`: the `EndpointName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MultiRegionEndpointName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `EndpointName`.
+    #[inline]
     pub fn endpoint_name(&self) -> Value<ids::MultiRegionEndpointName> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ReceiptRule {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReceiptRuleId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::ReceiptRuleId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::ReceiptRuleId> {
         self.resource.get_att("Id")
     }
@@ -81,6 +84,7 @@ crate::l1_struct! {
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -117,6 +121,7 @@ crate::l1_struct! {
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -282,6 +287,7 @@ crate::l1_struct! {
 
 impl SnsAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Tenant {
     /// `Ref`: the `TenantName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TenantName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TenantName`.
+    #[inline]
     pub fn tenant_name(&self) -> Value<ids::TenantName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TenantArn> {
         self.resource.get_att("Arn")
     }

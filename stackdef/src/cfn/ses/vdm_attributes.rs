@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl VdmAttributes {
     /// `Ref`: the `VdmAttributesResourceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VdmAttributesId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `VdmAttributesResourceId`.
+    #[inline]
     pub fn vdm_attributes_resource_id(&self) -> Value<ids::VdmAttributesId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `VdmAttributesResourceId`.
+    #[inline]
     pub fn attr_vdm_attributes_resource_id(&self) -> Value<ids::VdmAttributesId> {
         self.resource.get_att("VdmAttributesResourceId")
     }
@@ -57,6 +60,7 @@ crate::l1_struct! {
 
 impl VdmAttributesProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -83,6 +87,7 @@ crate::l1_struct! {
 
 impl DashboardAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -103,6 +108,7 @@ crate::l1_struct! {
 
 impl GuardianAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

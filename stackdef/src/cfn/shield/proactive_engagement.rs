@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ProactiveEngagement {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProactiveEngagementId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::ProactiveEngagementId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::ProactiveEngagementId> {
         self.resource.get_att("AccountId")
     }

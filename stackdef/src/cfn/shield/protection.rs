@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Protection {
     /// `Ref`: the `ProtectionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProtectionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProtectionArn`.
+    #[inline]
     pub fn protection_arn(&self) -> Value<ids::ProtectionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProtectionId`.
+    #[inline]
     pub fn attr_protection_id(&self) -> Value<String> {
         self.resource.get_att("ProtectionId")
     }
 
     /// `Fn::GetAtt` `ProtectionArn`.
+    #[inline]
     pub fn attr_protection_arn(&self) -> Value<ids::ProtectionArn> {
         self.resource.get_att("ProtectionArn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ProtectionGroup {
     /// `Ref`: the `ProtectionGroupArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProtectionGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProtectionGroupArn`.
+    #[inline]
     pub fn protection_group_arn(&self) -> Value<ids::ProtectionGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProtectionGroupArn`.
+    #[inline]
     pub fn attr_protection_group_arn(&self) -> Value<ids::ProtectionGroupArn> {
         self.resource.get_att("ProtectionGroupArn")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl SigningProfile {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SigningProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SigningProfileArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ProfileName`.
+    #[inline]
     pub fn attr_profile_name(&self) -> Value<String> {
         self.resource.get_att("ProfileName")
     }
 
     /// `Fn::GetAtt` `ProfileVersion`.
+    #[inline]
     pub fn attr_profile_version(&self) -> Value<String> {
         self.resource.get_att("ProfileVersion")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SigningProfileArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ProfileVersionArn`.
+    #[inline]
     pub fn attr_profile_version_arn(&self) -> Value<String> {
         self.resource.get_att("ProfileVersionArn")
     }
@@ -114,6 +120,7 @@ crate::l1_struct! {
 
 impl SignatureValidityPeriod {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -146,6 +153,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Simulation {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SimulationName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::SimulationName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DescribePayload`.
+    #[inline]
     pub fn attr_describe_payload(&self) -> Value<String> {
         self.resource.get_att("DescribePayload")
     }

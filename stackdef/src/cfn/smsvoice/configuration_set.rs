@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ConfigurationSet {
     /// `Ref`: the `ConfigurationSetName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SmsvoiceConfigurationSetName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConfigurationSetName`.
+    #[inline]
     pub fn configuration_set_name(&self) -> Value<ids::SmsvoiceConfigurationSetName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ConfigurationSetArn> {
         self.resource.get_att("Arn")
     }
@@ -83,6 +86,7 @@ crate::l1_struct! {
 
 impl ConfigurationSetProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl OptOutList {
     /// `Ref`: the `OptOutListName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::OptOutListName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `OptOutListName`.
+    #[inline]
     pub fn opt_out_list_name(&self) -> Value<ids::OptOutListName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::OptOutListArn> {
         self.resource.get_att("Arn")
     }
@@ -55,6 +58,7 @@ crate::l1_struct! {
 
 impl OptOutListProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PhoneNumber {
     /// `Ref`: the `PhoneNumberId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PhoneNumberId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PhoneNumberId`.
+    #[inline]
     pub fn phone_number_id(&self) -> Value<ids::PhoneNumberId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SmsvoicePhoneNumberArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PhoneNumberId`.
+    #[inline]
     pub fn attr_phone_number_id(&self) -> Value<ids::PhoneNumberId> {
         self.resource.get_att("PhoneNumberId")
     }
 
     /// `Fn::GetAtt` `PhoneNumber`.
+    #[inline]
     pub fn attr_phone_number(&self) -> Value<String> {
         self.resource.get_att("PhoneNumber")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Pool {
     /// `Ref`: the `PoolId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PoolId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PoolId`.
+    #[inline]
     pub fn pool_id(&self) -> Value<ids::PoolId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PoolArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Value<ids::PoolId> {
         self.resource.get_att("PoolId")
     }

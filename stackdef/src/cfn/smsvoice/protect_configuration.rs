@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ProtectConfiguration {
     /// `Ref`: the `ProtectConfigurationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ProtectConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProtectConfigurationId`.
+    #[inline]
     pub fn protect_configuration_id(&self) -> Value<ids::ProtectConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ProtectConfigurationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ProtectConfigurationId`.
+    #[inline]
     pub fn attr_protect_configuration_id(&self) -> Value<ids::ProtectConfigurationId> {
         self.resource.get_att("ProtectConfigurationId")
     }
@@ -67,6 +71,7 @@ crate::l1_struct! {
 
 impl ProtectConfigurationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -94,6 +99,7 @@ crate::l1_struct! {
 
 impl CountryRuleSet {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

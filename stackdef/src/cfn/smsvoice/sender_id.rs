@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl SenderId {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SenderIdArn> {
         self.resource.get_att("Arn")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Topic {
     /// `Ref`: the `TopicArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TopicArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TopicArn`.
+    #[inline]
     pub fn topic_arn(&self) -> Value<ids::TopicArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `TopicArn`.
+    #[inline]
     pub fn attr_topic_arn(&self) -> Value<ids::TopicArn> {
         self.resource.get_att("TopicArn")
     }
@@ -125,6 +128,7 @@ crate::l1_struct! {
 
 impl TopicProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

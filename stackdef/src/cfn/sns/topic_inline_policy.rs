@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl TopicInlinePolicy {
     /// `Ref`: the `TopicArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TopicInlinePolicyArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TopicArn`.
+    #[inline]
     pub fn topic_arn(&self) -> Value<ids::TopicInlinePolicyArn> {
         self.resource.ref_value()
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Queue {
     /// `Ref`: the `QueueUrl` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QueueId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QueueUrl`.
+    #[inline]
     pub fn queue_url(&self) -> Value<ids::QueueId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QueueUrl`.
+    #[inline]
     pub fn attr_queue_url(&self) -> Value<ids::QueueId> {
         self.resource.get_att("QueueUrl")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::QueueArn> {
         self.resource.get_att("Arn")
     }
@@ -154,6 +158,7 @@ crate::l1_struct! {
 
 impl QueueProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -270,6 +275,7 @@ crate::l1_struct! {
 
 impl RedrivePolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

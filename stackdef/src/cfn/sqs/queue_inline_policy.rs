@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl QueueInlinePolicy {
     /// `Ref`: the `Queue` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QueueInlinePolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Queue`.
+    #[inline]
     pub fn queue(&self) -> Value<ids::QueueInlinePolicyId> {
         self.resource.ref_value()
     }

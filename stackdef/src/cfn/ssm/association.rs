@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Association {
     /// `Ref`: the `AssociationId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AssociationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssociationId`.
+    #[inline]
     pub fn association_id(&self) -> Value<ids::AssociationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociationId`.
+    #[inline]
     pub fn attr_association_id(&self) -> Value<ids::AssociationId> {
         self.resource.get_att("AssociationId")
     }
@@ -290,6 +293,7 @@ crate::l1_struct! {
 
 impl InstanceAssociationOutputLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -306,6 +310,7 @@ crate::l1_struct! {
 
 impl S3OutputLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl MaintenanceWindow {
     /// `Ref`: the `WindowId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MaintenanceWindowId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WindowId`.
+    #[inline]
     pub fn window_id(&self) -> Value<ids::MaintenanceWindowId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WindowId`.
+    #[inline]
     pub fn attr_window_id(&self) -> Value<ids::MaintenanceWindowId> {
         self.resource.get_att("WindowId")
     }

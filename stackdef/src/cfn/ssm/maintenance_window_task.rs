@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl MaintenanceWindowTask {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WindowTaskId`.
+    #[inline]
     pub fn attr_window_task_id(&self) -> Value<String> {
         self.resource.get_att("WindowTaskId")
     }
@@ -255,6 +257,7 @@ crate::l1_struct! {
 
 impl TaskInvocationParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -311,6 +314,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindowAutomationParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -334,6 +338,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindowLambdaParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -358,6 +363,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindowRunCommandParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -438,6 +444,7 @@ crate::l1_struct! {
 
 impl CloudWatchOutputConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -494,6 +501,7 @@ crate::l1_struct! {
 
 impl MaintenanceWindowStepFunctionsParameters {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl Parameter {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ParameterName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::ParameterName> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl PatchBaseline {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PatchBaselineId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::PatchBaselineId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::PatchBaselineId> {
         self.resource.get_att("Id")
     }
@@ -253,6 +256,7 @@ crate::l1_struct! {
 
 impl RuleGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -270,6 +274,7 @@ crate::l1_struct! {
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -337,6 +342,7 @@ crate::l1_struct! {
 
 impl PatchFilterGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -354,6 +360,7 @@ crate::l1_struct! {
 
 impl PatchFilter {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -494,6 +501,7 @@ crate::l1_struct! {
 
 impl PatchSource {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

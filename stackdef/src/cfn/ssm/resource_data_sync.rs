@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ResourceDataSync {
     /// `Ref`: the `SyncName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResourceDataSyncName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SyncName`.
+    #[inline]
     pub fn sync_name(&self) -> Value<ids::ResourceDataSyncName> {
         self.resource.ref_value()
     }

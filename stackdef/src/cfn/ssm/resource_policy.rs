@@ -20,16 +20,19 @@ crate::l1_resource! {
 
 impl ResourcePolicy {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PolicyId`.
+    #[inline]
     pub fn attr_policy_id(&self) -> Value<String> {
         self.resource.get_att("PolicyId")
     }
 
     /// `Fn::GetAtt` `PolicyHash`.
+    #[inline]
     pub fn attr_policy_hash(&self) -> Value<String> {
         self.resource.get_att("PolicyHash")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Plan {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SsmContactsPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SsmContactsPlanArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SsmContactsPlanArn> {
         self.resource.get_att("Arn")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl PlanProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -108,6 +112,7 @@ crate::l1_struct! {
 
 impl Targets {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

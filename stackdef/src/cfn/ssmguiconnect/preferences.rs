@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Preferences {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PreferencesId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::PreferencesId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::PreferencesId> {
         self.resource.get_att("AccountId")
     }
@@ -53,6 +56,7 @@ crate::l1_struct! {
 
 impl PreferencesProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

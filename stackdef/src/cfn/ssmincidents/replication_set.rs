@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ReplicationSet {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ReplicationSetArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ReplicationSetArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ReplicationSetArn> {
         self.resource.get_att("Arn")
     }
@@ -86,6 +89,7 @@ crate::l1_struct! {
 
 impl ReplicationRegion {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

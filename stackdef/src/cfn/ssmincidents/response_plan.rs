@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl ResponsePlan {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ResponsePlanArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ResponsePlanArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ResponsePlanArn> {
         self.resource.get_att("Arn")
     }
@@ -145,6 +148,7 @@ crate::l1_struct! {
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -224,6 +228,7 @@ crate::l1_struct! {
 
 impl DynamicSsmParameterValue {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -276,6 +281,7 @@ crate::l1_struct! {
 
 impl ChatChannel {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -338,6 +344,7 @@ crate::l1_struct! {
 
 impl NotificationTargetItem {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -356,6 +363,7 @@ crate::l1_struct! {
 
 impl Integration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl ConfigurationManager {
     /// `Ref`: the `ManagerArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConfigurationManagerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ManagerArn`.
+    #[inline]
     pub fn manager_arn(&self) -> Value<ids::ConfigurationManagerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `LastModifiedAt`.
+    #[inline]
     pub fn attr_last_modified_at(&self) -> Value<String> {
         self.resource.get_att("LastModifiedAt")
     }
 
     /// `Fn::GetAtt` `ManagerArn`.
+    #[inline]
     pub fn attr_manager_arn(&self) -> Value<ids::ConfigurationManagerArn> {
         self.resource.get_att("ManagerArn")
     }
 
     /// `Fn::GetAtt` `StatusSummaries`.
+    #[inline]
     pub fn attr_status_summaries(&self) -> Value<Json> {
         self.resource.get_att("StatusSummaries")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `ApplicationArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SsoApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ApplicationArn`.
+    #[inline]
     pub fn application_arn(&self) -> Value<ids::SsoApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ApplicationArn`.
+    #[inline]
     pub fn attr_application_arn(&self) -> Value<ids::SsoApplicationArn> {
         self.resource.get_att("ApplicationArn")
     }
@@ -129,6 +132,7 @@ crate::l1_struct! {
 
 impl PortalOptionsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Instance {
     /// `Ref`: the `InstanceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SsoInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceArn`.
+    #[inline]
     pub fn instance_arn(&self) -> Value<ids::SsoInstanceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `InstanceArn`.
+    #[inline]
     pub fn attr_instance_arn(&self) -> Value<ids::SsoInstanceArn> {
         self.resource.get_att("InstanceArn")
     }
 
     /// `Fn::GetAtt` `OwnerAccountId`.
+    #[inline]
     pub fn attr_owner_account_id(&self) -> Value<String> {
         self.resource.get_att("OwnerAccountId")
     }
 
     /// `Fn::GetAtt` `IdentityStoreId`.
+    #[inline]
     pub fn attr_identity_store_id(&self) -> Value<String> {
         self.resource.get_att("IdentityStoreId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -70,6 +76,7 @@ crate::l1_struct! {
 
 impl InstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

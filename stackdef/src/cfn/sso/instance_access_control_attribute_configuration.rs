@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl InstanceAccessControlAttributeConfiguration {
     /// `Ref`: the `InstanceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InstanceAccessControlAttributeConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `InstanceArn`.
+    #[inline]
     pub fn instance_arn(&self) -> Value<ids::InstanceAccessControlAttributeConfigurationArn> {
         self.resource.ref_value()
     }

@@ -20,11 +20,13 @@ crate::l1_resource! {
 
 impl PermissionSet {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PermissionSetArn`.
+    #[inline]
     pub fn attr_permission_set_arn(&self) -> Value<String> {
         self.resource.get_att("PermissionSetArn")
     }
@@ -193,6 +195,7 @@ crate::l1_struct! {
 
 impl PermissionsBoundary {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl StateMachine {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::StateMachineArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::StateMachineArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::StateMachineArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
 
     /// `Fn::GetAtt` `StateMachineRevisionId`.
+    #[inline]
     pub fn attr_state_machine_revision_id(&self) -> Value<String> {
         self.resource.get_att("StateMachineRevisionId")
     }
@@ -266,6 +271,7 @@ crate::l1_struct! {
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -294,6 +300,7 @@ crate::l1_struct! {
 
 impl LogDestination {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -316,6 +323,7 @@ crate::l1_struct! {
 
 impl CloudWatchLogsLogGroup {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -359,6 +367,7 @@ crate::l1_struct! {
 
 impl TracingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AccountAlias {
     /// `Ref`: the `AccountAliasResourceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccountAliasId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountAliasResourceId`.
+    #[inline]
     pub fn account_alias_resource_id(&self) -> Value<ids::AccountAliasId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountAliasResourceId`.
+    #[inline]
     pub fn attr_account_alias_resource_id(&self) -> Value<ids::AccountAliasId> {
         self.resource.get_att("AccountAliasResourceId")
     }

@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl SlackWorkspaceConfiguration {
     /// `Ref`: the `TeamId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SlackWorkspaceConfigurationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TeamId`.
+    #[inline]
     pub fn team_id(&self) -> Value<ids::SlackWorkspaceConfigurationId> {
         self.resource.ref_value()
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl Canary {
     /// `Ref`: the `Name` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::CanaryName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Name`.
+    #[inline]
     pub fn name(&self) -> Value<ids::CanaryName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
 
     /// `Fn::GetAtt` `Code.SourceLocationArn`.
+    #[inline]
     pub fn attr_code_source_location_arn(&self) -> Value<String> {
         self.resource.get_att("Code.SourceLocationArn")
     }
@@ -314,6 +319,7 @@ crate::l1_struct! {
 
 impl ArtifactConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +336,7 @@ crate::l1_struct! {
 
 impl S3Encryption {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -384,6 +391,7 @@ crate::l1_struct! {
 
 impl Code {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -484,6 +492,7 @@ crate::l1_struct! {
 
 impl RunConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

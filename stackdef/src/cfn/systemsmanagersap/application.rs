@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Application {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SystemsManagerSapApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::SystemsManagerSapApplicationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::SystemsManagerSapApplicationArn> {
         self.resource.get_att("Arn")
     }
@@ -177,6 +180,7 @@ crate::l1_struct! {
 
 impl ComponentInfo {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -225,6 +229,7 @@ crate::l1_struct! {
 
 impl Credential {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

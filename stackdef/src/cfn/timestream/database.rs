@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Database {
     /// `Ref`: the `DatabaseName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TimestreamDatabaseName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DatabaseName`.
+    #[inline]
     pub fn database_name(&self) -> Value<ids::TimestreamDatabaseName> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::DatabaseArn> {
         self.resource.get_att("Arn")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl DatabaseProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -89,6 +93,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl InfluxDbCluster {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InfluxDbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InfluxDbClusterId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InfluxDbClusterArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InfluxDbClusterId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `ReaderEndpoint`.
+    #[inline]
     pub fn attr_reader_endpoint(&self) -> Value<String> {
         self.resource.get_att("ReaderEndpoint")
     }
 
     /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(&self) -> Value<String> {
         self.resource.get_att("InfluxAuthParametersSecretArn")
     }
 
     /// `Fn::GetAtt` `EngineType`.
+    #[inline]
     pub fn attr_engine_type(&self) -> Value<String> {
         self.resource.get_att("EngineType")
     }
@@ -188,6 +197,7 @@ crate::l1_struct! {
 
 impl InfluxDbClusterProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

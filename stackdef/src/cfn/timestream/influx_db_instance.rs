@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl InfluxDbInstance {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::InfluxDbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::InfluxDbInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::InfluxDbInstanceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::InfluxDbInstanceId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
     pub fn attr_availability_zone(&self) -> Value<String> {
         self.resource.get_att("AvailabilityZone")
     }
 
     /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
 
     /// `Fn::GetAtt` `SecondaryAvailabilityZone`.
+    #[inline]
     pub fn attr_secondary_availability_zone(&self) -> Value<String> {
         self.resource.get_att("SecondaryAvailabilityZone")
     }
 
     /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(&self) -> Value<String> {
         self.resource.get_att("InfluxAuthParametersSecretArn")
     }
@@ -182,6 +191,7 @@ crate::l1_struct! {
 
 impl InfluxDbInstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

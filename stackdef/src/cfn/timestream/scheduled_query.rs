@@ -21,56 +21,67 @@ crate::l1_resource! {
 
 impl ScheduledQuery {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TimestreamScheduledQueryArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::TimestreamScheduledQueryArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TimestreamScheduledQueryArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `SQName`.
+    #[inline]
     pub fn attr_sq_name(&self) -> Value<String> {
         self.resource.get_att("SQName")
     }
 
     /// `Fn::GetAtt` `SQQueryString`.
+    #[inline]
     pub fn attr_sq_query_string(&self) -> Value<String> {
         self.resource.get_att("SQQueryString")
     }
 
     /// `Fn::GetAtt` `SQScheduleConfiguration`.
+    #[inline]
     pub fn attr_sq_schedule_configuration(&self) -> Value<String> {
         self.resource.get_att("SQScheduleConfiguration")
     }
 
     /// `Fn::GetAtt` `SQNotificationConfiguration`.
+    #[inline]
     pub fn attr_sq_notification_configuration(&self) -> Value<String> {
         self.resource.get_att("SQNotificationConfiguration")
     }
 
     /// `Fn::GetAtt` `SQScheduledQueryExecutionRoleArn`.
+    #[inline]
     pub fn attr_sq_scheduled_query_execution_role_arn(&self) -> Value<ids::RoleArn> {
         self.resource.get_att("SQScheduledQueryExecutionRoleArn")
     }
 
     /// `Fn::GetAtt` `SQTargetConfiguration`.
+    #[inline]
     pub fn attr_sq_target_configuration(&self) -> Value<String> {
         self.resource.get_att("SQTargetConfiguration")
     }
 
     /// `Fn::GetAtt` `SQErrorReportConfiguration`.
+    #[inline]
     pub fn attr_sq_error_report_configuration(&self) -> Value<String> {
         self.resource.get_att("SQErrorReportConfiguration")
     }
 
     /// `Fn::GetAtt` `SQKmsKeyId`.
+    #[inline]
     pub fn attr_sq_kms_key_id(&self) -> Value<String> {
         self.resource.get_att("SQKmsKeyId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Table {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TimestreamTableArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Name`.
+    #[inline]
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
@@ -156,6 +159,7 @@ crate::l1_struct! {
 
 impl MagneticStoreRejectedDataLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -209,6 +213,7 @@ crate::l1_struct! {
 
 impl RetentionProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -237,6 +242,7 @@ crate::l1_struct! {
 
 impl Schema {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -304,6 +310,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Agreement {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AgreementId`.
+    #[inline]
     pub fn attr_agreement_id(&self) -> Value<String> {
         self.resource.get_att("AgreementId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::AgreementArn> {
         self.resource.get_att("Arn")
     }

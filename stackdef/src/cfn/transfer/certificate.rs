@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Certificate {
     /// `Ref`: the `CertificateId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransferCertificateId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `CertificateId`.
+    #[inline]
     pub fn certificate_id(&self) -> Value<ids::TransferCertificateId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TransferCertificateArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CertificateId`.
+    #[inline]
     pub fn attr_certificate_id(&self) -> Value<ids::TransferCertificateId> {
         self.resource.get_att("CertificateId")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `Type`.
+    #[inline]
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
 
     /// `Fn::GetAtt` `Serial`.
+    #[inline]
     pub fn attr_serial(&self) -> Value<String> {
         self.resource.get_att("Serial")
     }
 
     /// `Fn::GetAtt` `NotAfterDate`.
+    #[inline]
     pub fn attr_not_after_date(&self) -> Value<String> {
         self.resource.get_att("NotAfterDate")
     }
 
     /// `Fn::GetAtt` `NotBeforeDate`.
+    #[inline]
     pub fn attr_not_before_date(&self) -> Value<String> {
         self.resource.get_att("NotBeforeDate")
     }

@@ -21,36 +21,43 @@ crate::l1_resource! {
 
 impl Connector {
     /// `Ref`: the `ConnectorId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransferConnectorId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ConnectorId`.
+    #[inline]
     pub fn connector_id(&self) -> Value<ids::TransferConnectorId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TransferConnectorArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ConnectorId`.
+    #[inline]
     pub fn attr_connector_id(&self) -> Value<ids::TransferConnectorId> {
         self.resource.get_att("ConnectorId")
     }
 
     /// `Fn::GetAtt` `ServiceManagedEgressIpAddresses`.
+    #[inline]
     pub fn attr_service_managed_egress_ip_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("ServiceManagedEgressIpAddresses")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `ErrorMessage`.
+    #[inline]
     pub fn attr_error_message(&self) -> Value<String> {
         self.resource.get_att("ErrorMessage")
     }
@@ -181,6 +188,7 @@ crate::l1_struct! {
 
 impl As2Config {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -413,6 +421,7 @@ crate::l1_struct! {
 
 impl SftpConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Profile {
     /// `Ref`: the `ProfileId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransferProfileId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ProfileId`.
+    #[inline]
     pub fn profile_id(&self) -> Value<ids::TransferProfileId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TransferProfileArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `ProfileId`.
+    #[inline]
     pub fn attr_profile_id(&self) -> Value<ids::TransferProfileId> {
         self.resource.get_att("ProfileId")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Server {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ServerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServerArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `As2ServiceManagedEgressIpAddresses`.
+    #[inline]
     pub fn attr_as2_service_managed_egress_ip_addresses(&self) -> Value<List<String>> {
         self.resource.get_att("As2ServiceManagedEgressIpAddresses")
     }
 
     /// `Fn::GetAtt` `ServerId`.
+    #[inline]
     pub fn attr_server_id(&self) -> Value<String> {
         self.resource.get_att("ServerId")
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
@@ -166,6 +172,7 @@ crate::l1_struct! {
 
 impl ServerProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -306,6 +313,7 @@ crate::l1_struct! {
 
 impl EndpointDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -360,6 +368,7 @@ crate::l1_struct! {
 
 impl IdentityProviderDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -443,6 +452,7 @@ crate::l1_struct! {
 
 impl ProtocolDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -523,6 +533,7 @@ crate::l1_struct! {
 
 impl S3StorageOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -558,6 +569,7 @@ crate::l1_struct! {
 
 impl WorkflowDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

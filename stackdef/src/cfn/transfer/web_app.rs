@@ -21,32 +21,38 @@ crate::l1_resource! {
 
 impl WebApp {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WebAppArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::WebAppArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WebAppArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `WebAppId`.
+    #[inline]
     pub fn attr_web_app_id(&self) -> Value<String> {
         self.resource.get_att("WebAppId")
     }
 
     /// `Fn::GetAtt` `IdentityProviderDetails.ApplicationArn`.
+    #[inline]
     pub fn attr_identity_provider_details_application_arn(&self) -> Value<String> {
         self.resource
             .get_att("IdentityProviderDetails.ApplicationArn")
     }
 
     /// `Fn::GetAtt` `VpcEndpointId`.
+    #[inline]
     pub fn attr_vpc_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointId")
     }
@@ -156,6 +162,7 @@ crate::l1_struct! {
 
 impl EndpointDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -172,6 +179,7 @@ crate::l1_struct! {
 
 impl Vpc {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -207,6 +215,7 @@ crate::l1_struct! {
 
 impl IdentityProviderDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -239,6 +248,7 @@ crate::l1_struct! {
 
 impl WebAppCustomization {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Workflow {
     /// `Ref`: the `WorkflowId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::TransferWorkflowId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkflowId`.
+    #[inline]
     pub fn workflow_id(&self) -> Value<ids::TransferWorkflowId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkflowId`.
+    #[inline]
     pub fn attr_workflow_id(&self) -> Value<ids::TransferWorkflowId> {
         self.resource.get_att("WorkflowId")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::TransferWorkflowArn> {
         self.resource.get_att("Arn")
     }
@@ -105,6 +109,7 @@ crate::l1_struct! {
 
 impl WorkflowStep {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -153,6 +158,7 @@ crate::l1_struct! {
 
 impl CopyStepDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -194,6 +200,7 @@ crate::l1_struct! {
 
 impl S3FileLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -210,6 +217,7 @@ crate::l1_struct! {
 
 impl S3InputFileLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -244,6 +252,7 @@ crate::l1_struct! {
 
 impl CustomStepDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -330,6 +339,7 @@ crate::l1_struct! {
 
 impl InputFileLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -353,6 +363,7 @@ crate::l1_struct! {
 
 impl EfsInputFileLocation {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -395,6 +406,7 @@ crate::l1_struct! {
 
 impl DeleteStepDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -422,6 +434,7 @@ crate::l1_struct! {
 
 impl TagStepDetails {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

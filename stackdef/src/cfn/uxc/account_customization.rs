@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AccountCustomization {
     /// `Ref`: the `AccountId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AccountCustomizationId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AccountId`.
+    #[inline]
     pub fn account_id(&self) -> Value<ids::AccountCustomizationId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AccountId`.
+    #[inline]
     pub fn attr_account_id(&self) -> Value<ids::AccountCustomizationId> {
         self.resource.get_att("AccountId")
     }
@@ -61,6 +64,7 @@ crate::l1_struct! {
 
 impl AccountCustomizationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl PolicyStore {
     /// `Ref`: the `PolicyStoreId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PolicyStoreId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyStoreId`.
+    #[inline]
     pub fn policy_store_id(&self) -> Value<ids::PolicyStoreId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::PolicyStoreArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `PolicyStoreId`.
+    #[inline]
     pub fn attr_policy_store_id(&self) -> Value<ids::PolicyStoreId> {
         self.resource.get_att("PolicyStoreId")
     }
 
     /// `Fn::GetAtt` `EncryptionState`.
+    #[inline]
     pub fn attr_encryption_state(&self) -> Value<Json> {
         self.resource.get_att("EncryptionState")
     }
@@ -158,6 +163,7 @@ crate::l1_struct! {
 
 impl SchemaDefinition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

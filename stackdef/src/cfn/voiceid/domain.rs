@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Domain {
     /// `Ref`: the `DomainId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VoiceIdDomainId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DomainId`.
+    #[inline]
     pub fn domain_id(&self) -> Value<ids::VoiceIdDomainId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `DomainId`.
+    #[inline]
     pub fn attr_domain_id(&self) -> Value<ids::VoiceIdDomainId> {
         self.resource.get_att("DomainId")
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl AuthPolicy {
     /// `Ref`: the `ResourceIdentifier` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AuthPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceIdentifier`.
+    #[inline]
     pub fn resource_identifier(&self) -> Value<ids::AuthPolicyId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `State`.
+    #[inline]
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }

@@ -21,31 +21,37 @@ crate::l1_resource! {
 
 impl Listener {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcLatticeListenerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::VpcLatticeListenerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::VpcLatticeListenerArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<String> {
         self.resource.get_att("ServiceArn")
     }
 
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Value<String> {
         self.resource.get_att("ServiceId")
     }
@@ -142,6 +148,7 @@ crate::l1_struct! {
 
 impl DefaultAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,46 +21,55 @@ crate::l1_resource! {
 
 impl Service {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::VpcLatticeServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::VpcLatticeServiceArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::VpcLatticeServiceArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DnsEntry.DomainName`.
+    #[inline]
     pub fn attr_dns_entry_domain_name(&self) -> Value<String> {
         self.resource.get_att("DnsEntry.DomainName")
     }
 
     /// `Fn::GetAtt` `DnsEntry.HostedZoneId`.
+    #[inline]
     pub fn attr_dns_entry_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("DnsEntry.HostedZoneId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `LastUpdatedAt`.
+    #[inline]
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -109,6 +118,7 @@ crate::l1_struct! {
 
 impl ServiceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -165,6 +175,7 @@ crate::l1_struct! {
 
 impl DnsEntry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

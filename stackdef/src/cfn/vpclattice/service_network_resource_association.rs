@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl ServiceNetworkResourceAssociation {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkResourceAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ServiceNetworkResourceAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceNetworkResourceAssociationArn> {
         self.resource.get_att("Arn")
     }
@@ -74,6 +78,7 @@ crate::l1_struct! {
 
 impl ServiceNetworkResourceAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,71 +21,85 @@ crate::l1_resource! {
 
 impl ServiceNetworkServiceAssociation {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkServiceAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ServiceNetworkServiceAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceNetworkServiceAssociationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DnsEntry.DomainName`.
+    #[inline]
     pub fn attr_dns_entry_domain_name(&self) -> Value<String> {
         self.resource.get_att("DnsEntry.DomainName")
     }
 
     /// `Fn::GetAtt` `DnsEntry.HostedZoneId`.
+    #[inline]
     pub fn attr_dns_entry_hosted_zone_id(&self) -> Value<String> {
         self.resource.get_att("DnsEntry.HostedZoneId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ServiceNetworkArn`.
+    #[inline]
     pub fn attr_service_network_arn(&self) -> Value<String> {
         self.resource.get_att("ServiceNetworkArn")
     }
 
     /// `Fn::GetAtt` `ServiceNetworkId`.
+    #[inline]
     pub fn attr_service_network_id(&self) -> Value<String> {
         self.resource.get_att("ServiceNetworkId")
     }
 
     /// `Fn::GetAtt` `ServiceNetworkName`.
+    #[inline]
     pub fn attr_service_network_name(&self) -> Value<String> {
         self.resource.get_att("ServiceNetworkName")
     }
 
     /// `Fn::GetAtt` `ServiceArn`.
+    #[inline]
     pub fn attr_service_arn(&self) -> Value<String> {
         self.resource.get_att("ServiceArn")
     }
 
     /// `Fn::GetAtt` `ServiceId`.
+    #[inline]
     pub fn attr_service_id(&self) -> Value<String> {
         self.resource.get_att("ServiceId")
     }
 
     /// `Fn::GetAtt` `ServiceName`.
+    #[inline]
     pub fn attr_service_name(&self) -> Value<String> {
         self.resource.get_att("ServiceName")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -124,6 +138,7 @@ crate::l1_struct! {
 
 impl ServiceNetworkServiceAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -167,6 +182,7 @@ crate::l1_struct! {
 
 impl DnsEntry {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl ServiceNetworkVpcAssociation {
     /// `Ref`: the `Arn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkVpcAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Arn`.
+    #[inline]
     pub fn arn(&self) -> Value<ids::ServiceNetworkVpcAssociationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::ServiceNetworkVpcAssociationArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ServiceNetworkArn`.
+    #[inline]
     pub fn attr_service_network_arn(&self) -> Value<String> {
         self.resource.get_att("ServiceNetworkArn")
     }
 
     /// `Fn::GetAtt` `ServiceNetworkId`.
+    #[inline]
     pub fn attr_service_network_id(&self) -> Value<String> {
         self.resource.get_att("ServiceNetworkId")
     }
 
     /// `Fn::GetAtt` `ServiceNetworkName`.
+    #[inline]
     pub fn attr_service_network_name(&self) -> Value<String> {
         self.resource.get_att("ServiceNetworkName")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
 
     /// `Fn::GetAtt` `VpcId`.
+    #[inline]
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
@@ -116,6 +126,7 @@ crate::l1_struct! {
 
 impl ServiceNetworkVpcAssociationProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -174,6 +185,7 @@ crate::l1_struct! {
 
 impl DnsOptions {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl LoggingConfiguration {
     /// `Ref`: the `ResourceArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WaFv2LoggingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `ResourceArn`.
+    #[inline]
     pub fn resource_arn(&self) -> Value<ids::WaFv2LoggingConfigurationArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ManagedByFirewallManager`.
+    #[inline]
     pub fn attr_managed_by_firewall_manager(&self) -> Value<bool> {
         self.resource.get_att("ManagedByFirewallManager")
     }
@@ -159,6 +162,7 @@ crate::l1_struct! {
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -237,6 +241,7 @@ crate::l1_struct! {
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl RuleGroup {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WaFv2RuleGroupArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `LabelNamespace`.
+    #[inline]
     pub fn attr_label_namespace(&self) -> Value<String> {
         self.resource.get_att("LabelNamespace")
     }
@@ -172,6 +176,7 @@ crate::l1_struct! {
 
 impl LabelSummary {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -266,6 +271,7 @@ crate::l1_struct! {
 
 impl RuleAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -298,6 +304,7 @@ crate::l1_struct! {
 
 impl AllowAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -345,6 +352,7 @@ crate::l1_struct! {
 
 impl BlockAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -390,6 +398,7 @@ crate::l1_struct! {
 
 impl CaptchaAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -409,6 +418,7 @@ crate::l1_struct! {
 
 impl ChallengeAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -428,6 +438,7 @@ crate::l1_struct! {
 
 impl CountAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -447,6 +458,7 @@ crate::l1_struct! {
 
 impl CaptchaConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -478,6 +490,7 @@ crate::l1_struct! {
 
 impl ChallengeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -509,6 +522,7 @@ crate::l1_struct! {
 
 impl Statement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -634,6 +648,7 @@ crate::l1_struct! {
 
 impl AsnMatchStatement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -732,6 +747,7 @@ crate::l1_struct! {
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -806,6 +822,7 @@ crate::l1_struct! {
 
 impl Body {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -862,6 +879,7 @@ crate::l1_struct! {
 
 impl CookieMatchPattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -951,6 +969,7 @@ crate::l1_struct! {
 
 impl HeaderMatchPattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1087,6 +1106,7 @@ crate::l1_struct! {
 
 impl JsonMatchPattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1145,6 +1165,7 @@ crate::l1_struct! {
 
 impl UriFragment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1257,6 +1278,7 @@ crate::l1_struct! {
 
 impl GeoMatchStatement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1590,6 +1612,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl WebAcl {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WebAclArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Capacity`.
+    #[inline]
     pub fn attr_capacity(&self) -> Value<i64> {
         self.resource.get_att("Capacity")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `LabelNamespace`.
+    #[inline]
     pub fn attr_label_namespace(&self) -> Value<String> {
         self.resource.get_att("LabelNamespace")
     }
@@ -280,6 +285,7 @@ crate::l1_struct! {
 
 impl AssociationConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -329,6 +335,7 @@ crate::l1_struct! {
 
 impl CaptchaConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -360,6 +367,7 @@ crate::l1_struct! {
 
 impl ChallengeConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -504,6 +512,7 @@ crate::l1_struct! {
 
 impl DefaultAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -524,6 +533,7 @@ crate::l1_struct! {
 
 impl AllowAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -571,6 +581,7 @@ crate::l1_struct! {
 
 impl BlockAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -692,6 +703,7 @@ crate::l1_struct! {
 
 impl RuleAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -724,6 +736,7 @@ crate::l1_struct! {
 
 impl CaptchaAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -743,6 +756,7 @@ crate::l1_struct! {
 
 impl ChallengeAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -762,6 +776,7 @@ crate::l1_struct! {
 
 impl CountAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -781,6 +796,7 @@ crate::l1_struct! {
 
 impl OverrideAction {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -813,6 +829,7 @@ crate::l1_struct! {
 
 impl Statement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -957,6 +974,7 @@ crate::l1_struct! {
 
 impl AsnMatchStatement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1055,6 +1073,7 @@ crate::l1_struct! {
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1132,6 +1151,7 @@ crate::l1_struct! {
 
 impl Body {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1188,6 +1208,7 @@ crate::l1_struct! {
 
 impl CookieMatchPattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1277,6 +1298,7 @@ crate::l1_struct! {
 
 impl HeaderMatchPattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1413,6 +1435,7 @@ crate::l1_struct! {
 
 impl JsonMatchPattern {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1471,6 +1494,7 @@ crate::l1_struct! {
 
 impl UriFragment {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1583,6 +1607,7 @@ crate::l1_struct! {
 
 impl GeoMatchStatement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -1972,6 +1997,7 @@ crate::l1_struct! {
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

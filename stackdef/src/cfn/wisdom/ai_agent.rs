@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl AiAgent {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AIAgentArn`.
+    #[inline]
     pub fn attr_ai_agent_arn(&self) -> Value<String> {
         self.resource.get_att("AIAgentArn")
     }
 
     /// `Fn::GetAtt` `AIAgentId`.
+    #[inline]
     pub fn attr_ai_agent_id(&self) -> Value<String> {
         self.resource.get_att("AIAgentId")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
 
     /// `Fn::GetAtt` `ModifiedTimeSeconds`.
+    #[inline]
     pub fn attr_modified_time_seconds(&self) -> Value<f64> {
         self.resource.get_att("ModifiedTimeSeconds")
     }

@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl AiAgentVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AIAgentVersionId`.
+    #[inline]
     pub fn attr_ai_agent_version_id(&self) -> Value<String> {
         self.resource.get_att("AIAgentVersionId")
     }
 
     /// `Fn::GetAtt` `AIAgentArn`.
+    #[inline]
     pub fn attr_ai_agent_arn(&self) -> Value<String> {
         self.resource.get_att("AIAgentArn")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
 
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Value<f64> {
         self.resource.get_att("VersionNumber")
     }

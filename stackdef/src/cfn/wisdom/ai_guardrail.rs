@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl AiGuardrail {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AIGuardrailArn`.
+    #[inline]
     pub fn attr_ai_guardrail_arn(&self) -> Value<String> {
         self.resource.get_att("AIGuardrailArn")
     }
 
     /// `Fn::GetAtt` `AIGuardrailId`.
+    #[inline]
     pub fn attr_ai_guardrail_id(&self) -> Value<String> {
         self.resource.get_att("AIGuardrailId")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
@@ -332,6 +336,7 @@ crate::l1_struct! {
 
 impl AiGuardrailSensitiveInformationPolicyConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -530,6 +535,7 @@ crate::l1_struct! {
 
 impl AiGuardrailWordPolicyConfig {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl AiGuardrailVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AIGuardrailVersionId`.
+    #[inline]
     pub fn attr_ai_guardrail_version_id(&self) -> Value<String> {
         self.resource.get_att("AIGuardrailVersionId")
     }
 
     /// `Fn::GetAtt` `AIGuardrailArn`.
+    #[inline]
     pub fn attr_ai_guardrail_arn(&self) -> Value<String> {
         self.resource.get_att("AIGuardrailArn")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
 
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Value<f64> {
         self.resource.get_att("VersionNumber")
     }

@@ -20,26 +20,31 @@ crate::l1_resource! {
 
 impl AiPromptVersion {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AIPromptArn`.
+    #[inline]
     pub fn attr_ai_prompt_arn(&self) -> Value<String> {
         self.resource.get_att("AIPromptArn")
     }
 
     /// `Fn::GetAtt` `AIPromptVersionId`.
+    #[inline]
     pub fn attr_ai_prompt_version_id(&self) -> Value<String> {
         self.resource.get_att("AIPromptVersionId")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
 
     /// `Fn::GetAtt` `VersionNumber`.
+    #[inline]
     pub fn attr_version_number(&self) -> Value<f64> {
         self.resource.get_att("VersionNumber")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Assistant {
     /// `Ref`: the `AssistantId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::AssistantId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AssistantId`.
+    #[inline]
     pub fn assistant_id(&self) -> Value<ids::AssistantId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssistantId`.
+    #[inline]
     pub fn attr_assistant_id(&self) -> Value<ids::AssistantId> {
         self.resource.get_att("AssistantId")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
@@ -122,6 +126,7 @@ crate::l1_struct! {
 
 impl ServerSideEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -20,21 +20,25 @@ crate::l1_resource! {
 
 impl AssistantAssociation {
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
+    #[inline]
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssistantAssociationId`.
+    #[inline]
     pub fn attr_assistant_association_id(&self) -> Value<String> {
         self.resource.get_att("AssistantAssociationId")
     }
 
     /// `Fn::GetAtt` `AssistantAssociationArn`.
+    #[inline]
     pub fn attr_assistant_association_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantAssociationArn")
     }
 
     /// `Fn::GetAtt` `AssistantArn`.
+    #[inline]
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl KnowledgeBase {
     /// `Ref`: the `KnowledgeBaseId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WisdomKnowledgeBaseId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `KnowledgeBaseId`.
+    #[inline]
     pub fn knowledge_base_id(&self) -> Value<ids::WisdomKnowledgeBaseId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `KnowledgeBaseId`.
+    #[inline]
     pub fn attr_knowledge_base_id(&self) -> Value<ids::WisdomKnowledgeBaseId> {
         self.resource.get_att("KnowledgeBaseId")
     }
 
     /// `Fn::GetAtt` `KnowledgeBaseArn`.
+    #[inline]
     pub fn attr_knowledge_base_arn(&self) -> Value<String> {
         self.resource.get_att("KnowledgeBaseArn")
     }
@@ -196,6 +200,7 @@ crate::l1_struct! {
 
 impl RenderingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -213,6 +218,7 @@ crate::l1_struct! {
 
 impl ServerSideEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -232,6 +238,7 @@ crate::l1_struct! {
 
 impl VectorIngestionConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl MessageTemplate {
     /// `Ref`: the `MessageTemplateArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MessageTemplateArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MessageTemplateArn`.
+    #[inline]
     pub fn message_template_arn(&self) -> Value<ids::MessageTemplateArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MessageTemplateId`.
+    #[inline]
     pub fn attr_message_template_id(&self) -> Value<String> {
         self.resource.get_att("MessageTemplateId")
     }
 
     /// `Fn::GetAtt` `MessageTemplateArn`.
+    #[inline]
     pub fn attr_message_template_arn(&self) -> Value<ids::MessageTemplateArn> {
         self.resource.get_att("MessageTemplateArn")
     }
 
     /// `Fn::GetAtt` `MessageTemplateContentSha256`.
+    #[inline]
     pub fn attr_message_template_content_sha256(&self) -> Value<String> {
         self.resource.get_att("MessageTemplateContentSha256")
     }
@@ -195,6 +200,7 @@ crate::l1_struct! {
 
 impl Content {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -248,6 +254,7 @@ crate::l1_struct! {
 
 impl EmailMessageTemplateContentBody {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -268,6 +275,7 @@ crate::l1_struct! {
 
 impl MessageTemplateBodyContentProvider {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -285,6 +293,7 @@ crate::l1_struct! {
 
 impl EmailMessageTemplateHeader {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -321,6 +330,7 @@ crate::l1_struct! {
 
 impl SmsMessageTemplateContentBody {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -337,6 +347,7 @@ crate::l1_struct! {
 
 impl MessageTemplateAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -381,6 +392,7 @@ crate::l1_struct! {
 
 impl AgentAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -403,6 +415,7 @@ crate::l1_struct! {
 
 impl CustomerProfileAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -786,6 +799,7 @@ crate::l1_struct! {
 
 impl SystemAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -814,6 +828,7 @@ crate::l1_struct! {
 
 impl SystemEndpointAttributes {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl MessageTemplateVersion {
     /// `Ref`: the `MessageTemplateVersionArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::MessageTemplateVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `MessageTemplateVersionArn`.
+    #[inline]
     pub fn message_template_version_arn(&self) -> Value<ids::MessageTemplateVersionArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `MessageTemplateVersionNumber`.
+    #[inline]
     pub fn attr_message_template_version_number(&self) -> Value<f64> {
         self.resource.get_att("MessageTemplateVersionNumber")
     }
 
     /// `Fn::GetAtt` `MessageTemplateVersionArn`.
+    #[inline]
     pub fn attr_message_template_version_arn(&self) -> Value<ids::MessageTemplateVersionArn> {
         self.resource.get_att("MessageTemplateVersionArn")
     }

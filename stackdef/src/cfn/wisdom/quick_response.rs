@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl QuickResponse {
     /// `Ref`: the `QuickResponseArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::QuickResponseArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `QuickResponseArn`.
+    #[inline]
     pub fn quick_response_arn(&self) -> Value<ids::QuickResponseArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `QuickResponseId`.
+    #[inline]
     pub fn attr_quick_response_id(&self) -> Value<String> {
         self.resource.get_att("QuickResponseId")
     }
 
     /// `Fn::GetAtt` `QuickResponseArn`.
+    #[inline]
     pub fn attr_quick_response_arn(&self) -> Value<ids::QuickResponseArn> {
         self.resource.get_att("QuickResponseArn")
     }
 
     /// `Fn::GetAtt` `Status`.
+    #[inline]
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
@@ -194,6 +199,7 @@ crate::l1_struct! {
 
 impl QuickResponseContentProvider {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

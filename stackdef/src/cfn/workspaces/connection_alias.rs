@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl ConnectionAlias {
     /// `Ref`: the `AliasId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::ConnectionAliasId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `AliasId`.
+    #[inline]
     pub fn alias_id(&self) -> Value<ids::ConnectionAliasId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `ConnectionAliasState`.
+    #[inline]
     pub fn attr_connection_alias_state(&self) -> Value<String> {
         self.resource.get_att("ConnectionAliasState")
     }
 
     /// `Fn::GetAtt` `AliasId`.
+    #[inline]
     pub fn attr_alias_id(&self) -> Value<ids::ConnectionAliasId> {
         self.resource.get_att("AliasId")
     }
 
     /// `Fn::GetAtt` `Associations`.
+    #[inline]
     pub fn attr_associations(&self) -> Value<Json> {
         self.resource.get_att("Associations")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl Workspace {
     /// `Ref`: the `WorkspaceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkSpacesWorkspaceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkspaceId`.
+    #[inline]
     pub fn workspace_id(&self) -> Value<ids::WorkSpacesWorkspaceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkspaceId`.
+    #[inline]
     pub fn attr_workspace_id(&self) -> Value<ids::WorkSpacesWorkspaceId> {
         self.resource.get_att("WorkspaceId")
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
@@ -155,6 +159,7 @@ crate::l1_struct! {
 
 impl WorkspaceProperties {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl WorkspacesPool {
     /// `Ref`: the `PoolId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkspacesPoolId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PoolId`.
+    #[inline]
     pub fn pool_id(&self) -> Value<ids::WorkspacesPoolId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `PoolId`.
+    #[inline]
     pub fn attr_pool_id(&self) -> Value<ids::WorkspacesPoolId> {
         self.resource.get_att("PoolId")
     }
 
     /// `Fn::GetAtt` `PoolArn`.
+    #[inline]
     pub fn attr_pool_arn(&self) -> Value<String> {
         self.resource.get_att("PoolArn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
@@ -215,6 +220,7 @@ crate::l1_struct! {
 
 impl TimeoutSettings {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl WorkspaceInstance {
     /// `Ref`: the `WorkspaceInstanceId` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkspaceInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `WorkspaceInstanceId`.
+    #[inline]
     pub fn workspace_instance_id(&self) -> Value<ids::WorkspaceInstanceId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `WorkspaceInstanceId`.
+    #[inline]
     pub fn attr_workspace_instance_id(&self) -> Value<ids::WorkspaceInstanceId> {
         self.resource.get_att("WorkspaceInstanceId")
     }
 
     /// `Fn::GetAtt` `ProvisionState`.
+    #[inline]
     pub fn attr_provision_state(&self) -> Value<String> {
         self.resource.get_att("ProvisionState")
     }
 
     /// `Fn::GetAtt` `EC2ManagedInstance.InstanceId`.
+    #[inline]
     pub fn attr_ec2_managed_instance_instance_id(&self) -> Value<String> {
         self.resource.get_att("EC2ManagedInstance.InstanceId")
     }
@@ -65,6 +70,7 @@ crate::l1_struct! {
 
 impl WorkspaceInstanceProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -271,6 +277,7 @@ crate::l1_struct! {
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -302,6 +309,7 @@ crate::l1_struct! {
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -362,6 +370,7 @@ crate::l1_struct! {
 
 impl CapacityReservationSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -407,6 +416,7 @@ crate::l1_struct! {
 
 impl CapacityReservationTarget {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -437,6 +447,7 @@ crate::l1_struct! {
 
 impl CpuOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -459,6 +470,7 @@ crate::l1_struct! {
 
 impl CreditSpecificationRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -485,6 +497,7 @@ crate::l1_struct! {
 
 impl EnclaveOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -501,6 +514,7 @@ crate::l1_struct! {
 
 impl HibernationOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -517,6 +531,7 @@ crate::l1_struct! {
 
 impl IamInstanceProfileSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -540,6 +555,7 @@ crate::l1_struct! {
 
 impl LicenseConfigurationRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -561,6 +577,7 @@ crate::l1_struct! {
 
 impl InstanceMaintenanceOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -587,6 +604,7 @@ crate::l1_struct! {
 
 impl InstanceMetadataOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -669,6 +687,7 @@ crate::l1_struct! {
 
 impl RunInstancesMonitoringEnabled {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -685,6 +704,7 @@ crate::l1_struct! {
 
 impl InstanceNetworkInterfaceSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -718,6 +738,7 @@ crate::l1_struct! {
 
 impl InstanceNetworkPerformanceOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -749,6 +770,7 @@ crate::l1_struct! {
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -803,6 +825,7 @@ crate::l1_struct! {
 
 impl PrivateDnsNameOptionsRequest {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -845,6 +868,7 @@ crate::l1_struct! {
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

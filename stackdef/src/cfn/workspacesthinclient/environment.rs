@@ -21,61 +21,73 @@ crate::l1_resource! {
 
 impl Environment {
     /// `Ref`: the `Id` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkSpacesThinClientEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `Id`.
+    #[inline]
     pub fn id(&self) -> Value<ids::WorkSpacesThinClientEnvironmentId> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `Id`.
+    #[inline]
     pub fn attr_id(&self) -> Value<ids::WorkSpacesThinClientEnvironmentId> {
         self.resource.get_att("Id")
     }
 
     /// `Fn::GetAtt` `ActivationCode`.
+    #[inline]
     pub fn attr_activation_code(&self) -> Value<String> {
         self.resource.get_att("ActivationCode")
     }
 
     /// `Fn::GetAtt` `Arn`.
+    #[inline]
     pub fn attr_arn(&self) -> Value<ids::WorkSpacesThinClientEnvironmentArn> {
         self.resource.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `CreatedAt`.
+    #[inline]
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
 
     /// `Fn::GetAtt` `DesktopType`.
+    #[inline]
     pub fn attr_desktop_type(&self) -> Value<String> {
         self.resource.get_att("DesktopType")
     }
 
     /// `Fn::GetAtt` `RegisteredDevicesCount`.
+    #[inline]
     pub fn attr_registered_devices_count(&self) -> Value<i64> {
         self.resource.get_att("RegisteredDevicesCount")
     }
 
     /// `Fn::GetAtt` `UpdatedAt`.
+    #[inline]
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
 
     /// `Fn::GetAtt` `PendingSoftwareSetId`.
+    #[inline]
     pub fn attr_pending_software_set_id(&self) -> Value<String> {
         self.resource.get_att("PendingSoftwareSetId")
     }
 
     /// `Fn::GetAtt` `PendingSoftwareSetVersion`.
+    #[inline]
     pub fn attr_pending_software_set_version(&self) -> Value<String> {
         self.resource.get_att("PendingSoftwareSetVersion")
     }
 
     /// `Fn::GetAtt` `SoftwareSetComplianceStatus`.
+    #[inline]
     pub fn attr_software_set_compliance_status(&self) -> Value<String> {
         self.resource.get_att("SoftwareSetComplianceStatus")
     }

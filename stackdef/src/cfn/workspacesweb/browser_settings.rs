@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl BrowserSettings {
     /// `Ref`: the `BrowserSettingsArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::BrowserSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `BrowserSettingsArn`.
+    #[inline]
     pub fn browser_settings_arn(&self) -> Value<ids::BrowserSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `BrowserSettingsArn`.
+    #[inline]
     pub fn attr_browser_settings_arn(&self) -> Value<ids::BrowserSettingsArn> {
         self.resource.get_att("BrowserSettingsArn")
     }
@@ -84,6 +88,7 @@ crate::l1_struct! {
 
 impl BrowserSettingsProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -139,6 +144,7 @@ crate::l1_struct! {
 
 impl WebContentFilteringPolicy {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

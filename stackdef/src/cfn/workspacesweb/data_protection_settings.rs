@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl DataProtectionSettings {
     /// `Ref`: the `DataProtectionSettingsArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::DataProtectionSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `DataProtectionSettingsArn`.
+    #[inline]
     pub fn data_protection_settings_arn(&self) -> Value<ids::DataProtectionSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `DataProtectionSettingsArn`.
+    #[inline]
     pub fn attr_data_protection_settings_arn(&self) -> Value<ids::DataProtectionSettingsArn> {
         self.resource.get_att("DataProtectionSettingsArn")
     }
@@ -95,6 +100,7 @@ crate::l1_struct! {
 
 impl DataProtectionSettingsProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl IdentityProvider {
     /// `Ref`: the `IdentityProviderArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IdentityProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IdentityProviderArn`.
+    #[inline]
     pub fn identity_provider_arn(&self) -> Value<ids::IdentityProviderArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `IdentityProviderArn`.
+    #[inline]
     pub fn attr_identity_provider_arn(&self) -> Value<ids::IdentityProviderArn> {
         self.resource.get_att("IdentityProviderArn")
     }

@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl IpAccessSettings {
     /// `Ref`: the `IpAccessSettingsArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::IpAccessSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `IpAccessSettingsArn`.
+    #[inline]
     pub fn ip_access_settings_arn(&self) -> Value<ids::IpAccessSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `IpAccessSettingsArn`.
+    #[inline]
     pub fn attr_ip_access_settings_arn(&self) -> Value<ids::IpAccessSettingsArn> {
         self.resource.get_att("IpAccessSettingsArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl NetworkSettings {
     /// `Ref`: the `NetworkSettingsArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::NetworkSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `NetworkSettingsArn`.
+    #[inline]
     pub fn network_settings_arn(&self) -> Value<ids::NetworkSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `NetworkSettingsArn`.
+    #[inline]
     pub fn attr_network_settings_arn(&self) -> Value<ids::NetworkSettingsArn> {
         self.resource.get_att("NetworkSettingsArn")
     }

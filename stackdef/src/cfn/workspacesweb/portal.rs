@@ -21,51 +21,61 @@ crate::l1_resource! {
 
 impl Portal {
     /// `Ref`: the `PortalArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::PortalArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PortalArn`.
+    #[inline]
     pub fn portal_arn(&self) -> Value<ids::PortalArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `BrowserType`.
+    #[inline]
     pub fn attr_browser_type(&self) -> Value<String> {
         self.resource.get_att("BrowserType")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `PortalArn`.
+    #[inline]
     pub fn attr_portal_arn(&self) -> Value<ids::PortalArn> {
         self.resource.get_att("PortalArn")
     }
 
     /// `Fn::GetAtt` `PortalEndpoint`.
+    #[inline]
     pub fn attr_portal_endpoint(&self) -> Value<String> {
         self.resource.get_att("PortalEndpoint")
     }
 
     /// `Fn::GetAtt` `PortalStatus`.
+    #[inline]
     pub fn attr_portal_status(&self) -> Value<String> {
         self.resource.get_att("PortalStatus")
     }
 
     /// `Fn::GetAtt` `RendererType`.
+    #[inline]
     pub fn attr_renderer_type(&self) -> Value<String> {
         self.resource.get_att("RendererType")
     }
 
     /// `Fn::GetAtt` `ServiceProviderSamlMetadata`.
+    #[inline]
     pub fn attr_service_provider_saml_metadata(&self) -> Value<String> {
         self.resource.get_att("ServiceProviderSamlMetadata")
     }
 
     /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
@@ -184,6 +194,7 @@ crate::l1_struct! {
 
 impl PortalProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

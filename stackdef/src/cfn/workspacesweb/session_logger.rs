@@ -21,26 +21,31 @@ crate::l1_resource! {
 
 impl SessionLogger {
     /// `Ref`: the `SessionLoggerArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SessionLoggerArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `SessionLoggerArn`.
+    #[inline]
     pub fn session_logger_arn(&self) -> Value<ids::SessionLoggerArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `CreationDate`.
+    #[inline]
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
 
     /// `Fn::GetAtt` `SessionLoggerArn`.
+    #[inline]
     pub fn attr_session_logger_arn(&self) -> Value<ids::SessionLoggerArn> {
         self.resource.get_att("SessionLoggerArn")
     }
@@ -145,6 +150,7 @@ crate::l1_struct! {
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

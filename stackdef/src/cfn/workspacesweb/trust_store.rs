@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl TrustStore {
     /// `Ref`: the `TrustStoreArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::WorkSpacesWebTrustStoreArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `TrustStoreArn`.
+    #[inline]
     pub fn trust_store_arn(&self) -> Value<ids::WorkSpacesWebTrustStoreArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `TrustStoreArn`.
+    #[inline]
     pub fn attr_trust_store_arn(&self) -> Value<ids::WorkSpacesWebTrustStoreArn> {
         self.resource.get_att("TrustStoreArn")
     }

@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl UserAccessLoggingSettings {
     /// `Ref`: the `UserAccessLoggingSettingsArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserAccessLoggingSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserAccessLoggingSettingsArn`.
+    #[inline]
     pub fn user_access_logging_settings_arn(&self) -> Value<ids::UserAccessLoggingSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `UserAccessLoggingSettingsArn`.
+    #[inline]
     pub fn attr_user_access_logging_settings_arn(
         &self,
     ) -> Value<ids::UserAccessLoggingSettingsArn> {

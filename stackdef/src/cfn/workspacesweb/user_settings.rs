@@ -21,21 +21,25 @@ crate::l1_resource! {
 
 impl UserSettings {
     /// `Ref`: the `UserSettingsArn` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::UserSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `UserSettingsArn`.
+    #[inline]
     pub fn user_settings_arn(&self) -> Value<ids::UserSettingsArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `AssociatedPortalArns`.
+    #[inline]
     pub fn attr_associated_portal_arns(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedPortalArns")
     }
 
     /// `Fn::GetAtt` `UserSettingsArn`.
+    #[inline]
     pub fn attr_user_settings_arn(&self) -> Value<ids::UserSettingsArn> {
         self.resource.get_att("UserSettingsArn")
     }
@@ -252,6 +256,7 @@ crate::l1_struct! {
 
 impl BrandingConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -467,6 +472,7 @@ crate::l1_struct! {
 
 impl ToolbarConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl Group {
     /// `Ref`: the `GroupARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::XRayGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `GroupARN`.
+    #[inline]
     pub fn group_arn(&self) -> Value<ids::XRayGroupArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `GroupARN`.
+    #[inline]
     pub fn attr_group_arn(&self) -> Value<ids::XRayGroupArn> {
         self.resource.get_att("GroupARN")
     }
@@ -99,6 +102,7 @@ crate::l1_struct! {
 
 impl InsightsConfiguration {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }

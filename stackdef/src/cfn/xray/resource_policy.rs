@@ -21,11 +21,13 @@ crate::l1_resource! {
 
 impl ResourcePolicy {
     /// `Ref`: the `PolicyName` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::XRayResourcePolicyName> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `PolicyName`.
+    #[inline]
     pub fn policy_name(&self) -> Value<ids::XRayResourcePolicyName> {
         self.resource.ref_value()
     }

@@ -21,16 +21,19 @@ crate::l1_resource! {
 
 impl SamplingRule {
     /// `Ref`: the `RuleARN` (typed).
+    #[inline]
     pub fn ref_value(&self) -> Value<ids::SamplingRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Ref`: the `RuleARN`.
+    #[inline]
     pub fn rule_arn(&self) -> Value<ids::SamplingRuleArn> {
         self.resource.ref_value()
     }
 
     /// `Fn::GetAtt` `RuleARN`.
+    #[inline]
     pub fn attr_rule_arn(&self) -> Value<ids::SamplingRuleArn> {
         self.resource.get_att("RuleARN")
     }
@@ -75,6 +78,7 @@ crate::l1_struct! {
 
 impl SamplingRuleProps {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -196,6 +200,7 @@ crate::l1_struct! {
 
 impl SamplingRuleRecord {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
@@ -220,6 +225,7 @@ crate::l1_struct! {
 
 impl SamplingRuleUpdate {
     /// No required properties: set the optional ones with the setters.
+    #[inline]
     pub fn new() -> Self {
         Self(crate::Properties::new())
     }
