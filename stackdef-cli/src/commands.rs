@@ -83,7 +83,7 @@ pub fn synth(ctx: &Context<'_>, args: &SynthArgs) -> Result<u8, CliError> {
             assembly.dir.display()
         );
         print!("{}", format::list_text(ctx.out, &assembly.manifest));
-        print!("{}", format::warnings_text(warnings));
+        print!("{}", stackdef_synth::WarningList(warnings));
     }
     if args.strict && open > 0 {
         eprintln!(

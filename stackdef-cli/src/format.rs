@@ -1,7 +1,6 @@
 //! Text and JSON renderings of plans, diffs, stack lists, run reports and outputs.
 
 use serde_json::{Value, json};
-use stackdef_synth::SynthWarning;
 use stackdef_synth::assembly::Manifest;
 
 use super::advice::describe;
@@ -298,38 +297,6 @@ pub fn list_text(st: Style, manifest: &Manifest) -> String {
         s.push('\n');
     }
     s
-}
-
-/// The synth checks' warnings, open ones first, then the acknowledged ones with their
-/// reasons; nothing when there are none.
-pub fn warnings_text(warnings: &[SynthWarning]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let (acknowledged, open): (Vec<_>, Vec<_>) =
-        warnings.iter().partition(|w| w.acknowledged.is_some());
-    if !open.is_empty() {
-        let _ = writeln!(out, "{} warning(s):", open.len());
-        for w in &open {
-            let at = w
-                .location
-                .as_deref()
-                .map(|l| format!(" at {l}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {} {}{at}: {}",
-                w.rule, w.path, w.property, w.message
-            );
-        }
-    }
-    if !acknowledged.is_empty() {
-        let _ = writeln!(out, "{} acknowledged:", acknowledged.len());
-        for w in &acknowledged {
-            let why = w.acknowledged.as_deref().unwrap_or_default();
-            let _ = writeln!(out, "  {} {} ({why})", w.rule, w.path);
-        }
-    }
-    out
 }
 
 /// The stack list as JSON.

@@ -361,7 +361,10 @@ fn synth_prints_warnings_and_strict_fails_on_open_ones() {
     let lenient = in_dir(dir.path(), &["synth", "--assembly", &asm]);
     lenient.expect_code(0);
     assert!(
-        lenient.stdout.contains("1 warning(s):") && lenient.stdout.contains("SD6003"),
+        lenient
+            .stdout
+            .contains("1 warning:\n  [Warned/DbPassword] NoEcho")
+            && lenient.stdout.contains("SD6003"),
         "{}",
         lenient.stdout
     );
@@ -388,7 +391,7 @@ fn synth_prints_warnings_and_strict_fails_on_open_ones() {
     let strict = in_dir(dir.path(), &["synth", "--strict", "--assembly", &asm]);
     strict.expect_code(0);
     assert!(
-        strict.stdout.contains("1 acknowledged:")
+        strict.stdout.contains("1 acknowledged finding:")
             && strict
                 .stdout
                 .contains("a test password for a throwaway stack"),

@@ -184,6 +184,33 @@ impl std::fmt::Display for SynthWarning {
     }
 }
 
+/// The findings that did not fail synth, as the program and the CLI print them: the open
+/// warnings, then the acknowledged findings with their reasons.
+#[derive(Debug, Clone, Copy)]
+pub struct WarningList<'a>(pub &'a [SynthWarning]);
+
+impl std::fmt::Display for WarningList<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let (acknowledged, open): (Vec<_>, Vec<_>) =
+            self.0.iter().partition(|w| w.acknowledged.is_some());
+        if !open.is_empty() {
+            writeln!(f, "{} warning{}:", open.len(), plural(open.len()))?;
+            for w in &open {
+                writeln!(f, "  {w}")?;
+            }
+        }
+        if !acknowledged.is_empty() {
+            let n = acknowledged.len();
+            writeln!(f, "{n} acknowledged finding{}:", plural(n))?;
+            for w in &acknowledged {
+                writeln!(f, "  {w}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One error, with where it was made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SynthError {

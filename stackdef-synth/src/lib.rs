@@ -21,7 +21,7 @@ pub mod synth;
 pub mod template_text;
 
 pub use assembly::{Assembly, AssemblyError, Manifest, StackArtifact};
-pub use error::{ErrorKind, SynthError, SynthErrors, SynthWarning};
+pub use error::{ErrorKind, SynthError, SynthErrors, SynthWarning, WarningList};
 pub use expr::{AppId, ConditionKey, Expr, MappingKey, ParameterKey, Pseudo, ResourceKey, SubPart};
 pub use model::{
     Acknowledgement, AppModel, ConditionModel, Env, MappingModel, OutputModel, ParameterModel,

@@ -131,20 +131,11 @@ impl std::fmt::Display for SynthReport {
             }
             writeln!(f)?;
         }
-        let (acknowledged, open): (Vec<_>, Vec<_>) = self
-            .manifest
-            .warnings
-            .iter()
-            .partition(|w| w.acknowledged.is_some());
-        for w in &open {
-            writeln!(f, "warning: {w}")?;
-        }
-        if !acknowledged.is_empty() {
-            writeln!(f, "{} acknowledged finding(s):", acknowledged.len())?;
-            for w in &acknowledged {
-                writeln!(f, "  {w}")?;
-            }
-        }
+        write!(
+            f,
+            "{}",
+            stackdef_synth::WarningList(&self.manifest.warnings)
+        )?;
         Ok(())
     }
 }
