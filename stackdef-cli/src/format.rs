@@ -168,6 +168,9 @@ pub fn diff_text(st: Style, diffs: &[StackDiff]) -> String {
             st.bold(&format!("Stack {}", d.stack)),
             if d.deployed { "" } else { " (not deployed)" }
         ));
+        for h in &d.held_back {
+            s.push_str(&format!("  {}\n", st.dim(&h.message())));
+        }
         if d.diff.is_empty() {
             s.push_str(&format!("  {}\n", st.green("no differences")));
             continue;
@@ -247,6 +250,13 @@ pub fn diff_json(diffs: &[StackDiff]) -> Value {
             "deployed": d.deployed,
             "differences": !d.diff.is_empty(),
             "security": security_json(&d.security),
+            "not_applied": d.held_back.iter().map(|h| json!({
+                "logical_id": h.logical_id,
+                "path": h.construct_path,
+                "properties": h.properties,
+                "owned_by": h.managed_by.service,
+                "message": h.message(),
+            })).collect::<Vec<_>>(),
             "refused_without_allowance": d.protected.iter().map(|p| json!({
                 "logical_id": p.logical_id,
                 "path": p.construct_path,
@@ -509,6 +519,46 @@ mod tests {
     use stackdef_deploy::analysis::security::SecurityKind;
 
     use super::*;
+
+    #[test]
+    fn diffs_say_what_the_deploy_would_not_apply() {
+        use stackdef_deploy::analysis::managed::HeldBack;
+        use stackdef_synth::manifest::ManagedBy;
+        let diffs = [StackDiff {
+            stack: "BankApp".into(),
+            deployed: true,
+            diff: Default::default(),
+            protected: Vec::new(),
+            security: Vec::new(),
+            held_back: vec![HeldBack {
+                logical_id: "Service".into(),
+                construct_path: Some("BankApp/Api/Service".into()),
+                properties: vec!["TaskDefinition".into()],
+                managed_by: ManagedBy {
+                    service: "CodeDeploy".into(),
+                    properties: vec!["TaskDefinition".into()],
+                    deployed_by: Some("BankApp/Api/BlueGreen".into()),
+                    how_to_change: "release it through the pipeline".into(),
+                },
+            }],
+        }];
+        let text = diff_text(Style { color: false }, &diffs);
+        assert_eq!(
+            text,
+            "Stack BankApp\n  not applied: TaskDefinition of BankApp/Api/Service (owned by \
+             CodeDeploy through BankApp/Api/BlueGreen); release it through the pipeline\n  \
+             no differences\n"
+        );
+        let json = diff_json(&diffs);
+        assert_eq!(
+            json["stacks"][0]["not_applied"][0]["properties"],
+            serde_json::json!(["TaskDefinition"])
+        );
+        assert_eq!(
+            json["stacks"][0]["not_applied"][0]["owned_by"],
+            "CodeDeploy"
+        );
+    }
 
     #[test]
     fn plans_show_security_changes_and_masked_parameters_above_resources() {

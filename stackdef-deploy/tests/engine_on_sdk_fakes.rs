@@ -569,10 +569,9 @@ impl Reporter for Steps {
     }
 }
 
-#[tokio::test]
-async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported() {
-    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
-    let dir = tempfile::tempdir().expect("temp dir");
+/// A deployed ECS service whose task definition CodeDeploy owns: the assembly (task-v2,
+/// three tasks), the service's logical id and the deployed template (task-v1, two tasks).
+fn codedeploy_service(dir: &std::path::Path) -> (Assembly, String, String) {
     let app = App::new();
     let stack_ = app.stack("Demo", Env::aws("123456789012", "us-east-1"));
     let service = CfnResource::new(&stack_, "Service", "AWS::ECS::Service");
@@ -587,8 +586,8 @@ async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported(
             "howToChange": "release it through CodeDeploy"
         }),
     );
-    app.synth_to(dir.path()).expect("synth");
-    let asm = Assembly::read(dir.path()).expect("assembly");
+    app.synth_to(dir).expect("synth");
+    let asm = Assembly::read(dir).expect("assembly");
     let mut deployed = asm.template(&asm.manifest.stacks[0]).expect("template");
     let id = deployed["Resources"]
         .as_object()
@@ -597,6 +596,50 @@ async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported(
     deployed["Resources"][&id]["Properties"]["TaskDefinition"] = "task-v1".into();
     deployed["Resources"][&id]["Properties"]["DesiredCount"] = 2.into();
     let deployed_text = deployed.to_string();
+    (asm, id, deployed_text)
+}
+
+#[tokio::test]
+async fn diff_holds_back_what_codedeploy_owns_as_the_deploy_does() {
+    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (asm, id, deployed_text) = codedeploy_service(dir.path());
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .then_output(|| stack(StackStatus::UpdateComplete, false));
+    let template = mock!(aws_sdk_cloudformation::Client::get_template).then_output(move || {
+        GetTemplateOutput::builder()
+            .template_body(deployed_text.clone())
+            .build()
+    });
+    let d = deployer(
+        clients(&[&stacks, &template], &[&caller("123456789012")]),
+        Arc::new(Steps::default()),
+    );
+    let diffs = d.diff(&asm, &[]).await.expect("diffs");
+    let diff = &diffs[0];
+    // The task definition change is not what the deploy would do: only the count is.
+    let service = diff
+        .diff
+        .resources
+        .iter()
+        .find(|r| r.logical_id == id)
+        .expect("the service changes");
+    let names: Vec<&str> = service.properties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["DesiredCount"]);
+    assert_eq!(diff.held_back.len(), 1, "{:?}", diff.held_back);
+    let message = diff.held_back[0].message();
+    assert!(
+        message.starts_with("not applied: TaskDefinition of Demo/Service")
+            && message.contains("CodeDeploy through Demo/BlueGreen"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported() {
+    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (asm, id, deployed_text) = codedeploy_service(dir.path());
 
     let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
         .then_output(|| stack(StackStatus::UpdateComplete, false));

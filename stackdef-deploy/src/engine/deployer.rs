@@ -20,6 +20,7 @@ use super::session::{AwsSession, Clients};
 use super::staging::create_staging_bucket;
 use super::watch::watch_stack;
 use crate::analysis::diff::{TemplateDiff, diff_templates};
+use crate::analysis::managed::{HeldBack, hold_back_managed};
 use crate::analysis::protection::{ProtectedChange, diff_verdicts};
 use crate::analysis::secrets::{MASK, no_echo_parameters};
 use crate::analysis::security::{SecurityChange, security_changes};
@@ -38,6 +39,9 @@ pub struct StackDiff {
     pub protected: Vec<ProtectedChange>,
     /// What the deploy would do to IAM, network rules, resource policies and public access.
     pub security: Vec<SecurityChange>,
+    /// Changes the deploy would not apply, because another service owns those properties
+    /// (the diff shows what the deploy would do, so they are not in [`StackDiff::diff`]).
+    pub held_back: Vec<HeldBack>,
 }
 
 /// The deploy engine: deploy, destroy, diff, outputs, watch over an assembly.
@@ -129,8 +133,10 @@ impl Deployer {
         let mut out = Vec::new();
         for artifact in named(assembly, names)? {
             let (_, clients) = self.target(artifact)?;
-            let template = assembly.template(artifact)?;
+            let mut template = assembly.template(artifact)?;
             let deployed = deployed_template(&clients.cloudformation, &artifact.name).await?;
+            // The same hold-back the deploy does, so that both say the same.
+            let held_back = hold_back_managed(deployed.as_ref(), &mut template);
             let mut diff = diff_templates(deployed.as_ref(), &template);
             mask_parameter_defaults(&mut diff, deployed.as_ref(), &template);
             out.push(StackDiff {
@@ -139,6 +145,7 @@ impl Deployer {
                 protected: diff_verdicts(&diff, deployed.as_ref()),
                 security: security_changes(deployed.as_ref(), &template),
                 diff,
+                held_back,
             });
         }
         Ok(out)
