@@ -7,7 +7,7 @@
 
 mod emulator;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use emulator::{Emulator, fixtures, serial};
 use rexpect::process::WaitStatus;
@@ -732,8 +732,10 @@ fn failure_stops_dependants() {
     );
 }
 
-/// `stackdef ARGS` on a pseudo-terminal, as a user at a shell runs it.
-fn on_terminal(mut cmd: Command) -> PtySession {
+/// `stackdef ARGS` against `moto` on a pseudo-terminal, as a user at a shell runs it.
+fn on_terminal(moto: &Emulator, args: &[&str]) -> PtySession {
+    let mut cmd = moto.stackdef();
+    cmd.args(args);
     // The harness closes stdin by default; here it must be the terminal.
     cmd.stdin(Stdio::inherit());
     rexpect::session::spawn_command(cmd, Some(60_000)).expect("spawn on a pseudo-terminal")
@@ -768,15 +770,16 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
     // Deploy: the plan, then a question; "n" changes nothing (exit 3) and leaves no
     // REVIEW_IN_PROGRESS stack behind.
     // (The default level asks only about broadening changes; `any-change` asks always.)
-    let mut cmd = moto.stackdef();
-    cmd.args([
-        "deploy",
-        "--assembly",
-        app,
-        "--require-approval",
-        "any-change",
-    ]);
-    let mut session = on_terminal(cmd);
+    let mut session = on_terminal(
+        &moto,
+        &[
+            "deploy",
+            "--assembly",
+            app,
+            "--require-approval",
+            "any-change",
+        ],
+    );
     // Typed before the question: discarded, not taken as the answer.
     session.send_line("y").expect("type ahead");
     let plan = session
@@ -793,15 +796,16 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
 
     // Ctrl-C at the question: exit 130 at once, and the stack created to hold the change
     // set is gone.
-    let mut cmd = moto.stackdef();
-    cmd.args([
-        "deploy",
-        "--assembly",
-        app,
-        "--require-approval",
-        "any-change",
-    ]);
-    let mut session = on_terminal(cmd);
+    let mut session = on_terminal(
+        &moto,
+        &[
+            "deploy",
+            "--assembly",
+            app,
+            "--require-approval",
+            "any-change",
+        ],
+    );
     session
         .exp_string("Deploy these changes to Queues? [y/N]")
         .expect("deploy asks");
@@ -815,15 +819,16 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
     );
 
     // "y" deploys, with live progress on the terminal.
-    let mut cmd = moto.stackdef();
-    cmd.args([
-        "deploy",
-        "--assembly",
-        app,
-        "--require-approval",
-        "any-change",
-    ]);
-    let mut session = on_terminal(cmd);
+    let mut session = on_terminal(
+        &moto,
+        &[
+            "deploy",
+            "--assembly",
+            app,
+            "--require-approval",
+            "any-change",
+        ],
+    );
     session
         .exp_string("Deploy these changes to Queues? [y/N]")
         .expect("deploy asks");
@@ -834,9 +839,7 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
     assert!(queues_exist(&moto, app));
 
     // Destroy names the data that goes with the stack and asks; "n" keeps everything.
-    let mut cmd = moto.stackdef();
-    cmd.args(["destroy", "--assembly", app]);
-    let mut session = on_terminal(cmd);
+    let mut session = on_terminal(&moto, &["destroy", "--assembly", app]);
     let question = session
         .exp_string("Destroy Queues and delete this data? [y/N]")
         .expect("destroy asks");
@@ -850,9 +853,7 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
         "a declined destroy deleted the stack"
     );
     // Ctrl-C at the destroy question: 130, nothing deleted.
-    let mut cmd = moto.stackdef();
-    cmd.args(["destroy", "--assembly", app]);
-    let mut session = on_terminal(cmd);
+    let mut session = on_terminal(&moto, &["destroy", "--assembly", app]);
     session
         .exp_string("Destroy Queues and delete this data? [y/N]")
         .expect("destroy asks");
@@ -864,9 +865,7 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
         "an interrupted destroy deleted the stack"
     );
 
-    let mut cmd = moto.stackdef();
-    cmd.args(["destroy", "--assembly", app]);
-    let mut session = on_terminal(cmd);
+    let mut session = on_terminal(&moto, &["destroy", "--assembly", app]);
     session
         .exp_string("Destroy Queues and delete this data? [y/N]")
         .expect("destroy asks");

@@ -1,7 +1,7 @@
 //! Data at rest: encryption, public databases and buckets, and the policies that keep data
 //! when a resource is replaced or removed.
 
-use stackdef_synth::{RemovalPolicy, ResourceModel};
+use stackdef_synth::{Expr, RemovalPolicy, ResourceModel};
 
 use crate::catalog;
 use crate::view::{ModelView, bool_of, get, list_of, map_of, str_of};
@@ -95,37 +95,14 @@ fn encryption(i: usize, r: &ResourceModel, out: &mut Vec<Finding>) {
             "AtRestEncryptionEnabled",
             flag("AtRestEncryptionEnabled") == Some(false),
         ),
-        "AWS::EC2::Instance" => {
-            let explicit_off = p
-                .get("BlockDeviceMappings")
-                .and_then(list_of)
-                .into_iter()
-                .flatten()
-                .any(|m| {
-                    map_of(m)
-                        .and_then(|m| m.get("Ebs"))
-                        .and_then(map_of)
-                        .and_then(|e| e.get("Encrypted"))
-                        .and_then(bool_of)
-                        == Some(false)
-                });
-            ("BlockDeviceMappings", explicit_off)
-        }
-        "AWS::EC2::LaunchTemplate" => {
-            let explicit_off = get(p, "LaunchTemplateData.BlockDeviceMappings")
-                .and_then(list_of)
-                .into_iter()
-                .flatten()
-                .any(|m| {
-                    map_of(m)
-                        .and_then(|m| m.get("Ebs"))
-                        .and_then(map_of)
-                        .and_then(|e| e.get("Encrypted"))
-                        .and_then(bool_of)
-                        == Some(false)
-                });
-            ("LaunchTemplateData.BlockDeviceMappings", explicit_off)
-        }
+        "AWS::EC2::Instance" => (
+            "BlockDeviceMappings",
+            ebs_encryption_off(p.get("BlockDeviceMappings")),
+        ),
+        "AWS::EC2::LaunchTemplate" => (
+            "LaunchTemplateData.BlockDeviceMappings",
+            ebs_encryption_off(get(p, "LaunchTemplateData.BlockDeviceMappings")),
+        ),
         _ => return,
     };
     if unencrypted {
@@ -139,6 +116,19 @@ fn encryption(i: usize, r: &ResourceModel, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// Whether a block device mapping list turns EBS encryption off explicitly (left unset,
+/// the account's default encryption applies).
+fn ebs_encryption_off(mappings: Option<&Expr>) -> bool {
+    mappings.and_then(list_of).into_iter().flatten().any(|m| {
+        map_of(m)
+            .and_then(|m| m.get("Ebs"))
+            .and_then(map_of)
+            .and_then(|e| e.get("Encrypted"))
+            .and_then(bool_of)
+            == Some(false)
+    })
 }
 
 /// `SD5004`/`SD5005`: snapshot policies on types without snapshots, and stateful resources
