@@ -766,20 +766,18 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = fixtures::synth(dir.path(), "app", |app| fixtures::queue_app(app, 30));
     let app = app.to_str().expect("utf-8 path");
+    // The default level asks only about broadening changes; `any-change` asks always.
+    let deploy = [
+        "deploy",
+        "--assembly",
+        app,
+        "--require-approval",
+        "any-change",
+    ];
 
     // Deploy: the plan, then a question; "n" changes nothing (exit 3) and leaves no
     // REVIEW_IN_PROGRESS stack behind.
-    // (The default level asks only about broadening changes; `any-change` asks always.)
-    let mut session = on_terminal(
-        &moto,
-        &[
-            "deploy",
-            "--assembly",
-            app,
-            "--require-approval",
-            "any-change",
-        ],
-    );
+    let mut session = on_terminal(&moto, &deploy);
     // Typed before the question: discarded, not taken as the answer.
     session.send_line("y").expect("type ahead");
     let plan = session
@@ -796,16 +794,7 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
 
     // Ctrl-C at the question: exit 130 at once, and the stack created to hold the change
     // set is gone.
-    let mut session = on_terminal(
-        &moto,
-        &[
-            "deploy",
-            "--assembly",
-            app,
-            "--require-approval",
-            "any-change",
-        ],
-    );
+    let mut session = on_terminal(&moto, &deploy);
     session
         .exp_string("Deploy these changes to Queues? [y/N]")
         .expect("deploy asks");
@@ -819,16 +808,7 @@ fn prompts_on_a_terminal_ask_and_respect_the_answer() {
     );
 
     // "y" deploys, with live progress on the terminal.
-    let mut session = on_terminal(
-        &moto,
-        &[
-            "deploy",
-            "--assembly",
-            app,
-            "--require-approval",
-            "any-change",
-        ],
-    );
+    let mut session = on_terminal(&moto, &deploy);
     session
         .exp_string("Deploy these changes to Queues? [y/N]")
         .expect("deploy asks");

@@ -599,18 +599,25 @@ fn codedeploy_service(dir: &std::path::Path) -> (Assembly, String, String) {
     (asm, id, deployed_text)
 }
 
+/// `DescribeStacks` and `GetTemplate` of a deployed stack whose template is `text`.
+fn deployed_stack(text: String) -> [Rule; 2] {
+    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
+    [
+        mock!(aws_sdk_cloudformation::Client::describe_stacks)
+            .then_output(|| stack(StackStatus::UpdateComplete, false)),
+        mock!(aws_sdk_cloudformation::Client::get_template).then_output(move || {
+            GetTemplateOutput::builder()
+                .template_body(text.clone())
+                .build()
+        }),
+    ]
+}
+
 #[tokio::test]
 async fn diff_holds_back_what_codedeploy_owns_as_the_deploy_does() {
-    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
     let dir = tempfile::tempdir().expect("temp dir");
     let (asm, id, deployed_text) = codedeploy_service(dir.path());
-    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
-        .then_output(|| stack(StackStatus::UpdateComplete, false));
-    let template = mock!(aws_sdk_cloudformation::Client::get_template).then_output(move || {
-        GetTemplateOutput::builder()
-            .template_body(deployed_text.clone())
-            .build()
-    });
+    let [stacks, template] = deployed_stack(deployed_text);
     let d = deployer(
         clients(&[&stacks, &template], &[&caller("123456789012")]),
         Arc::new(Steps::default()),
@@ -637,17 +644,10 @@ async fn diff_holds_back_what_codedeploy_owns_as_the_deploy_does() {
 
 #[tokio::test]
 async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported() {
-    use aws_sdk_cloudformation::operation::get_template::GetTemplateOutput;
     let dir = tempfile::tempdir().expect("temp dir");
     let (asm, id, deployed_text) = codedeploy_service(dir.path());
 
-    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
-        .then_output(|| stack(StackStatus::UpdateComplete, false));
-    let template = mock!(aws_sdk_cloudformation::Client::get_template).then_output(move || {
-        GetTemplateOutput::builder()
-            .template_body(deployed_text.clone())
-            .build()
-    });
+    let [stacks, template] = deployed_stack(deployed_text);
     let bodies: Arc<Mutex<Vec<String>>> = Arc::default();
     let seen = bodies.clone();
     let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
