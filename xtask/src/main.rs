@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Some("package") => exit(package::run(&args[1..])),
         _ => {
             eprintln!(
-                "usage: cargo xtask <codegen [--check]|test|first-build [--timings]|package [--no-verify]>"
+                "usage: cargo xtask <codegen [--check]|test|first-build [--timings] [--runs N]|package [--no-verify]>"
             );
             ExitCode::from(2)
         }
