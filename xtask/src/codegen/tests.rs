@@ -278,6 +278,37 @@ fn snapshots_of_real_types() {
 
 /// The committed code is what the generator produces (run `cargo xtask codegen` after
 /// changing the generator).
+/// Every function of the generated code that is not generic is `#[inline]`, so that its
+/// machine code is built only in the programs that call it (see `core/l1_support.rs`).
+#[test]
+fn every_non_generic_generated_function_is_inline() {
+    let output = super::generate(&real()).expect("generate");
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (path, text) in &output.files {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let line = line.trim_start();
+            // `impl Trait` arguments or generic parameters make a function generic.
+            let generic = line.contains("impl ") || line.contains("fn new<");
+            if !line.starts_with("pub fn ") || generic {
+                continue;
+            }
+            checked += 1;
+            let attributes = lines[..i]
+                .iter()
+                .rev()
+                .map(|l| l.trim_start())
+                .take_while(|l| l.starts_with("#[") || l.starts_with("///"));
+            if !attributes.clone().any(|l| l == "#[inline]") {
+                missing.push(format!("{}: {line}", path.display()));
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} functions seen");
+    assert!(missing.is_empty(), "not #[inline]:\n{}", missing.join("\n"));
+}
+
 #[test]
 fn committed_code_is_fresh() {
     let input = real();
