@@ -36,7 +36,7 @@ use stackdef::ec2::{
     RootVolume, UserData, Vpc, VpcProps,
 };
 use stackdef::kms::{Key, KeyProps};
-use stackdef::{App, CfnOutput, Env, Stack, fns, sub};
+use stackdef::{App, CfnOutput, Env, Stack, fns};
 
 /// Builds the Jenkins stack into `app`. Tests call this too.
 pub fn jenkins_stack(app: &App) -> Stack {
@@ -72,10 +72,7 @@ pub fn jenkins_stack(app: &App) -> Stack {
                     .with_variable("AGENT_KEY_PARAMETER", agent_key.private_key_parameter()),
             ),
             // Jenkins keeps jobs, builds and plugins under /var/lib/jenkins.
-            root_volume: RootVolume {
-                size_gib: 30,
-                ..RootVolume::default()
-            },
+            root_volume: RootVolume::gib(30),
             ..InstanceProps::new(
                 InstanceType::of(InstanceClass::T3, InstanceSize::Medium),
                 image.clone(),
@@ -95,10 +92,7 @@ pub fn jenkins_stack(app: &App) -> Stack {
                     user_data: Some(UserData::from_file("userdata/agent.sh")),
                     key_pair: Some(agent_key.key_pair()),
                     // Docker images and Terraform providers fill a disk quickly.
-                    root_volume: RootVolume {
-                        size_gib: 30,
-                        ..RootVolume::default()
-                    },
+                    root_volume: RootVolume::gib(30),
                     ..InstanceProps::new(
                         InstanceType::of(InstanceClass::T3, InstanceSize::Medium),
                         image.clone(),
@@ -120,20 +114,9 @@ pub fn jenkins_stack(app: &App) -> Stack {
             agent.private_ip(),
         );
     }
-    CfnOutput::new(
-        &stack,
-        "JenkinsTunnel",
-        sub![
-            "aws ssm start-session --region ",
-            fns::region(),
-            " --target ",
-            bastion.instance_id(),
-            " --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=",
-            controller.private_ip(),
-            ",portNumber=8080,localPortNumber=8080"
-        ],
-    )
-    .description("Run this, then open http://localhost:8080");
+    let tunnel = bastion.port_forward_command(controller.private_ip(), 8080);
+    CfnOutput::new(&stack, "JenkinsTunnel", tunnel)
+        .description("Run this, then open http://localhost:8080");
     stack
 }
 

@@ -96,6 +96,22 @@ impl BastionHost {
     pub fn public_ip(&self) -> Value<String> {
         self.instance.public_ip()
     }
+
+    /// The command that forwards local `port` to `host:port` through the bastion
+    /// (`aws ssm start-session` with the port-forwarding document), for an output:
+    /// `bastion.port_forward_command(controller.private_ip(), 8080)`. The host must admit
+    /// the bastion on that port (`controller.allow_from(&bastion, Port::tcp(8080))`).
+    pub fn port_forward_command(&self, host: impl Into<Value<String>>, port: u16) -> Value<String> {
+        crate::sub![
+            "aws ssm start-session --region ",
+            crate::fns::region(),
+            " --target ",
+            self.instance_id(),
+            " --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=",
+            host.into(),
+            format!(",portNumber={port},localPortNumber={port}")
+        ]
+    }
 }
 
 impl Connectable for BastionHost {

@@ -26,6 +26,16 @@ pub struct RootVolume {
     pub volume_type: VolumeType,
 }
 
+impl RootVolume {
+    /// A gp3 volume of `size_gib` GiB (1 to 16,384, checked at synth).
+    pub fn gib(size_gib: u32) -> Self {
+        RootVolume {
+            size_gib,
+            ..RootVolume::default()
+        }
+    }
+}
+
 impl Default for RootVolume {
     fn default() -> Self {
         RootVolume {
