@@ -157,16 +157,11 @@ pub fn bank_pipeline(app: &App, target: &BankApp) -> Stack {
         "ImageBuild",
         ProjectProps {
             privileged: true,
-            environment: [
-                ("REPOSITORY_URI", target.images.repository_uri().into()),
-                ("CONTAINER_NAME", CONTAINER_NAME.into()),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
             encryption_key: Some(key.clone()),
             ..ProjectProps::new(BuildImage::AmazonLinuxStandard5, image_build_spec())
-        },
+        }
+        .env("REPOSITORY_URI", target.images.repository_uri())
+        .env("CONTAINER_NAME", CONTAINER_NAME),
     );
     target.images.grant_push(&build);
 

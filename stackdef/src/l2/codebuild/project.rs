@@ -87,6 +87,13 @@ impl ProjectProps {
             encryption_key: None,
         }
     }
+
+    /// Adds (or replaces) environment variable `name`: a plain value, a secret or a
+    /// parameter (`.env("REPOSITORY_URI", repo.repository_uri())`).
+    pub fn env(mut self, name: &str, value: impl Into<BuildEnvironmentVariable>) -> Self {
+        self.environment.insert(name.to_owned(), value.into());
+        self
+    }
 }
 
 /// Where a project's source comes from.
