@@ -4,7 +4,11 @@
 
 mod emulator;
 
-use emulator::{Run, fixtures, stackdef_cmd};
+#[allow(dead_code)]
+#[path = "../../examples/bank_stack.rs"]
+mod bank;
+
+use emulator::{Run, fixtures, repo_root, stackdef_cmd};
 
 const COMMANDS: &[&str] = &[
     "synth",
@@ -157,6 +161,38 @@ fn broken_assemblies_exit_2() {
     garbage.expect_code(2);
     assert_eq!(garbage.json()["error"]["kind"], "assembly");
     in_dir(dir.path(), &["list", "--assembly", "/nonexistent/asm"]).expect_code(2);
+}
+
+/// Mermaid's own parser reads the graphs: the two-stack fixture (a dependency between
+/// stacks) and the bank (nested construct clusters, labels with paths and types).
+#[test]
+fn mermaid_graphs_parse_with_mermaids_own_parser() {
+    let root = repo_root();
+    // The check can fail: a broken diagram is refused with Mermaid's parse error.
+    let broken = stackdef_tests::mermaid::parse(&root, "flowchart LR\n  a[\"x\" --> b\n");
+    assert!(
+        broken.as_ref().is_err_and(|e| e.contains("Parse error")),
+        "{broken:?}"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let two = fixtures::synth(dir.path(), "two", fixtures::two_stack_app);
+    let bank = fixtures::synth(dir.path(), "bank", |app| {
+        bank::bank_stack(app);
+    });
+    for asm in [two, bank] {
+        let asm = asm.to_str().expect("utf-8 path");
+        let graph = in_dir(
+            dir.path(),
+            &["graph", "--format", "mermaid", "--assembly", asm],
+        );
+        graph.expect_code(0);
+        assert_eq!(
+            stackdef_tests::mermaid::parse(&root, &graph.stdout).as_deref(),
+            Ok("flowchart-v2"),
+            "{}",
+            graph.stdout
+        );
+    }
 }
 
 #[test]

@@ -2,4 +2,5 @@
 
 pub mod cfn_lint;
 pub mod checkov;
+pub mod mermaid;
 pub mod python;
