@@ -236,13 +236,12 @@ fn facets(resource: &Value) -> Vec<(SecurityKind, &'static str, Vec<Item>)> {
             })
             .collect()
     };
+    // A policy document held in one property.
+    let document =
+        |kind: SecurityKind, property: &'static str| (kind, property, statements(p.get(property)));
     match t {
         "AWS::IAM::Role" => {
-            out.push((
-                SecurityKind::Iam,
-                "AssumeRolePolicyDocument",
-                statements(p.get("AssumeRolePolicyDocument")),
-            ));
+            out.push(document(SecurityKind::Iam, "AssumeRolePolicyDocument"));
             out.push((SecurityKind::Iam, "Policies", inline_policies(p)));
             out.push((SecurityKind::Iam, "ManagedPolicyArns", managed(p)));
         }
@@ -254,38 +253,23 @@ fn facets(resource: &Value) -> Vec<(SecurityKind, &'static str, Vec<Item>)> {
         | "AWS::IAM::ManagedPolicy"
         | "AWS::IAM::RolePolicy"
         | "AWS::IAM::UserPolicy"
-        | "AWS::IAM::GroupPolicy" => {
-            out.push((
-                SecurityKind::Iam,
-                "PolicyDocument",
-                statements(p.get("PolicyDocument")),
-            ));
-        }
+        | "AWS::IAM::GroupPolicy" => out.push(document(SecurityKind::Iam, "PolicyDocument")),
         "AWS::S3::BucketPolicy"
         | "AWS::SQS::QueuePolicy"
         | "AWS::SNS::TopicPolicy"
         | "AWS::Logs::ResourcePolicy" => {
-            out.push((
+            out.push(document(SecurityKind::ResourcePolicy, "PolicyDocument"));
+        }
+        "AWS::KMS::Key" => out.push(document(SecurityKind::ResourcePolicy, "KeyPolicy")),
+        "AWS::ECR::Repository" => {
+            out.push(document(
                 SecurityKind::ResourcePolicy,
-                "PolicyDocument",
-                statements(p.get("PolicyDocument")),
+                "RepositoryPolicyText",
             ));
         }
-        "AWS::KMS::Key" => out.push((
-            SecurityKind::ResourcePolicy,
-            "KeyPolicy",
-            statements(p.get("KeyPolicy")),
-        )),
-        "AWS::ECR::Repository" => out.push((
-            SecurityKind::ResourcePolicy,
-            "RepositoryPolicyText",
-            statements(p.get("RepositoryPolicyText")),
-        )),
-        "AWS::SecretsManager::ResourcePolicy" => out.push((
-            SecurityKind::ResourcePolicy,
-            "ResourcePolicy",
-            statements(p.get("ResourcePolicy")),
-        )),
+        "AWS::SecretsManager::ResourcePolicy" => {
+            out.push(document(SecurityKind::ResourcePolicy, "ResourcePolicy"));
+        }
         "AWS::Lambda::Permission" => out.push((
             SecurityKind::ResourcePolicy,
             "Permission",
