@@ -9,7 +9,7 @@ mod emulator;
 
 use std::process::Stdio;
 
-use emulator::{Emulator, fixtures, serial};
+use emulator::{Emulator, Run, fixtures, serial};
 use rexpect::process::WaitStatus;
 use rexpect::session::PtySession;
 
@@ -496,20 +496,8 @@ fn example_apps_deploy_on_moto() {
 fn alias_record_points_at_the_load_balancer(moto: &Emulator, dir: &std::path::Path) {
     let asm = fixtures::synth(dir, "edge", fixtures::alias_app);
     let asm = asm.to_str().expect("utf-8 path");
-    let created = moto.run(&[
-        "deploy",
-        "--assembly",
-        asm,
-        "--yes",
-        "--method",
-        "direct",
-        "--json",
-    ]);
-    created.expect_code(0);
-    assert_eq!(created.json()["stacks"][0]["status"], "CREATE_COMPLETE");
-    let outputs = moto.run(&["outputs", "Edge", "--assembly", asm, "--json"]);
-    outputs.expect_code(0);
-    let o = outputs.json();
+    deploy_directly(moto, asm);
+    let o = outputs_of(moto, "Edge", asm);
     let zone = o["ZoneId"]
         .as_str()
         .expect("zone id")
@@ -532,6 +520,30 @@ fn alias_record_points_at_the_load_balancer(moto: &Emulator, dir: &std::path::Pa
     assert!(record.contains("<DNSName>dualstack."), "{record}");
     let destroy = moto.run(&["destroy", "Edge", "--assembly", asm, "--yes"]);
     eprintln!("edge destroy on moto: exit {}", destroy.code);
+}
+
+/// `stackdef deploy --method direct` of the one stack in `asm` (moto's CloudFormation
+/// returns no outputs for change sets), which must create it.
+fn deploy_directly(moto: &Emulator, asm: &str) -> Run {
+    let created = moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--yes",
+        "--method",
+        "direct",
+        "--json",
+    ]);
+    created.expect_code(0);
+    assert_eq!(created.json()["stacks"][0]["status"], "CREATE_COMPLETE");
+    created
+}
+
+/// The outputs of `stack`, read with `stackdef outputs --json`.
+fn outputs_of(moto: &Emulator, stack: &str, asm: &str) -> serde_json::Value {
+    let outputs = moto.run(&["outputs", stack, "--assembly", asm, "--json"]);
+    outputs.expect_code(0);
+    outputs.json()
 }
 
 /// `GET path` on 127.0.0.1:port: the response body.
@@ -579,22 +591,10 @@ fn jenkins_app_deploys_with_outputs(moto: &Emulator, dir: &std::path::Path) {
     without_key_pairs(&synthesized, &without_keys);
     let asm = without_keys.to_str().expect("utf-8 path");
 
-    let created = moto.run(&[
-        "deploy",
-        "--assembly",
-        asm,
-        "--yes",
-        "--method",
-        "direct",
-        "--json",
-    ]);
-    created.expect_code(0);
-    assert_eq!(created.json()["stacks"][0]["status"], "CREATE_COMPLETE");
+    let created = deploy_directly(moto, asm);
     eprintln!("jenkins deploy on moto: {:?}", created.elapsed);
 
-    let outputs = moto.run(&["outputs", "Jenkins", "--assembly", asm, "--json"]);
-    outputs.expect_code(0);
-    let o = outputs.json();
+    let o = outputs_of(moto, "Jenkins", asm);
     let controller = o["ControllerPrivateIp"].as_str().unwrap_or_default();
     assert!(controller.starts_with("10."), "{o:#}");
     let tunnel = o["JenkinsTunnel"].as_str().unwrap_or_default();

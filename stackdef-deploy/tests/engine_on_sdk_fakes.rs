@@ -160,6 +160,51 @@ fn event(
         .build()
 }
 
+/// `CreateChangeSet` answering change set `cs-1` of the stack.
+fn change_set_created() -> Rule {
+    mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
+        CreateChangeSetOutput::builder()
+            .id("cs-1")
+            .stack_id(STACK_ID)
+            .build()
+    })
+}
+
+/// A resource change: `action` on `logical_id` of type `type_name`.
+fn resource_change(action: ChangeAction, logical_id: &str, type_name: &str) -> ResourceChange {
+    ResourceChange::builder()
+        .action(action)
+        .logical_resource_id(logical_id)
+        .resource_type(type_name)
+        .build()
+}
+
+/// `DescribeChangeSet` answering a ready change set with the `changes` made each time.
+fn ready_change_set(changes: impl Fn() -> Vec<ResourceChange> + Send + Sync + 'static) -> Rule {
+    mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(move || {
+        changes()
+            .into_iter()
+            .fold(
+                DescribeChangeSetOutput::builder().status(ChangeSetStatus::CreateComplete),
+                |out, change| {
+                    out.changes(
+                        Change::builder()
+                            .r#type(ChangeType::Resource)
+                            .resource_change(change)
+                            .build(),
+                    )
+                },
+            )
+            .build()
+    })
+}
+
+/// `ExecuteChangeSet`, accepted.
+fn change_set_executed() -> Rule {
+    mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build())
+}
+
 fn deployer(clients: Clients, reporter: Arc<dyn Reporter>) -> Deployer {
     Deployer::new(
         AwsSession::from_clients(clients),
@@ -180,34 +225,14 @@ async fn failed_create_reports_first_failure_with_construct_path_and_rollback() 
         .output(|| stack(StackStatus::RollbackComplete, false))
         .repeatedly()
         .build();
-    let create = mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
-        CreateChangeSetOutput::builder()
-            .id("cs-1")
-            .stack_id(STACK_ID)
-            .build()
+    let create = change_set_created();
+    let describe_cs = ready_change_set(|| {
+        vec![
+            resource_change(ChangeAction::Add, "Queue", "AWS::SQS::Queue"),
+            resource_change(ChangeAction::Add, "Topic", "AWS::SNS::Topic"),
+        ]
     });
-    let describe_cs =
-        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
-            let add = |id: &str, t: &str| {
-                Change::builder()
-                    .r#type(ChangeType::Resource)
-                    .resource_change(
-                        ResourceChange::builder()
-                            .action(ChangeAction::Add)
-                            .logical_resource_id(id)
-                            .resource_type(t)
-                            .build(),
-                    )
-                    .build()
-            };
-            DescribeChangeSetOutput::builder()
-                .status(ChangeSetStatus::CreateComplete)
-                .changes(add("Queue", "AWS::SQS::Queue"))
-                .changes(add("Topic", "AWS::SNS::Topic"))
-                .build()
-        });
-    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
-        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let execute = change_set_executed();
     // Newest first, as the API returns them.
     let all_events = || {
         DescribeStackEventsOutput::builder()
@@ -495,26 +520,14 @@ async fn express_mode_is_sent_with_the_change_set() {
                 .stack_id(STACK_ID)
                 .build()
         });
-    let describe_cs =
-        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
-            DescribeChangeSetOutput::builder()
-                .status(ChangeSetStatus::CreateComplete)
-                .changes(
-                    Change::builder()
-                        .r#type(ChangeType::Resource)
-                        .resource_change(
-                            ResourceChange::builder()
-                                .action(ChangeAction::Add)
-                                .logical_resource_id("Queue")
-                                .resource_type("AWS::SQS::Queue")
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        });
-    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
-        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let describe_cs = ready_change_set(|| {
+        vec![resource_change(
+            ChangeAction::Add,
+            "Queue",
+            "AWS::SQS::Queue",
+        )]
+    });
+    let execute = change_set_executed();
     let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
         DescribeStackEventsOutput::builder()
             .stack_events(event(
@@ -663,26 +676,14 @@ async fn properties_codedeploy_owns_keep_their_deployed_values_and_are_reported(
                 .stack_id(STACK_ID)
                 .build()
         });
-    let describe_cs =
-        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
-            DescribeChangeSetOutput::builder()
-                .status(ChangeSetStatus::CreateComplete)
-                .changes(
-                    Change::builder()
-                        .r#type(ChangeType::Resource)
-                        .resource_change(
-                            ResourceChange::builder()
-                                .action(ChangeAction::Modify)
-                                .logical_resource_id("Service")
-                                .resource_type("AWS::ECS::Service")
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        });
-    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
-        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let describe_cs = ready_change_set(|| {
+        vec![resource_change(
+            ChangeAction::Modify,
+            "Service",
+            "AWS::ECS::Service",
+        )]
+    });
+    let execute = change_set_executed();
     let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
         DescribeStackEventsOutput::builder()
             .stack_events(event(
@@ -760,32 +761,15 @@ async fn a_stalled_stack_gets_heartbeats_then_the_time_limit() {
         .output(|| stack(StackStatus::CreateInProgress, false))
         .repeatedly()
         .build();
-    let create = mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
-        CreateChangeSetOutput::builder()
-            .id("cs-1")
-            .stack_id(STACK_ID)
-            .build()
+    let create = change_set_created();
+    let describe_cs = ready_change_set(|| {
+        vec![resource_change(
+            ChangeAction::Add,
+            "Queue",
+            "AWS::SQS::Queue",
+        )]
     });
-    let describe_cs =
-        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
-            DescribeChangeSetOutput::builder()
-                .status(ChangeSetStatus::CreateComplete)
-                .changes(
-                    Change::builder()
-                        .r#type(ChangeType::Resource)
-                        .resource_change(
-                            ResourceChange::builder()
-                                .action(ChangeAction::Add)
-                                .logical_resource_id("Queue")
-                                .resource_type("AWS::SQS::Queue")
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        });
-    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
-        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let execute = change_set_executed();
     let marker = || {
         event(
             "e1",
@@ -894,36 +878,21 @@ async fn a_conditional_replacement_of_a_database_is_refused_whatever_its_policy(
             .template_body(deployed.clone())
             .build()
     });
-    let create = mock!(aws_sdk_cloudformation::Client::create_change_set).then_output(|| {
-        CreateChangeSetOutput::builder()
-            .id("cs-1")
-            .stack_id(STACK_ID)
-            .build()
-    });
+    let create = change_set_created();
     // An instance class change may or may not replace, as CloudFormation decides later.
-    let describe_cs =
-        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
-            DescribeChangeSetOutput::builder()
-                .status(ChangeSetStatus::CreateComplete)
-                .changes(
-                    Change::builder()
-                        .r#type(ChangeType::Resource)
-                        .resource_change(
-                            ResourceChange::builder()
-                                .action(ChangeAction::Modify)
-                                .logical_resource_id("Db")
-                                .resource_type("AWS::RDS::DBInstance")
-                                .replacement(Replacement::Conditional)
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        });
+    let describe_cs = ready_change_set(|| {
+        vec![
+            ResourceChange::builder()
+                .action(ChangeAction::Modify)
+                .logical_resource_id("Db")
+                .resource_type("AWS::RDS::DBInstance")
+                .replacement(Replacement::Conditional)
+                .build(),
+        ]
+    });
     let deleted = mock!(aws_sdk_cloudformation::Client::delete_change_set)
         .then_output(|| DeleteChangeSetOutput::builder().build());
-    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
-        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let execute = change_set_executed();
     let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
         DescribeStackEventsOutput::builder()
             .stack_events(event(
